@@ -1,0 +1,57 @@
+"""The web app's front door: ``python app.py`` or ``policy-assistant serve``.
+
+Reads settings from the environment (POLICY_ASSISTANT_HOST, _PORT, _AUTH_USER, _AUTH_PASSWORD, …), loads
+the models once, and serves the gradio page on 127.0.0.1:7860 by default. No API key, no downloads.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Before gradio is imported: it reads this once, and otherwise phones home (telemetry, version check).
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.service import Assistant, build_assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+
+def create_app(assistant: Assistant, settings: Settings | None = None):  # type: ignore[no-untyped-def]
+    """The gr.Blocks for ``assistant`` (see ui.page.create_app)."""
+    from ui.page import create_app as create
+
+    return create(assistant, settings)
+
+
+def main(host: str | None = None, port: int | None = None) -> int:
+    """Build the assistant and serve the app until interrupted; returns the exit status."""
+    try:
+        settings = Settings.from_env(host=host, port=port)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if bool(settings.auth_user) != bool(settings.auth_password):
+        print("error: set both POLICY_ASSISTANT_AUTH_USER and POLICY_ASSISTANT_AUTH_PASSWORD, or neither",
+              file=sys.stderr)
+        return 2
+    from ui.page import launch
+
+    print(f"loading the plan and models from {settings.data_dir} …", file=sys.stderr)
+    assistant = build_assistant(settings)
+    demo = create_app(assistant, settings)
+    try:
+        launch(demo, settings)
+    except OSError as exc:  # port taken, address not available
+        print(f"error: cannot serve on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Responsibility answers from the parsed 组织实施单位 / 具体实施单位 fields, never from free text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.evidence import Line
+from knowledge.clause import Clause, Plan
+from knowledge.departments import department_matches
+
+
+@dataclass(frozen=True)
+class Task:
+    clause: Clause
+    roles: tuple[str, ...]  # "组织实施单位" and/or "具体实施单位"
+
+
+def duty_quote(clause: Clause) -> str:
+    """The verbatim （组织实施单位：…） passage of an item."""
+    text = clause.text
+    start = text.rfind("（组织实施单位")
+    if start < 0:
+        start = text.rfind("组织实施单位")
+    end = text.find("）", start)
+    return text[start : end + 1] if start >= 0 and end > start else text
+
+
+def tasks_of(plan: Plan, department: str) -> list[Task]:
+    """Every item where the department appears, in either role, in document order."""
+    tasks = []
+    for clause in plan:
+        if clause.duty is None:
+            continue
+        roles = []
+        if any(department_matches(department, name) for name in clause.duty.organizers):
+            roles.append("组织实施单位")
+        if any(department_matches(department, name) for name in clause.duty.implementers):
+            roles.append("具体实施单位")
+        if roles:
+            tasks.append(Task(clause, tuple(roles)))
+    return tasks
+
+
+def duty_lines(clause: Clause, english: bool) -> list[Line]:
+    duty = clause.duty
+    assert duty is not None
+    parts = [f"组织实施单位：{'、'.join(duty.organizers)}"]
+    if duty.implementers:
+        parts.append(f"具体实施单位：{'、'.join(duty.implementers)}")
+    head = f"“{clause.title}”（{clause.id}）"
+    if english:
+        head = f"Responsible for “{clause.title}” ({clause.id}): "
+    return [Line(f"{head}{'；'.join(parts)}。", clause.id, duty_quote(clause))]
+
+
+def department_lines(plan: Plan, department: str, english: bool, role: str = "") -> tuple[str, list[Line]]:
+    """The department's tasks; only those in one role when the question names it."""
+    tasks = [t for t in tasks_of(plan, department) if not role or role in t.roles]
+    if not tasks:
+        return "", []
+    organizes = sum(1 for t in tasks if "组织实施单位" in t.roles)
+    implements = sum(1 for t in tasks if "具体实施单位" in t.roles)
+    lead = f"{department}在本计划中参与{len(tasks)}项任务（作为组织实施单位{organizes}项，具体实施单位{implements}项）："
+    if role:
+        lead = f"{department}作为{role}参与{len(tasks)}项任务："
+    if english:
+        lead = f"{department} takes part in {len(tasks)} tasks of the plan. " + lead
+    lines = [
+        Line(f"{t.clause.id} {t.clause.title}（{'、'.join(t.roles)}）", t.clause.id, duty_quote(t.clause))
+        for t in tasks
+    ]
+    return lead, lines

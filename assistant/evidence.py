@@ -1,0 +1,53 @@
+"""Building blocks every answer route shares: cited lines, verbatim checks, refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answer import Citation
+from knowledge.clause import Plan
+
+
+class UnverifiedQuote(AssertionError):
+    """A composer produced a quote that is not verbatim in the cited clause: a bug, never shown."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One answer sentence and the clause passage that proves it."""
+
+    text: str  # shown to the user, without the citation mark
+    clause_id: str
+    quote: str  # verbatim from the clause's full text
+
+
+def verify(plan: Plan, clause_id: str, quote: str) -> None:
+    if clause_id not in plan:
+        raise UnverifiedQuote(f"cited clause {clause_id!r} does not exist")
+    if not quote or quote not in plan.full_text(clause_id):
+        raise UnverifiedQuote(f"quote is not verbatim in {clause_id}: {quote[:40]!r}")
+
+
+def render(plan: Plan, lines: list[Line], lead: str = "") -> tuple[str, tuple[Citation, ...]]:
+    """Answer text with a 【id】 mark after each line, and its checked citations (one per line)."""
+    parts = [lead] if lead else []
+    citations: list[Citation] = []
+    seen: set[tuple[str, str]] = set()
+    for line in lines:
+        verify(plan, line.clause_id, line.quote)
+        parts.append(f"{line.text}【{line.clause_id}】")
+        if (line.clause_id, line.quote) not in seen:
+            seen.add((line.clause_id, line.quote))
+            clause = plan.get(line.clause_id)
+            citations.append(Citation(line.clause_id, clause.title if clause else "", line.quote))
+    return "\n".join(parts), tuple(citations)
+
+
+def refusal_text(topic: str, english: bool, reason: str = "") -> str:
+    topic = topic.strip().rstrip("？?。.")
+    if len(topic) > 40:
+        topic = topic[:40] + "…"
+    zh = f"计划中未提及“{topic}”的相关内容{('（' + reason + '）') if reason else ''}，无法依据本计划回答。"
+    if english:
+        return f"The plan does not cover this question. {zh}"
+    return zh

@@ -1,0 +1,100 @@
+"""Numeric-target answers from the parsed targets table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.evidence import Line
+from assistant.question import Question
+from knowledge.chunks import keyword_tokens
+from knowledge.clause import Plan, Target
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家]")
+#: An indicator is taken from the wording when this share of its bigrams occur in the question.
+LEXICAL_MATCH = 0.6
+#: Cross-lingual fallback: cosine similarity an indicator needs when no wording matches (English).
+DENSE_MATCH = 0.86
+
+
+@dataclass(frozen=True)
+class IndicatorMatch:
+    indicator: str
+    lexical: float
+    dense: float
+
+
+class TargetBook:
+    """The plan's targets grouped by indicator, with embeddings of the indicator names."""
+
+    def __init__(self, plan: Plan, embeddings: Embeddings):
+        self.plan = plan
+        self.targets = plan.targets()
+        self.indicators = list(dict.fromkeys(t.indicator for t in self.targets))
+        vectors = embeddings.embed_documents(self.indicators) if self.indicators else []
+        self._vectors = np.asarray(vectors, dtype=np.float32)
+
+    def match(self, question: Question, vector: Sequence[float]) -> list[IndicatorMatch]:
+        """Indicators the question asks about, best first (several when it names several)."""
+        if not self.indicators:
+            return []
+        q_tokens = set(keyword_tokens(question.text))
+        sims = self._vectors @ np.asarray(vector, dtype=np.float32)
+        scored = []
+        for indicator, sim in zip(self.indicators, sims, strict=False):
+            tokens = set(keyword_tokens(indicator))
+            lexical = len(tokens & q_tokens) / len(tokens) if tokens else 0.0
+            scored.append(IndicatorMatch(indicator, lexical, float(sim)))
+        lexical = [m for m in scored if m.lexical >= LEXICAL_MATCH]
+        if lexical:
+            best = max(m.lexical for m in lexical)
+            # Keep every indicator the question names in full, or the single best partial one.
+            chosen = [m for m in lexical if m.lexical >= 0.99] or [m for m in lexical if m.lexical == best]
+            return sorted(chosen, key=lambda m: (m.lexical, m.dense), reverse=True)
+        if question.english:
+            best_dense = max(scored, key=lambda m: m.dense)
+            if best_dense.dense >= DENSE_MATCH:
+                return [best_dense]
+        return []
+
+    def select(self, indicators: Sequence[str], years: Sequence[str]) -> list[Target]:
+        chosen = [t for t in self.targets if t.indicator in indicators]
+        if years:
+            in_year = [t for t in chosen if t.period in years]
+            if in_year:
+                return in_year
+        return chosen
+
+
+def period_text(period: str) -> str:
+    if re.fullmatch(r"20\d\d", period):
+        return f"{period}年"
+    if re.fullmatch(r"20\d\d[—-]20\d\d", period):
+        return f"计划期内（{period}年）"
+    return period
+
+
+def target_lines(targets: Sequence[Target], question: Question) -> tuple[str, list[Line]]:
+    lines = []
+    for t in targets:
+        scope = "总体目标" if t.clause_id.endswith("（一）") and t.clause_id.startswith("三") else "目标"
+        lines.append(Line(f"{period_text(t.period)}{t.indicator}的{scope}是{t.value}。", t.clause_id, t.sentence))
+    values = {t.value.replace("以上", "") for t in targets}
+    claimed = [f.replace(" ", "").replace("％", "%") for f in _FIGURE.findall(question.raw)]
+    wrong = [c for c in claimed if c not in values and not any(c in v for v in values)]
+    lead = ""
+    if wrong and targets:
+        lead = f"与问题中的“{wrong[0]}”不同，计划规定如下："
+    distinct = {(t.period, t.value) for t in targets}
+    by_period: dict[tuple[str, str], set[str]] = {}
+    for t in targets:
+        by_period.setdefault((t.period, t.indicator), set()).add(t.value)
+    if any(len(v) > 1 for v in by_period.values()) and len(distinct) > 1:
+        lead += "计划中两处给出的数字不同，均列出："
+    if question.english and targets:
+        lead = "According to the plan's targets: " + lead
+    return lead, lines

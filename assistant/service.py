@@ -1,0 +1,137 @@
+"""The assistant as a LangChain Runnable chain, and its composition root ``build_assistant``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant import question as questions
+from assistant.answer import Answer
+from assistant.composer import ExtractiveComposer, Thresholds
+from assistant.duties import Task, tasks_of
+from assistant.figures import TargetBook
+from assistant.settings import Settings
+from knowledge.clause import Clause, Plan, Target
+from knowledge.departments import canonical_department
+from knowledge.ids import canonical_id
+from knowledge.parser import load_plan
+from knowledge.retriever import IndexReport, Retriever
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _State:
+    """What flows through the chain for one question."""
+
+    question: questions.Question
+    started: float
+    vector: list[float] | None = None
+    retrieval: Any = None
+    timings: dict[str, float] | None = None
+
+
+class Assistant:
+    """Answers questions about one plan. Thread-safe for concurrent ask() calls."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        plan: Plan,
+        corpus_text: str,
+        embeddings: Embeddings,
+        retriever: Retriever,
+        composer: ExtractiveComposer,
+        index_report: IndexReport,
+    ):
+        self.settings = settings
+        self.plan = plan
+        self.corpus_text = corpus_text
+        self.embeddings = embeddings
+        self.retriever = retriever
+        self.composer = composer
+        self.index_report = index_report
+        self.chain: Runnable[dict[str, Any], Answer] = (
+            RunnableLambda(self._read, name="read_question")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._compose, name="compose")
+        )
+
+    def ask(self, question: object, history: Sequence[str] = ()) -> Answer:
+        """Answer one question; raises BadQuestion (with a user-facing message) for unusable input."""
+        text = questions.check(question, self.settings.max_question_chars)
+        return self.chain.invoke({"question": text, "history": list(history)})
+
+    def _read(self, payload: dict[str, Any]) -> _State:
+        started = time.perf_counter()
+        return _State(questions.read(payload["question"], payload.get("history", ())), started)
+
+    def _retrieve(self, state: _State) -> _State:
+        t0 = time.perf_counter()
+        query = state.question.text or state.question.raw
+        state.vector = self.embeddings.embed_query(query)
+        t1 = time.perf_counter()
+        state.retrieval = self.retriever.search(query, k=self.settings.top_k, vector=state.vector)
+        t2 = time.perf_counter()
+        state.timings = {"embed": (t1 - t0) * 1000, "retrieve": (t2 - t0) * 1000}
+        return state
+
+    def _compose(self, state: _State) -> Answer:
+        t0 = time.perf_counter()
+        answer = self.composer.compose(state.question, state.retrieval, state.vector or [])
+        t1 = time.perf_counter()
+        timings = dict(state.timings or {})
+        timings["compose"] = (t1 - t0) * 1000
+        timings["total"] = (t1 - state.started) * 1000
+        return replace(answer, timings_ms=timings)
+
+    # Lookups for the CLI and the UI: they read the parsed structure, not answer text.
+    def clause(self, raw_id: str) -> Clause | None:
+        cid = canonical_id(raw_id, self.plan)
+        return self.plan.get(cid) if cid else None
+
+    def tasks(self, department: str) -> list[Task]:
+        return tasks_of(self.plan, canonical_department(department))
+
+    def targets(self) -> list[Target]:
+        return self.plan.targets()
+
+
+def make_composer(settings: Settings, plan: Plan, retriever: Retriever, embeddings: Embeddings) -> ExtractiveComposer:
+    if settings.composer != "extractive":
+        raise ValueError(f"unknown composer {settings.composer!r}; available: extractive")
+    thresholds = Thresholds().shifted(settings.refusal_margin)
+    return ExtractiveComposer(plan, retriever, TargetBook(plan, embeddings), thresholds)
+
+
+def build_assistant(
+    settings: Settings,
+    embeddings: Embeddings | None = None,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Assistant:
+    """The composition root: parse the plan, open (or build) the index, wire the chain.
+
+    Pass ``embeddings`` to share one loaded model between several assistants (tests, benchmarks).
+    """
+    from embeddings.factory import make_embeddings
+
+    corpus_path = Path(settings.corpus_path)
+    plan = load_plan(corpus_path)
+    corpus_text = corpus_path.read_text(encoding="utf-8")
+    for warning in plan.warnings:
+        log.warning("%s: %s", corpus_path.name, warning)
+    if embeddings is None:
+        embeddings = make_embeddings(settings.embedder, cache_dir=settings.cache_dir)
+    retriever, report = Retriever.open(
+        plan, corpus_text, embeddings, settings.index_dir, rebuild=rebuild, progress=progress
+    )
+    composer = make_composer(settings, plan, retriever, embeddings)
+    return Assistant(settings, plan, corpus_text, embeddings, retriever, composer, report)

@@ -1,0 +1,276 @@
+"""The `policy-assistant` command: ask, clause, duties, targets, ingest, serve, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Answer, BadQuestion
+from assistant.settings import Settings
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        corpus_path=getattr(args, "corpus", None),
+        data_dir=getattr(args, "data_dir", None),
+        embedder=getattr(args, "embedder", None),
+    )
+
+
+def _build(args: argparse.Namespace, **kwargs: Any):  # type: ignore[no-untyped-def]
+    from assistant.service import build_assistant
+
+    settings = _settings(args)
+    if not Path(settings.corpus_path).is_file():
+        raise UsageError(f"找不到计划文件: {settings.corpus_path}")
+    return build_assistant(settings, **kwargs)
+
+
+def _print_answer(answer: Answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return
+    print(answer.text)
+    if answer.citations:
+        print("\n引用 Citations:")
+        for c in answer.citations:
+            print(f"  【{c.clause_id}】{c.title}：{c.quote}")
+    print(f"\n({answer.timings_ms.get('total', 0):.0f} ms)", file=sys.stderr)
+
+
+def _read_jsonl_questions(path: Path) -> list[tuple[str | None, str]]:
+    """(question or None, error) per non-blank line; a bad line is reported, not fatal."""
+    if not path.is_file():
+        raise UsageError(f"找不到输入文件: {path}")
+    out: list[tuple[str | None, str]] = []
+    for number, raw in enumerate(path.read_bytes().splitlines(), 1):
+        try:
+            line = raw.decode("utf-8-sig").strip()
+        except UnicodeDecodeError:
+            out.append((None, f"line {number}: not valid UTF-8"))
+            continue
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                out.append((None, f"line {number}: bad JSON ({exc.msg})"))
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
+                out.append((None, f"line {number}: no string field 'question'"))
+                continue
+            out.append((obj["question"], ""))
+        else:
+            out.append((line, ""))
+    return out
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    if args.jsonl:
+        source, target = Path(args.jsonl[0]), Path(args.jsonl[1])
+        items = _read_jsonl_questions(source)
+        assistant = _build(args)
+        errors = 0
+        with open(target, "w", encoding="utf-8") as out:
+            for question, error in items:
+                if question is not None:
+                    try:
+                        record = assistant.ask(question).to_json()
+                    except BadQuestion as exc:
+                        record, error = {"question": question, "error": str(exc)}, str(exc)
+                else:
+                    record = {"question": None, "error": error}
+                errors += bool(error)
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        print(f"{len(items)} answers written to {target} ({errors} with errors)", file=sys.stderr)
+        return 0
+    if args.question is None:
+        return _chat(args)
+    question = args.question
+    questions_check(question)
+    assistant = _build(args)
+    _print_answer(assistant.ask(question), args.json)
+    return 0
+
+
+def questions_check(question: str) -> None:
+    from assistant.question import check
+
+    check(question, Settings().max_question_chars)
+
+
+def _chat(args: argparse.Namespace) -> int:
+    """Interactive conversation in the terminal; follow-up questions use the history."""
+    assistant = _build(args)
+    history: list[str] = []
+    print("policy-assistant — 输入问题，空行或 Ctrl-D 退出。", file=sys.stderr)
+    while True:
+        try:
+            line = input("问> ")
+        except EOFError:
+            return 0
+        if not line.strip():
+            return 0
+        try:
+            answer = assistant.ask(line, history)
+        except BadQuestion as exc:
+            print(exc)
+            continue
+        _print_answer(answer, args.json)
+        history.append(line)
+
+
+def cmd_clause(args: argparse.Namespace) -> int:
+    from knowledge.ids import canonical_id
+    from knowledge.parser import load_plan
+
+    settings = _settings(args)
+    plan = load_plan(Path(settings.corpus_path))
+    cid = canonical_id(args.id, plan)
+    if cid is None:
+        raise UsageError(f"未知条款编号: {args.id!r}（示例：四（二）3 或 4.2.3）")
+    clause = plan.get(cid)
+    assert clause is not None
+    print(f"【{clause.id}】{clause.heading_path}\n")
+    print(plan.full_text(cid))
+    if clause.duty:
+        print(f"\n组织实施单位: {'、'.join(clause.duty.organizers)}")
+        print(f"具体实施单位: {'、'.join(clause.duty.implementers) or '（未列出）'}")
+    return 0
+
+
+def cmd_duties(args: argparse.Namespace) -> int:
+    from assistant.duties import tasks_of
+    from knowledge.departments import canonical_department
+    from knowledge.parser import load_plan
+
+    plan = load_plan(Path(_settings(args).corpus_path))
+    department = canonical_department(args.department)
+    tasks = tasks_of(plan, department)
+    if not tasks:
+        raise UsageError(f"计划中没有“{args.department}”负责的任务")
+    print(f"{department}：{len(tasks)} 项任务")
+    for task in tasks:
+        print(f"  【{task.clause.id}】{task.clause.title}（{'、'.join(task.roles)}）")
+    return 0
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from knowledge.parser import load_plan
+
+    plan = load_plan(Path(_settings(args).corpus_path))
+    rows = [(t.indicator, t.period, t.value, t.clause_id) for t in plan.targets()]
+    if args.json:
+        keys = ("indicator", "period", "value", "clause_id")
+        print(json.dumps([dict(zip(keys, r, strict=False)) for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    width = max((len(r[0]) for r in rows), default=4)
+    for indicator, period, value, cid in rows:
+        print(f"{indicator:\u3000<{width}}  {period:<10} {value:<10} 【{cid}】")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    files = [Path(f) for f in args.files] or [Path(_settings(args).corpus_path)]
+    for file in files:
+        if not file.is_file():
+            raise UsageError(f"找不到文件: {file}")
+        bar = tqdm(total=0, desc=f"索引 {file.name}", unit="句", file=sys.stderr)
+
+        def progress(done: int, total: int, bar: tqdm = bar) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        args.corpus = str(file)
+        assistant = _build(args, rebuild=args.force, progress=progress)
+        bar.close()
+        r = assistant.index_report
+        state = "built" if r.built else "up to date"
+        print(f"{file.name}: {r.clauses} clauses, {r.chunks} chunks, index {state} in {r.seconds:.2f} s ({r.key})")
+        for warning in assistant.plan.warnings:
+            print(f"  warning: {warning}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app import main as serve_main
+
+    return serve_main(host=args.host, port=args.port)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.command import run
+
+    return run(args, lambda: _build(args))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policy-assistant", description="Answers about a policy plan, cited to clauses.")
+    p.add_argument("--corpus", help="plan file (default: the bundled Nanning education plan)")
+    p.add_argument("--data-dir", dest="data_dir", type=Path, help="index, cache and feedback directory")
+    p.add_argument("--embedder", help="e5 (default), use, or st:<local model dir>")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question (no question: interactive chat)")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.add_argument("--jsonl", nargs=2, metavar=("IN", "OUT"), help="answer a file of questions")
+    ask.set_defaults(func=cmd_ask)
+    clause = sub.add_parser("clause", help="show a clause, e.g. 四（二）3 or 4.2.3")
+    clause.add_argument("id")
+    clause.set_defaults(func=cmd_clause)
+    duties = sub.add_parser("duties", help="tasks of a department, e.g. 财政局")
+    duties.add_argument("department")
+    duties.set_defaults(func=cmd_duties)
+    targets = sub.add_parser("targets", help="the numeric targets table")
+    targets.add_argument("--json", action="store_true")
+    targets.set_defaults(func=cmd_targets)
+    ingest = sub.add_parser("ingest", help="(re)build the index")
+    ingest.add_argument("files", nargs="*")
+    ingest.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    ingest.set_defaults(func=cmd_ingest)
+    serve = sub.add_parser("serve", help="start the web app")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+    evaluate = sub.add_parser("eval", help="score answers on a labelled question file")
+    try:
+        from eval.command import configure
+
+        configure(evaluate)
+    except ImportError:  # pragma: no cover - eval is part of the package; keep the CLI usable regardless
+        pass
+    evaluate.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except (UsageError, BadQuestion, ValueError, FileNotFoundError) as exc:
+        # ValueError covers MalformedDocument and bad settings: user input, not a crash.
+        print(f"错误: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

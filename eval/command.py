@@ -1,0 +1,186 @@
+"""`policy-assistant eval`: run the question set, report, compare, gate; check files; draft from feedback.
+
+Exit codes: 0 done, 1 `--check` found problems, 2 bad input (file, option), 3 a `--min` bar failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from eval.feedback import collect_drafts
+from eval.harness import EvalRun, run_eval
+from eval.metrics import METRICS
+from eval.questions import QuestionFileError, check_file, default_questions_path, load_questions
+from eval.report import check_bars, compare, metrics_table, run_part, write_report
+
+
+class UsageProblem(Exception):
+    """A bad file or option; str() is the message for the user (exit 2)."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Evaluate the assistant on a labelled question set, side by side with vanilla RAG."
+    parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
+                        help="question file, JSON Lines (default: the bundled dev set)")
+    parser.add_argument("--check", type=Path, metavar="FILE",
+                        help="only validate a question file: print its problems with line numbers")
+    parser.add_argument("--report", type=Path, metavar="DIR", help="write report.json, report.md, report.html")
+    parser.add_argument("--compare", type=Path, metavar="OLD.json", help="show changes against an earlier report.json")
+    parser.add_argument("--min", action="append", default=[], dest="min_bars", metavar="METRIC=VALUE",
+                        help="quality bar, repeatable; exit 3 when missed (a ceiling for lower-is-better "
+                             "metrics). Metrics: " + ", ".join(m.name for m in METRICS))
+    parser.add_argument("--no-vanilla", action="store_true", help="skip the vanilla LangChain baseline")
+    parser.add_argument("--from-feedback", nargs="?", const="", default=None, metavar="PATH",
+                        help="draft questions from 👎 feedback (default: the data directory's feedback log)")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="where --from-feedback writes (default stdout)")
+    parser.add_argument("--limit", type=int, metavar="N", help="evaluate only the first N questions")
+
+
+def parse_bars(specs: list[str]) -> dict[str, float]:
+    bars: dict[str, float] = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            bars[name.strip()] = float(value)
+        except ValueError:
+            raise UsageProblem(f"--min expects METRIC=VALUE, e.g. citation_recall=0.8; got {spec!r}") from None
+    return bars
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageProblem(f"{path} is not a JSON report: {exc}") from None
+    try:
+        run_part(data)
+    except ValueError:
+        raise UsageProblem(f"{path} is not an evaluation report (no metrics in it)") from None
+    return data
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    live = sys.stderr.isatty()  # a log file gets one line per system, not hundreds of \r updates
+
+    def show(done: int, total: int) -> None:
+        if live:
+            sys.stderr.write(f"\r{label}: {done}/{total}" + ("\n" if done == total else ""))
+        elif done == total:
+            sys.stderr.write(f"{label}: {done}/{total}\n")
+        sys.stderr.flush()
+    return show
+
+
+def _build(build_assistant: Callable[[], Any]) -> Any:
+    try:
+        return build_assistant()
+    except (OSError, ValueError) as exc:  # unreadable or unusable corpus, bad settings
+        raise UsageProblem(f"cannot start the assistant: {exc}") from None
+
+
+def _from_feedback(args: argparse.Namespace, build_assistant: Callable[[], Any]) -> int:
+    if args.from_feedback:
+        path = Path(args.from_feedback)
+    else:
+        settings = _build(build_assistant).settings
+        path = getattr(settings, "feedback_path", settings.data_dir / "feedback.jsonl")
+    try:
+        result = collect_drafts(path)
+    except OSError as exc:
+        raise UsageProblem(f"cannot read feedback log {path}: {exc.strerror or exc}") from None
+    lines = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.drafts)
+    if args.out:
+        try:
+            args.out.write_text(lines, encoding="utf-8")
+        except OSError as exc:
+            raise UsageProblem(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(lines)
+    skipped = f", skipped {len(result.malformed_lines)} malformed line(s)" if result.malformed_lines else ""
+    print(f"{len(result.drafts)} draft question(s) from 👎 feedback in {path}{skipped}; "
+          "label gold_clauses, answer_facts and type before adding them to a question file", file=sys.stderr)
+    return 0
+
+
+def _check(path: Path, build_assistant: Callable[[], Any]) -> int:
+    plan = _build(build_assistant).plan
+    problems = check_file(path, plan)
+    if problems:
+        print("\n".join(problems))
+        print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"{path}: valid, {len(load_questions(path, plan))} questions")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace, assistant: Any) -> tuple[EvalRun, EvalRun | None]:
+    path = args.file or default_questions_path()
+    try:
+        questions = load_questions(Path(path), assistant.plan)
+    except QuestionFileError as exc:
+        raise UsageProblem(f"{path}:\n{exc}") from None
+    if args.limit is not None:
+        questions = questions[: max(0, args.limit)]
+    if not questions:
+        raise UsageProblem("no questions to evaluate")
+    run = run_eval(questions, assistant.ask, assistant.plan, _progress("policy-assistant"))
+    baseline = None
+    if not args.no_vanilla:
+        from eval.vanilla import VanillaPipeline  # imports the text splitter only when needed
+
+        settings = assistant.settings
+        try:
+            corpus_text = Path(settings.corpus_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageProblem(f"cannot read the corpus {settings.corpus_path}: {exc}") from None
+        index_root = getattr(settings, "index_dir", Path(settings.data_dir) / "index")
+        # The disk/memo cache wrapper (if any) would hand vanilla the query vectors the assistant
+        # just computed and make its latency look free; the inner backend gives the same vectors.
+        embeddings = getattr(assistant.embeddings, "inner", assistant.embeddings)
+        vanilla = VanillaPipeline(corpus_text, assistant.plan, embeddings, index_root)
+        baseline = run_eval(questions, vanilla.answer, assistant.plan, _progress("vanilla"), system="vanilla")
+    return run, baseline
+
+
+def run(args: argparse.Namespace, build_assistant: Callable[[], Any]) -> int:
+    """Carry out `eval` as configured by configure(); returns the exit code."""
+    try:
+        if args.from_feedback is not None:
+            return _from_feedback(args, build_assistant)
+        if args.check is not None:
+            return _check(args.check, build_assistant)
+        bars = parse_bars(args.min_bars)
+        unknown = [v for v in check_bars({}, bars) if v.startswith("unknown metric")]
+        if unknown:  # fail before a long run, not after it
+            print("\n".join(unknown), file=sys.stderr)
+            return 3
+        old = _read_report(args.compare) if args.compare else None
+        run_, baseline = _evaluate(args, _build(build_assistant))
+    except UsageProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(metrics_table(run_, baseline))
+    print(f"\n{len(run_.results)} questions, {len(run_.failed)} failed.")
+    if args.report:
+        try:
+            paths = write_report(run_, args.report, baseline)
+        except OSError as exc:
+            print(f"error: cannot write the report to {args.report}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print("report: " + ", ".join(str(p) for p in paths.values()), file=sys.stderr)
+    if old is not None:
+        print("\n" + compare(old, run_))
+    violations = check_bars(run_.metrics, bars)
+    if violations:
+        print("\nquality bars missed:\n" + "\n".join(f"- {v}" for v in violations), file=sys.stderr)
+        return 3
+    return 0

@@ -1,0 +1,57 @@
+"""Shared pytest setup: the test suite must never reach a model hub or phone home."""
+
+import os
+
+
+def pytest_configure(config):
+    # Set before any test module imports transformers / huggingface_hub / chromadb, which read
+    # these once at import time.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+
+# --- shared session fixtures (real components, loaded once per test session) ---
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def corpus_plan():
+    """The bundled Nanning plan, parsed by the real parser."""
+    from assistant.settings import BUNDLED_CORPUS
+    from knowledge.parser import load_plan
+
+    return load_plan(BUNDLED_CORPUS)
+
+
+@pytest.fixture(scope="session")
+def e5_embeddings():
+    """The real bundled e5 embedder (no disk cache), loaded once."""
+    from embeddings.factory import make_embeddings
+
+    return make_embeddings("e5")
+
+
+@pytest.fixture(scope="session")
+def assistant_settings(tmp_path_factory):
+    """Settings whose data dir (index + embedding cache) is shared by the whole session, CLI runs included."""
+    from assistant.settings import Settings
+
+    return Settings(data_dir=tmp_path_factory.mktemp("assistant-data"))
+
+
+@pytest.fixture(scope="session")
+def e5(e5_embeddings, assistant_settings):
+    """The same loaded e5 model behind the production disk cache (``settings.cache_dir``), so every index
+    built in the session after the first embeds only the sentences it has not seen."""
+    from embeddings.cache import CachedEmbeddings
+
+    return CachedEmbeddings(e5_embeddings, assistant_settings.cache_dir)
+
+
+@pytest.fixture(scope="session")
+def assistant(assistant_settings, e5):
+    """The real assistant on the bundled plan; its cold index build (~40 s) happens once per session."""
+    from assistant.service import build_assistant
+
+    return build_assistant(assistant_settings, embeddings=e5)

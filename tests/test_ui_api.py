@@ -1,0 +1,170 @@
+"""The running web app through its HTTP API (gradio_client), with the real e5 model and a real Chroma index.
+
+The app is started once per session on 127.0.0.1 and a free port; test_ui_browser.py shares it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio / gradio_client are imported
+
+import gradio as gr  # noqa: E402
+import pytest  # noqa: E402
+from gradio_client import Client  # noqa: E402
+from gradio_client.exceptions import AppError  # noqa: E402
+
+from assistant.service import Assistant, build_assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from ui.page import create_app, launch  # noqa: E402
+
+Q_2018 = "2018年学前三年毛入园率目标是多少？"
+Q_FOLLOW = "那2019年呢？"
+Q_ELSEWHERE = "柳州市的学前教育目标是什么？"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@dataclass
+class Served:
+    url: str
+    assistant: Assistant
+    settings: Settings
+    demo: gr.Blocks
+    closed: bool = False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.demo.close()
+
+
+_lock = threading.Lock()
+_served: list[Served] = []
+
+
+def serve(data_dir: Path) -> Served:
+    """Start the app once per process (both UI test modules call this; the first call builds it)."""
+    with _lock:
+        if not _served:
+            settings = Settings(data_dir=data_dir, host="127.0.0.1", port=0)
+            assistant = build_assistant(settings)
+            demo = create_app(assistant, settings)
+            url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
+            _served.append(Served(url, assistant, settings, demo))
+        return _served[0]
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory):
+    server = serve(tmp_path_factory.mktemp("ui-data"))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def client(served: Served) -> Client:
+    return Client(served.url, verbose=False, download_files=False, analytics_enabled=False)
+
+
+def chat(client: Client, question: str) -> list[tuple]:
+    """Every streamed update of the /chat endpoint: (transcript html, question box, status)."""
+    job = client.submit(question, api_name="/chat")
+    job.result(timeout=60)
+    return list(job.outputs())
+
+
+def test_binds_loopback_only(served: Served) -> None:
+    assert served.url.startswith("http://127.0.0.1:")
+
+
+def test_ask_answers_with_verbatim_citations(client: Client, served: Served) -> None:
+    result = client.predict(Q_2018, [], api_name="/ask")
+    assert not result["refused"]
+    assert "96%" in result["answer"]
+    assert result["citations"], "an answer must cite clauses"
+    for citation in result["citations"]:
+        assert f"【{citation['clause_id']}】" in result["answer"]
+        assert citation["quote"] in served.assistant.plan.full_text(citation["clause_id"])
+    assert result["timings_ms"]["total"] > 0
+
+
+def test_follow_up_uses_the_previous_question(client: Client) -> None:
+    first = client.predict(Q_2018, [], api_name="/ask")
+    follow = client.predict(Q_FOLLOW, [Q_2018], api_name="/ask")
+    assert "96%" in first["answer"]
+    assert "96.5%" in follow["answer"]
+    assert not follow["refused"]
+
+
+def test_question_outside_the_plan_is_refused(client: Client) -> None:
+    result = client.predict(Q_ELSEWHERE, [], api_name="/ask")
+    assert result["refused"] is True
+    assert result["citations"] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "message"), [("", "问题为空"), ("   \n ", "问题为空"), ("教" * 100_000, "问题过长")]
+)
+def test_bad_questions_get_a_clear_message(client: Client, question: str, message: str) -> None:
+    with pytest.raises(AppError, match=message):
+        client.predict(question, [], api_name="/ask")
+
+
+def test_department_alias_lists_its_tasks(client: Client, served: Served) -> None:
+    result = client.predict("财政局", api_name="/duties")
+    assert result["department"] == "市财政局"
+    assert len(result["tasks"]) >= 5
+    for task in result["tasks"]:
+        duty = served.assistant.plan.get(task["clause_id"]).duty
+        assert duty is not None
+        assert "市财政局" in (*duty.organizers, *duty.implementers)
+        assert set(task["roles"]) <= {"组织实施单位", "具体实施单位"}
+
+
+def test_item_lists_its_departments(client: Client) -> None:
+    result = client.predict("4.2.3", api_name="/responsible")
+    assert result["clause_id"] == "四（二）3"
+    assert result["organizers"], "四（二）3 names its 组织实施单位"
+    assert client.predict("九（九）9", api_name="/responsible")["clause_id"] is None
+
+
+def test_clause_and_targets_endpoints(client: Client) -> None:
+    clause = client.predict("四(二)3", api_name="/clause")
+    assert clause["clause_id"] == "四（二）3"
+    assert clause["title"] in clause["full_text"]
+    targets = client.predict(api_name="/targets")
+    found = {(t["indicator"], t["period"]): t["value"] for t in targets}
+    assert found[("学前三年毛入园率", "2019")] == "96.5%"
+
+
+def test_chat_streams_and_keeps_one_conversation_per_session(served: Served) -> None:
+    alice = Client(served.url, verbose=False, download_files=False, analytics_enabled=False)
+    bob = Client(served.url, verbose=False, download_files=False, analytics_enabled=False)
+    updates = chat(alice, Q_2018)
+    final = updates[-1][0]
+    assert len(updates) >= 3, "the answer is streamed in several updates"
+    assert "cite-chip" in final and "96%" in final
+    follow = chat(alice, Q_FOLLOW)[-1][0]
+    assert "96.5%" in follow, "the follow-up is read against this session's conversation"
+    assert follow.count('class="msg user"') == 2
+    other = chat(bob, "市财政局负责哪些任务？")[-1][0]
+    assert Q_2018 not in other and other.count('class="msg user"') == 1
+    cleared = alice.predict(api_name="/new_chat")[0]
+    assert Q_2018 not in cleared
+
+
+def test_chat_escapes_markup_in_questions(client: Client) -> None:
+    final = chat(client, XSS)[-1][0]
+    assert "<img" not in final
+    assert "&lt;img src=x onerror=alert(1)&gt;" in final
+
+
+def test_chat_reports_bad_input_without_adding_a_turn(client: Client) -> None:
+    transcript, box, status = chat(client, "")[-1]
+    assert "问题为空" in status
+    big = "教" * 100_000
+    _, _, status = chat(client, big)[-1]
+    assert "问题过长" in status

@@ -1,0 +1,212 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright, against the app test_ui_api serves."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from tests.test_ui_api import Q_2018, Q_FOLLOW, XSS, Served, served  # noqa: F401  (shared session fixture)
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+TIMEOUT_MS = 20_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+]
+
+
+@dataclass
+class Tab:
+    """A fresh page (its own browser context, so its own gradio session) and what it saw."""
+
+    page: object
+    dialogs: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser, served: Served) -> Iterator[Tab]:  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    seen = Tab(page)
+    page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: seen.requests.append(r.url))
+    page.goto(served.url)
+    page.wait_for_selector("#question textarea")
+    yield seen
+    context.close()
+
+
+def ask(page, question: str, done: str = "#chat-log .msg.bot:last-child .meta") -> None:
+    count = page.locator("#chat-log .msg.bot .meta").count()
+    page.fill("#question textarea", question)
+    page.click("#send")
+    page.wait_for_function(
+        f"document.querySelectorAll('#chat-log .msg.bot .meta').length > {count}", timeout=TIMEOUT_MS
+    )
+
+
+def test_answer_has_chips_that_open_the_clause_with_the_quote_marked(tab: Tab, served: Served) -> None:  # noqa: F811
+    page = tab.page
+    ask(page, Q_2018)
+    answer = page.locator("#chat-log .bubble.answer").last
+    assert "96%" in answer.inner_text()
+    chip = answer.locator(".cite-chip").first
+    assert chip.inner_text() == "三（二）"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+
+    chip.click()
+    panel = page.locator('#clause-panel .clause-view[data-clause="三（二）"]')
+    panel.wait_for()
+    assert "三、工作目标" in panel.locator(".path").inner_text()
+    marked = panel.locator("mark").inner_text()
+    assert "学前三年毛入园率达到96%" in marked
+    assert marked in served.assistant.plan.full_text("三（二）")
+    assert panel.locator("mark").is_visible()
+    page.wait_for_timeout(600)  # let the side panel finish sliding in before the picture
+    page.screenshot(path=str(ARTIFACTS / "chat-panel.png"), full_page=True)
+
+    ask(page, Q_FOLLOW)
+    assert "96.5%" in page.locator("#chat-log .bubble.answer").last.inner_text()
+
+
+def test_refusal_is_shown_as_such(tab: Tab) -> None:
+    ask(tab.page, "柳州市的学前教育目标是什么？")
+    refusal = tab.page.locator("#chat-log .bubble.refusal").last
+    assert "未找到依据" in refusal.inner_text()
+    assert tab.page.locator("#chat-log .bubble.refusal .cite-chip").count() == 0
+
+
+def test_markup_in_a_question_is_shown_as_text_and_never_runs(tab: Tab) -> None:
+    page = tab.page
+    ask(page, XSS)
+    ask(page, "<script>alert('x')</script>学前教育<b onmouseover=alert(2)>粗体</b>")
+    page.locator("#chat-log").hover()
+    assert XSS in page.locator("#chat-log").inner_text()
+    assert page.locator("#chat-log img, #chat-log script, #chat-log b").count() == 0
+    page.get_by_role("tab", name="原文").click()
+    page.fill("#plan-search textarea, #plan-search input", XSS)
+    page.locator("#plan-search textarea, #plan-search input").press("Enter")
+    page.locator("#search-results .status").wait_for()
+    assert page.locator("#search-results img").count() == 0
+    time.sleep(0.5)  # an onerror handler would fire as soon as the image failed to load
+    assert tab.dialogs == []
+
+
+def test_bad_input_gets_a_clear_message(tab: Tab) -> None:
+    page = tab.page
+    page.fill("#question textarea", "")
+    page.click("#send")
+    page.locator("#chat-status .notice", has_text="问题为空").wait_for()
+    page.fill("#question textarea", "教" * 100_000)
+    page.click("#send")
+    page.locator("#chat-status .notice", has_text="问题过长").wait_for()
+    assert page.locator("#chat-log .msg.user").count() == 0
+
+
+def test_department_lookup_with_an_alias(tab: Tab) -> None:
+    page = tab.page
+    page.get_by_role("tab", name="职责查询").click()
+    box = page.locator("#department input")
+    box.fill("财政局")
+    box.press("Enter")
+    page.click("#department-lookup")
+    page.locator("#department-tasks table").wait_for()
+    assert "市财政局" in page.locator("#department-tasks .summary").inner_text()
+    rows = page.locator("#department-tasks tbody tr")
+    assert rows.count() >= 5
+    rows.first.locator(".cite-chip").click()
+    panel = page.locator("#clause-panel .clause-view")
+    panel.locator("mark").wait_for()
+    assert "组织实施单位" in panel.locator("mark").inner_text()
+    assert "市财政局" in panel.locator(".duty").inner_text()
+
+
+def test_item_lists_its_departments(tab: Tab) -> None:
+    page = tab.page
+    page.get_by_role("tab", name="职责查询").click()
+    page.locator("#duty-item input").click()
+    page.locator("#duty-item input").fill("县县全覆盖")
+    page.get_by_role("option", name="四（二）3").first.click()
+    result = page.locator("#item-departments table")
+    result.wait_for()
+    assert "组织实施单位" in result.inner_text() and "市教育局" in result.inner_text()
+
+
+def test_targets_tab_has_the_table_and_the_chart(tab: Tab) -> None:
+    page = tab.page
+    page.get_by_role("tab", name="目标指标").click()
+    table = page.locator("#targets-table table")
+    table.wait_for()
+    assert "96.5%" in table.inner_text()
+    page.locator("#rates-chart canvas, #rates-chart svg").first.wait_for()
+
+
+def test_deep_link_opens_the_clause(browser, served: Served) -> None:  # noqa: F811
+    page = browser.new_page()
+    try:
+        page.goto(served.url + "?clause=" + quote("四（二）3"))
+        detail = page.locator('#clause-detail .clause-view[data-clause="四（二）3"]')
+        detail.wait_for(timeout=TIMEOUT_MS)
+        assert "实现义务教育基本均衡发展县县全覆盖" in detail.inner_text()
+        assert page.locator("#plan-tree").is_visible()
+    finally:
+        page.close()
+
+
+def test_feedback_is_logged_and_the_conversation_exported(tab: Tab, served: Served) -> None:  # noqa: F811
+    page = tab.page
+    ask(page, Q_2018)
+    page.fill("#feedback-comment textarea, #feedback-comment input", "数字准确")
+    page.locator("#chat-log .rate[data-rating='up']").last.click()
+    page.locator("#chat-status .ok").wait_for()
+    entries = [json.loads(line) for line in served.settings.feedback_path.read_text("utf-8").splitlines()]
+    mine = [e for e in entries if e["comment"] == "数字准确"]
+    assert mine and mine[-1]["rating"] == "up" and mine[-1]["question"] == Q_2018
+    assert mine[-1]["citations"][0]["clause_id"] == "三（二）"
+
+    page.wait_for_function("!document.querySelector('#export').disabled")
+    with page.expect_download() as download:
+        page.click("#export")
+    markdown = Path(download.value.path()).read_text("utf-8")
+    assert Q_2018 in markdown and "【三（二）】" in markdown
+    assert "2018年，学前三年毛入园率达到96%" in markdown
+
+
+def test_new_chat_clears_the_conversation(tab: Tab) -> None:
+    page = tab.page
+    ask(page, Q_2018)
+    page.click("#new-chat")
+    page.locator("#chat-log .chat-empty").wait_for()
+    assert page.locator("#chat-log .msg").count() == 0
+
+
+def test_page_fetches_nothing_from_other_hosts(tab: Tab, served: Served) -> None:  # noqa: F811
+    ask(tab.page, Q_2018)
+    host = urlsplit(served.url).netloc
+    outside = [u for u in tab.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != host]
+    assert tab.requests and outside == []

@@ -1,0 +1,158 @@
+"""The 问答 tab: streamed answers with citation chips, feedback, export; plus the JSON ``/ask`` API."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import gradio as gr
+
+from assistant.answer import BadQuestion
+from assistant.question import check
+from assistant.service import Assistant
+from ui.export import write_export
+from ui.feedback import FeedbackLog
+from ui.panel import ClausePanel, clause_or_missing
+from ui.render import (
+    CLICK_JS,
+    EMPTY_CHAT,
+    Turn,
+    citation_quote,
+    esc,
+    transcript_html,
+)
+
+EXAMPLES = [
+    "2018年学前三年毛入园率目标是多少？",
+    "市财政局负责哪些任务？",
+    "实现义务教育基本均衡发展县县全覆盖由哪些单位负责？",
+    "四（二）3 的内容是什么？",
+    "如何加强教师队伍建设？",
+    "柳州市的学前教育目标是什么？",
+]
+#: Pieces end after a sentence or a citation mark, so a streamed prefix never shows half a mark.
+_PIECE = re.compile(r"(?<=[。；！？】\n])")
+MAX_PIECES = 4  # streamed updates per answer: progress is visible, the total stays fast
+PIECE_PAUSE_S = 0.01
+
+
+def pieces(text: str) -> list[str]:
+    """Growing prefixes of ``text`` to stream, at most MAX_PIECES, the last one the whole text."""
+    parts = [p for p in _PIECE.split(text) if p]
+    step = max(1, -(-len(parts) // MAX_PIECES))
+    prefixes = ["".join(parts[: i + step]) for i in range(0, len(parts), step)]
+    return prefixes or [text]
+
+
+def notice(message: str) -> str:
+    return f'<div class="status notice">⚠️ {esc(message)}</div>' if message else ""
+
+
+@dataclass(frozen=True)
+class ChatTab:
+    transcript: gr.HTML
+    turns: gr.State
+
+
+def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -> ChatTab:
+    """Lay out the chat tab inside the current gr.Tab and wire its events."""
+    turns = gr.State([])  # list[Turn], one list per browser session
+    transcript = gr.HTML(EMPTY_CHAT, elem_id="chat-log", js_on_load=CLICK_JS, autoscroll=True, min_height=320)
+    status = gr.HTML("", elem_id="chat-status")
+    with gr.Row(equal_height=True):
+        question = gr.Textbox(
+            placeholder="例如：2019年学前三年毛入园率目标是多少？（Enter 发送，Shift+Enter 换行）",
+            show_label=False,
+            lines=1,
+            max_lines=6,
+            scale=8,
+            elem_id="question",
+        )
+        send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+    gr.Examples(EXAMPLES, inputs=[question], label="示例问题", examples_per_page=len(EXAMPLES))
+    with gr.Row():
+        new_chat = gr.Button("新对话", size="sm", elem_id="new-chat")
+        export = gr.DownloadButton("导出 Markdown", size="sm", interactive=False, elem_id="export")
+        comment = gr.Textbox(
+            placeholder="反馈意见（可选，点击回答下方的 👍/👎 时一并提交）",
+            show_label=False,
+            scale=4,
+            elem_id="feedback-comment",
+        )
+
+    def respond(text: str, state: list[Turn]) -> Iterator[tuple[str, list[Turn], Any, str]]:
+        state = list(state or [])
+        history = [t.question for t in state if t.answer is not None]
+        try:  # the assistant's own input check, before the question is shown as asked
+            shown = check(text, assistant.settings.max_question_chars)
+        except BadQuestion as exc:
+            yield gr.skip(), state, gr.skip(), notice(str(exc))
+            return
+        state.append(Turn(question=shown))
+        yield transcript_html(state), state, "", ""  # the question and a placeholder, at once
+        try:
+            answer = assistant.ask(text, history)
+        except BadQuestion as exc:
+            yield transcript_html(state[:-1]), state[:-1], text, notice(str(exc))
+            return
+        state[-1] = replace(state[-1], answer=answer)
+        prefixes = pieces(answer.text)
+        for prefix in prefixes[:-1]:
+            yield transcript_html(state, streamed=prefix), state, gr.skip(), gr.skip()
+            time.sleep(PIECE_PAUSE_S)
+        yield transcript_html(state), state, gr.skip(), gr.skip()
+
+    def open_citation(state: list[Turn], evt: gr.EventData) -> tuple[str, gr.Sidebar]:
+        data = evt._data or {}
+        citation = citation_quote(state or [], data.get("turn"), data.get("cite"))
+        raw_id = citation.clause_id if citation else str(data.get("clause", ""))
+        return clause_or_missing(assistant, raw_id, citation.quote if citation else ""), gr.Sidebar(open=True)
+
+    def rate(state: list[Turn], remark: str, evt: gr.EventData) -> tuple[str, list[Turn], str, str]:
+        data = evt._data or {}
+        state = list(state or [])
+        try:
+            index = int(str(data.get("turn")))
+            turn = state[index]
+        except (ValueError, IndexError):
+            return gr.skip(), state, gr.skip(), notice("找不到要反馈的回答，请刷新页面后重试。")
+        rating = str(data.get("rating"))
+        if turn.answer is None or turn.rating or rating not in ("up", "down"):
+            return gr.skip(), state, gr.skip(), ""
+        log.record(rating, turn.answer, remark)
+        state[index] = replace(turn, rating=rating)
+        return transcript_html(state), state, "", '<div class="status ok">已记录您的反馈，谢谢！</div>'
+
+    def export_file(state: list[Turn]) -> gr.DownloadButton:
+        if not state:
+            return gr.DownloadButton(value=None, interactive=False)
+        return gr.DownloadButton(value=str(write_export(state, assistant.plan.title)), interactive=True)
+
+    def reset() -> tuple[str, list[Turn], str, str, str, gr.DownloadButton, gr.Sidebar]:
+        return EMPTY_CHAT, [], "", "", "", gr.DownloadButton(value=None, interactive=False), gr.Sidebar(open=False)
+
+    outputs = [transcript, turns, question, status]
+    send.click(respond, [question, turns], outputs, api_name="chat").then(
+        export_file, [turns], [export], api_visibility="private"
+    )
+    question.submit(respond, [question, turns], outputs, api_visibility="private").then(
+        export_file, [turns], [export], api_visibility="private"
+    )
+    transcript.cite(open_citation, [turns], [panel.body, panel.sidebar], api_visibility="private")
+    transcript.rate(rate, [turns, comment], [transcript, turns, comment, status], api_visibility="private")
+    new_chat.click(
+        reset, None, [transcript, turns, question, status, comment, export, panel.sidebar], api_name="new_chat"
+    )
+
+    def ask(question: str, history: list[str]) -> dict[str, Any]:
+        """Answer one question; ``history`` holds the conversation's previous questions, oldest first."""
+        try:
+            return assistant.ask(question, list(history or [])).to_json()
+        except BadQuestion as exc:
+            raise gr.Error(str(exc)) from exc
+
+    gr.api(ask, api_name="ask")
+    return ChatTab(transcript, turns)

@@ -1,0 +1,106 @@
+"""The whole page: header, tabs, the clause side panel, deep links; and how it is launched.
+
+gradio 6 takes ``theme`` and ``css`` in ``launch()``, not in ``Blocks()``, so ``launch`` here is the one
+place that starts the app (app.main and the tests both use it).
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.service import Assistant
+from assistant.settings import Settings
+from ui.browse import build_browse_tab
+from ui.chat import build_chat_tab
+from ui.duties import build_duties_tab
+from ui.evaluation import add_eval_tab
+from ui.feedback import FeedbackLog
+from ui.panel import build_panel, clause_or_missing
+from ui.render import esc
+from ui.targets import build_targets_tab
+
+STATIC = Path(__file__).resolve().parent / "static"
+#: System fonts only: the default theme's web fonts would be fetched from the network.
+SYSTEM_FONTS = [
+    "-apple-system", "BlinkMacSystemFont", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "system-ui", "sans-serif",
+]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+#: Reads ?clause=… from the page's own URL (runs in the browser before the load event is sent).
+READ_LINK_JS = "() => new URLSearchParams(window.location.search).get('clause') || ''"
+#: The assistant is thread-safe; 2 cores run this many answers at once while the rest wait in the queue.
+CONCURRENCY = 8
+
+
+def theme() -> gr.themes.Theme:
+    return gr.themes.Default(primary_hue="blue", font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+
+
+def create_app(assistant: Assistant, settings: Settings | None = None) -> gr.Blocks:
+    """Build the Blocks for one assistant; models stay loaded in ``assistant`` and are shared by all sessions."""
+    settings = settings or assistant.settings
+    log = FeedbackLog(settings.feedback_path)
+    plan = assistant.plan
+    with gr.Blocks(title="政策问答助手 · 南宁市教育提升三年行动", analytics_enabled=False) as demo:
+        panel = build_panel()
+        gr.HTML(
+            '<div class="app-header"><h1>政策问答助手</h1>'
+            f'<div class="sub">{esc(plan.title)}{"（" + esc(plan.doc_number) + "）" if plan.doc_number else ""}'
+            " · 每个回答都标注出处条款</div></div>",
+            elem_id="app-header",
+        )
+        with gr.Tabs(elem_id="tabs") as tabs:
+            with gr.Tab("问答", id="chat"):
+                build_chat_tab(assistant, log, panel)
+            with gr.Tab("职责查询", id="duties"):
+                build_duties_tab(assistant, panel)
+            with gr.Tab("目标指标", id="targets"):
+                build_targets_tab(assistant, panel)
+            with gr.Tab("原文", id="browse"):
+                browse = build_browse_tab(assistant)
+            add_eval_tab(assistant)  # 评测: filled in by the evaluation work (ui/evaluation.py)
+        link = gr.Textbox(visible=False, elem_id="deep-link")
+
+        def follow_link(raw_id: str) -> tuple[Any, Any]:
+            raw_id = str(raw_id or "").strip()[:50]
+            if not raw_id:
+                return gr.skip(), gr.skip()
+            return gr.Tabs(selected="browse"), clause_or_missing(assistant, raw_id)
+
+        demo.load(follow_link, [link], [tabs, browse.detail], js=READ_LINK_JS, api_visibility="private")
+    demo.queue(default_concurrency_limit=CONCURRENCY)
+    return demo
+
+
+def free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def launch(
+    demo: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False
+) -> str:
+    """Serve ``demo`` on settings.host:settings.port (0 = a free port); returns the local URL."""
+    port = settings.port or free_port(settings.host)
+    auth = (settings.auth_user, settings.auth_password) if settings.auth_user else None
+    _, url, _ = demo.launch(
+        server_name=settings.host,
+        server_port=port,
+        auth=auth,
+        auth_message="请输入用户名和密码" if auth else None,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=quiet,
+        share=False,
+        ssr_mode=False,
+        mcp_server=False,
+        inbrowser=False,
+        footer_links=["api", "settings"],
+        theme=theme(),
+        css_paths=[STATIC / "app.css"],
+    )
+    return url
