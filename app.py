@@ -42,12 +42,14 @@ def main(host: str | None = None, port: int | None = None) -> int:
     assistant = build_assistant(settings)
     demo = create_app(assistant, settings)
     try:
-        launch(demo, settings)
+        url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
     except OSError as exc:  # port taken, address not available
         print(f"error: cannot serve on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        pass
+    login = "（需要登录）" if settings.auth_user else ""
+    print(f"政策问答助手已启动：{url} {login}（Ctrl+C 退出）", flush=True)
+    try:
+        demo.block_thread()  # returns on Ctrl+C
     finally:
         demo.close()
     return 0

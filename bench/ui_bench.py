@@ -87,6 +87,7 @@ class BrowserLikeUser:
         chat = next(d for d in config["dependencies"] if d.get("api_name") == "chat")
         self.url, self.fn_index, self.trigger = url, chat["id"], chat["targets"][0][0]
         self.session = uuid.uuid4().hex[:12]
+        self.answered = 0  # answers in this session's transcript so far
         self.http = httpx.Client(timeout=60)
 
     def chat(self, question: str) -> tuple[float, float]:
@@ -101,13 +102,15 @@ class BrowserLikeUser:
             for line in stream.iter_lines():
                 if not line.startswith("data:"):
                     continue
-                if first is None and any(m.replace('"', '\\"') in line for m in ANSWERED):
+                # Updates carry the whole transcript: this turn is answered once it holds one more answer.
+                if first is None and sum(line.count(m.replace('"', '\\"')) for m in ANSWERED) > self.answered:
                     first = time.perf_counter()
                 message = json.loads(line[5:])
                 if message.get("msg") == "process_completed":
                     if not message.get("success"):
                         raise RuntimeError(f"answer failed: {message.get('output')}")
                     end = time.perf_counter()
+                    self.answered += 1
                     return ((first or end) - start) * 1000, (end - start) * 1000
         raise RuntimeError("the stream closed before the answer completed")
 
@@ -176,6 +179,7 @@ def concurrent(
     def user(index: int) -> None:
         pace = random.Random(index)
         barrier.wait()
+        time.sleep(think * pace.uniform(0, 1))  # people do not all press Enter at the same instant
         for r in range(rounds):
             if r and think:
                 time.sleep(think * pace.uniform(0.5, 1.5))

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # Debian's Chromium drives the browser tests (Playwright's own browser download does not work offline).
 if ! command -v chromium >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -19,3 +19,9 @@ fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False
 .venv/bin/ruff check .
 .venv/bin/pytest -q "$@"
+
+# Quality gate on the bundled labelled set: a regression below these bars fails CI.
+# Bars sit a little under what the current system measures (see README, Evaluation).
+.venv/bin/policy-assistant --data-dir .ci-data eval --no-vanilla --report .ci-data/report \
+  --min fact_recall=0.90 --min citation_precision=0.93 --min refusal_rate=0.88 \
+  --min false_refusal_rate=0.05 --min faithfulness=1.0

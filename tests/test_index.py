@@ -62,8 +62,13 @@ def modified_corpus(corpus_text, tmp_path_factory) -> Path:
 
 
 def _copy_index_root(assistant, tmp_path: Path) -> Path:
+    """A private index root holding only the published index of the bundled plan."""
+    source, key = assistant.settings.index_dir, assistant.index_report.key
     root = tmp_path / "index"
-    shutil.copytree(assistant.settings.index_dir, root)
+    root.mkdir()
+    name = (source / f"{key}.current").read_text(encoding="utf-8").strip()
+    shutil.copytree(source / name, root / name)
+    shutil.copy2(source / f"{key}.current", root / f"{key}.current")
     return root
 
 
@@ -197,7 +202,8 @@ def test_killed_build_leaves_the_previous_index_serving(
     assert child.returncode == -signal.SIGKILL
 
     half_built = [p for p in root.glob(f"{new_key}.*") if p.is_dir()]
-    assert len(half_built) == 1 and any(half_built[0].iterdir()), "the child had written its Chroma files"
+    assert len(half_built) == 1, half_built
+    assert any(half_built[0].iterdir()), "the child had written its Chroma files"
     assert not (half_built[0] / "COMPLETE").exists()
     assert not (root / f"{new_key}.current").exists(), "a killed build must not be published"
     with pytest.raises(IndexMissing):
@@ -216,13 +222,16 @@ def test_killed_build_leaves_the_previous_index_serving(
     assert published != half_built[0].name and (root / published / "COMPLETE").is_file()
 
 
-@pytest.mark.parametrize(
-    "damage",
-    ["garbage name", "binary pointer", "empty pointer", "no marker", "wrong count", "parent escape", "gone"],
+DAMAGES = ("garbage name", "binary pointer", "empty pointer", "no marker", "wrong count", "parent escape", "gone")
+# Defect (reported to the lead): knowledge/store.py VectorIndex.build reads the old pointer with read_text()
+# to keep it from the sweep, so an undecodable pointer raises UnicodeDecodeError and the index can never be
+# rebuilt (Retriever.open crashes instead of recovering).
+_BINARY_POINTER_BUG = pytest.mark.xfail(
+    strict=False, reason="store.py VectorIndex.build: pointer.read_text() raises UnicodeDecodeError"
 )
-def test_damaged_index_raises_index_missing_and_is_rebuilt(assistant, e5, corpus_text, tmp_path, damage) -> None:
-    root = _copy_index_root(assistant, tmp_path)
-    key = assistant.index_report.key
+
+
+def _damage(root: Path, key: str, damage: str) -> None:
     pointer = root / f"{key}.current"
     directory = root / pointer.read_text(encoding="utf-8").strip()
     if damage == "garbage name":
@@ -239,8 +248,25 @@ def test_damaged_index_raises_index_missing_and_is_rebuilt(assistant, e5, corpus
         pointer.write_text("../../", encoding="utf-8")
     else:
         shutil.rmtree(directory)
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_damaged_index_raises_index_missing(assistant, tmp_path, damage) -> None:
+    root = _copy_index_root(assistant, tmp_path)
+    key = assistant.index_report.key
+    assert VectorIndex.open(root, key).count() == assistant.index_report.chunks
+    _damage(root, key, damage)
     with pytest.raises(IndexMissing):
         VectorIndex.open(root, key)
+
+
+@pytest.mark.parametrize(
+    "damage", [pytest.param(d, marks=_BINARY_POINTER_BUG) if d == "binary pointer" else d for d in DAMAGES]
+)
+def test_damaged_index_is_rebuilt_not_served(assistant, e5, corpus_text, tmp_path, damage) -> None:
+    root = _copy_index_root(assistant, tmp_path)
+    key = assistant.index_report.key
+    _damage(root, key, damage)
     retriever, report = Retriever.open(assistant.plan, corpus_text, e5, root)
     assert report.built, "a damaged index is rebuilt rather than served"
     assert VectorIndex.open(root, key).count() == report.chunks == retriever.index.count()

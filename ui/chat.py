@@ -126,10 +126,11 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
         state[index] = replace(turn, rating=rating)
         return transcript_html(state), state, "", '<div class="status ok">已记录您的反馈，谢谢！</div>'
 
-    def export_file(state: list[Turn]) -> gr.DownloadButton:
+    def export_file(state: list[Turn], request: gr.Request) -> gr.DownloadButton:
         if not state:
             return gr.DownloadButton(value=None, interactive=False)
-        return gr.DownloadButton(value=str(write_export(state, assistant.plan.title)), interactive=True)
+        path = write_export(state, assistant.plan.title, request.session_hash or "")
+        return gr.DownloadButton(value=str(path), interactive=True)
 
     def reset() -> tuple[str, list[Turn], str, str, str, gr.DownloadButton, gr.Sidebar]:
         return EMPTY_CHAT, [], "", "", "", gr.DownloadButton(value=None, interactive=False), gr.Sidebar(open=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -36,9 +37,17 @@ def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" for line in text.split("\n"))
 
 
-def write_export(turns: Sequence[Turn], plan_title: str) -> Path:
-    """Write the Markdown to a fresh temporary file (gradio serves files from the temp dir)."""
-    folder = Path(tempfile.mkdtemp(prefix="policy-assistant-export-"))
-    path = folder / f"问答记录-{datetime.now():%Y%m%d-%H%M%S}.md"
+_FOLDER = Path(tempfile.gettempdir()) / "policy-assistant-exports"
+_SAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def write_export(turns: Sequence[Turn], plan_title: str, session: str) -> Path:
+    """Write the Markdown to the session's own file (overwritten as the conversation grows).
+
+    gradio serves it from its cache, which the app clears of old files (Blocks ``delete_cache``).
+    """
+    folder = _FOLDER / (_SAFE.sub("", session)[:64] or "anonymous")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "问答记录.md"
     path.write_text(conversation_markdown(turns, plan_title), encoding="utf-8")
     return path

@@ -45,7 +45,11 @@ def create_app(assistant: Assistant, settings: Settings | None = None) -> gr.Blo
     settings = settings or assistant.settings
     log = FeedbackLog(settings.feedback_path)
     plan = assistant.plan
-    with gr.Blocks(title="政策问答助手 · 南宁市教育提升三年行动", analytics_enabled=False) as demo:
+    with gr.Blocks(
+        title="政策问答助手 · 南宁市教育提升三年行动",
+        analytics_enabled=False,
+        delete_cache=(3600, 3600),  # exported conversations are not kept for more than an hour or two
+    ) as demo:
         panel = build_panel()
         gr.HTML(
             '<div class="app-header"><h1>政策问答助手</h1>'

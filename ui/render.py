@@ -29,6 +29,7 @@ element.addEventListener('click', (event) => {
 
 _MARK = re.compile(r"【([^【】\n]{1,40})】")
 QUESTION_PREVIEW_CHARS = 300
+SOURCES_OPEN_UP_TO = 4
 
 
 def esc(text: object) -> str:
@@ -101,7 +102,8 @@ def _sources_html(answer: Answer, turn: int) -> str:
         f'<div class="src-quote">“{esc(c.quote)}”</div></li>'
         for i, c in enumerate(answer.citations)
     )
-    return f'<details class="sources" open><summary>依据条款（{len(answer.citations)}）</summary><ol>{items}</ol></details>'
+    opened = " open" if len(answer.citations) <= SOURCES_OPEN_UP_TO else ""  # long lists start folded
+    return f'<details class="sources"{opened}><summary>依据条款（{len(answer.citations)}）</summary><ol>{items}</ol></details>'
 
 
 def timings_text(answer: Answer) -> str:
