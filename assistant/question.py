@@ -35,7 +35,7 @@ _TARGET_CUES = re.compile(
     re.IGNORECASE,
 )
 _QUANTITY = re.compile(r"多少|(?<![哪好])几[个所项名家年次]|百分之几|多大|多高|how many|how much|what percentage", re.IGNORECASE)
-_MONEY = re.compile(r"钱|[万亿]?元|经费|金额|工资|学费|[保育收]费|补贴|补助|投资|预算|奖学金|分数线|录取分|salary|fee|tuition|yuan|budget", re.IGNORECASE)
+_MONEY = re.compile(r"钱|[万亿]?元|经费|金额|工资|学费|[保育收]费|补贴|补助|投资|预算|奖学金|分数线|录取分|salary|fee|tuition|yuan|budget|money", re.IGNORECASE)
 # Requests to write or change something: the assistant quotes the plan, it does not author text.
 _AUTHORING = re.compile(r"^(请|帮我|麻烦)?(写|作|编|创作|生成|翻译|补充|添加|新增|修改|改写|续写|起草)|写一[首篇段个]|补充一条|编造|\bwrite (a|an|me)\b", re.IGNORECASE)
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
@@ -96,9 +96,16 @@ def strip_injection(text: str) -> tuple[str, bool]:
     return cleaned, cleaned != text.strip("，,。.:：;； ")
 
 
+_YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~)\s*(20\d\d)")
+
+
 def years_in(text: str) -> tuple[str, ...]:
+    """Years a question names; "2018年到2020年" names 2018, 2019 and 2020."""
     found = _YEAR.findall(text) or _ASCII_YEAR.findall(text)
-    return tuple(dict.fromkeys(found))
+    for start, end in _YEAR_RANGE.findall(text):
+        if int(start) < int(end) <= int(start) + 10:
+            found += [str(y) for y in range(int(start), int(end) + 1)]
+    return tuple(sorted(dict.fromkeys(found)))
 
 
 def resolve_followup(text: str, history: Sequence[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ class Retriever:
     def __init__(self, plan: Plan, chunks: Sequence[Chunk], index: VectorIndex, embeddings: Embeddings):
         import bm25s
 
+        # bm25s sets its own logger to DEBUG at import, which prints on every index build.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.plan = plan
         self.chunks = list(chunks)
         self.chunk_by_id = {c.id: c for c in self.chunks}

@@ -112,7 +112,10 @@ class VectorIndex:
         marker = {"count": total, "key": key, "built_at": time.time()}
         (directory / "COMPLETE").write_text(json.dumps(marker), encoding="utf-8")
         pointer = root / f"{key}.current"
-        previous = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else ""
+        try:
+            previous = pointer.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):  # absent or damaged: nothing to keep
+            previous = ""
         _write_atomically(pointer, name)
         # The previous build may still be open in another process (a running app): keep it one round.
         sweep(root, key, keep={name, previous})

@@ -67,9 +67,7 @@ CASES = [
     # multi-clause
     Case("multi_clause", "高中阶段毛入学率和学前三年毛入园率2020年的目标分别是多少？", ("三（一）", "三（二）"),
          ("97%", "95.8%", "95%以上")),
-    pytest.param(Case("multi_clause", "学前三年毛入园率2018年到2020年分别是多少？", ("三（二）",),
-                      ("96%", "96.5%", "97%")),
-                 marks=_bug("a year range keeps only its end years: 2019 (96.5%) is left out")),
+    Case("multi_clause", "学前三年毛入园率2018年到2020年分别是多少？", ("三（二）",), ("96%", "96.5%", "97%")),
     # English
     Case("english", "What is the 2019 target for the preschool gross enrollment rate?", ("三（二）",), ("96.5%",)),
     Case("english", "How many master teacher studios will be built?", ("四（七）2",), ("25",)),
@@ -110,8 +108,7 @@ CASES = [
     Case("unanswerable", "计划投入多少亿元教育经费？", refuse=True),
     Case("unanswerable", "计划中乡村教师生活补助每月多少元？", refuse=True),
     Case("unanswerable", "计划给名师工作室拨款多少万元？", refuse=True),
-    pytest.param(Case("unanswerable", "How much money will each master teacher studio receive?", refuse=True),
-                 marks=_bug("English money question answered with the studio count (25)")),
+    Case("unanswerable", "How much money will each master teacher studio receive?", refuse=True),
     pytest.param(Case("unanswerable", "南宁市教育局局长是谁？", refuse=True),
                  marks=_bug("person question answered with the cover notice's letterhead")),
 ]
@@ -301,7 +298,7 @@ def test_dev_set_meets_the_floor(assistant, capsys) -> None:
             print(f"  {result.question.id} {result.question.question}: {'; '.join(result.failures)}")
     assert m["error_rate"] == 0.0
     assert m["faithfulness"] == 1.0
-    assert m["fact_recall"] >= 0.75
-    assert m["citation_precision"] >= 0.85
-    assert m["refusal_rate"] >= 0.6
-    assert m["false_refusal_rate"] <= 0.2
+    assert m["fact_recall"] >= 0.9
+    assert m["citation_precision"] >= 0.95
+    assert m["refusal_rate"] >= 0.9
+    assert m["false_refusal_rate"] <= 0.05

@@ -64,10 +64,6 @@ def test_ask_prints_text_with_citations(env) -> None:
     assert "引用 Citations:" in done.stdout
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="bm25s sets its logger to DEBUG, so 'DEBUG Building index from tokens' reaches stderr on every start",
-)
 def test_ask_stderr_carries_only_the_timing(env) -> None:
     done = run(env, "ask", Q_2019)
     assert done.returncode == 0, done.stderr

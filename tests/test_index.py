@@ -223,12 +223,6 @@ def test_killed_build_leaves_the_previous_index_serving(
 
 
 DAMAGES = ("garbage name", "binary pointer", "empty pointer", "no marker", "wrong count", "parent escape", "gone")
-# Defect (reported to the lead): knowledge/store.py VectorIndex.build reads the old pointer with read_text()
-# to keep it from the sweep, so an undecodable pointer raises UnicodeDecodeError and the index can never be
-# rebuilt (Retriever.open crashes instead of recovering).
-_BINARY_POINTER_BUG = pytest.mark.xfail(
-    strict=False, reason="store.py VectorIndex.build: pointer.read_text() raises UnicodeDecodeError"
-)
 
 
 def _damage(root: Path, key: str, damage: str) -> None:
@@ -261,7 +255,7 @@ def test_damaged_index_raises_index_missing(assistant, tmp_path, damage) -> None
 
 
 @pytest.mark.parametrize(
-    "damage", [pytest.param(d, marks=_BINARY_POINTER_BUG) if d == "binary pointer" else d for d in DAMAGES]
+    "damage", DAMAGES
 )
 def test_damaged_index_is_rebuilt_not_served(assistant, e5, corpus_text, tmp_path, damage) -> None:
     root = _copy_index_root(assistant, tmp_path)
