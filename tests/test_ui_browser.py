@@ -221,3 +221,17 @@ def test_page_fetches_nothing_from_other_hosts(tab: Tab, served: Served) -> None
     host = urlsplit(served.url).netloc
     outside = [u for u in tab.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != host]
     assert tab.requests and outside == []
+
+
+def test_eval_tab_runs_the_bundled_set_and_shows_metrics(tab: Tab) -> None:
+    page = tab.page
+    page.get_by_role("tab", name="评测").click()
+    limit = page.get_by_label("只评测前 N 题（0 表示全部）")
+    limit.fill("3")
+    limit.press("Tab")
+    page.get_by_role("button", name="开始评测").click()
+    status = page.locator("#eval-status .status")
+    status.filter(has_text="已评测").wait_for(timeout=120_000)
+    assert "前 3 题" in status.inner_text()
+    page.locator("svg.eval-chart").first.wait_for()
+    assert page.locator("svg.eval-chart rect").count() > 0
