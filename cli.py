@@ -37,6 +37,12 @@ def _build(args: argparse.Namespace, **kwargs: Any):  # type: ignore[no-untyped-
     return build_assistant(settings, **kwargs)
 
 
+def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from knowledge.parser import load_plan
+
+    return load_plan(Path(_settings(args).corpus_path))
+
+
 def _print_answer(answer: Answer, as_json: bool) -> None:
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
@@ -98,17 +104,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     if args.question is None:
         return _chat(args)
-    question = args.question
-    questions_check(question)
-    assistant = _build(args)
-    _print_answer(assistant.ask(question), args.json)
-    return 0
-
-
-def questions_check(question: str) -> None:
     from assistant.question import check
 
-    check(question, Settings().max_question_chars)
+    # Reject bad input before loading the model and the index.
+    check(args.question, _settings(args).max_question_chars)
+    assistant = _build(args)
+    _print_answer(assistant.ask(args.question), args.json)
+    return 0
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -134,10 +136,8 @@ def _chat(args: argparse.Namespace) -> int:
 
 def cmd_clause(args: argparse.Namespace) -> int:
     from knowledge.ids import canonical_id
-    from knowledge.parser import load_plan
 
-    settings = _settings(args)
-    plan = load_plan(Path(settings.corpus_path))
+    plan = _plan(args)
     cid = canonical_id(args.id, plan)
     if cid is None:
         raise UsageError(f"未知条款编号: {args.id!r}（示例：四（二）3 或 4.2.3）")
@@ -154,9 +154,8 @@ def cmd_clause(args: argparse.Namespace) -> int:
 def cmd_duties(args: argparse.Namespace) -> int:
     from assistant.duties import tasks_of
     from knowledge.departments import canonical_department
-    from knowledge.parser import load_plan
 
-    plan = load_plan(Path(_settings(args).corpus_path))
+    plan = _plan(args)
     department = canonical_department(args.department)
     tasks = tasks_of(plan, department)
     if not tasks:
@@ -168,9 +167,7 @@ def cmd_duties(args: argparse.Namespace) -> int:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
-    from knowledge.parser import load_plan
-
-    plan = load_plan(Path(_settings(args).corpus_path))
+    plan = _plan(args)
     rows = [(t.indicator, t.period, t.value, t.clause_id) for t in plan.targets()]
     if args.json:
         keys = ("indicator", "period", "value", "clause_id")
@@ -216,7 +213,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.command import run
 
-    return run(args, lambda: _build(args))
+    return run(args, lambda: _build(args), read_plan=lambda: _plan(args), settings=_settings(args))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -186,16 +186,14 @@ class ExtractiveComposer:
         assert clause is not None
         if q.asks_duty and clause.duty is not None:
             return duty_lines(clause, q.english)
+        # Every clause has at least its heading sentence; its first two body sentences summarize it.
         sentences = [c.sentence for c in self.retriever.chunks_of.get(clause_id, [])]
-        body = [s for s in sentences[1:3]] if len(sentences) > 1 else sentences[:1]
-        lines = [Line(f"{clause.heading}：{body[0]}" if body else clause.heading, clause_id, body[0] if body else clause.text.split("\n")[0])]
+        body = sentences[1:3]
+        lines = [Line(f"{clause.heading}：{body[0]}", clause_id, body[0])] if body else [
+            Line(sentences[0], clause_id, sentences[0])
+        ]
         lines += [Line(s, clause_id, s) for s in body[1:]]
-        children = self.plan.children(clause_id)
-        if children:
-            lines.append(
-                Line("下设：" + "；".join(c.heading for c in children) + "。", children[0].id, children[0].text.split("\n")[0])
-            )
-        return lines
+        return lines + self._children_lines(clause_id)
 
     def _passage_lines(self, retrieval: Retrieval, only: str = "") -> list[Line]:
         """The best one or two sentences: a direct answer, not a dump of whole clauses.

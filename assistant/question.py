@@ -54,7 +54,6 @@ class Question:
     text: str  # with injected instructions cut out and follow-ups resolved; used for retrieval
     years: tuple[str, ...]  # years named in text, e.g. ("2019",)
     english: bool
-    injection: bool  # the raw question carried instructions to the assistant
     asks_duty: bool
     asks_tasks: bool  # "which tasks does <department> do"
     asks_target: bool
@@ -90,10 +89,9 @@ def check(raw: object, max_chars: int) -> str:
     return text
 
 
-def strip_injection(text: str) -> tuple[str, bool]:
+def strip_injection(text: str) -> str:
     cleaned = _INJECTION.sub(" ", text)
-    cleaned = " ".join(cleaned.split()).strip("，,。.:：;； ")
-    return cleaned, cleaned != text.strip("，,。.:：;； ")
+    return " ".join(cleaned.split()).strip("，,。.:：;； ")
 
 
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~)\s*(20\d\d)")
@@ -130,8 +128,8 @@ def resolve_followup(text: str, history: Sequence[str]) -> str:
 
 def read(raw: str, history: Sequence[str] = ()) -> Question:
     """Analyse an already checked question."""
-    cleaned, injected = strip_injection(raw)
-    clean_history = [strip_injection(h)[0] for h in history if isinstance(h, str) and h.strip()]
+    cleaned = strip_injection(raw)
+    clean_history = [strip_injection(h) for h in history if isinstance(h, str) and h.strip()]
     text = resolve_followup(cleaned, clean_history) if cleaned else ""
     english = not _CJK.search(raw)
     core = text
@@ -146,7 +144,6 @@ def read(raw: str, history: Sequence[str] = ()) -> Question:
         text=text,
         years=years_in(text),
         english=english,
-        injection=injected,
         asks_duty=bool(_DUTY_CUES.search(text)),
         asks_tasks=bool(_TASKS_CUES.search(text)),
         asks_target=bool(_TARGET_CUES.search(text)),

@@ -125,6 +125,7 @@ def build_assistant(
 
     corpus_path = Path(settings.corpus_path)
     plan = load_plan(corpus_path)
+    # load_plan has validated the file (UTF-8, text); the raw text keys the index.
     corpus_text = corpus_path.read_text(encoding="utf-8")
     for warning in plan.warnings:
         log.warning("%s: %s", corpus_path.name, warning)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "corpus" / "nanning-education-plan-2018-2020.md"
@@ -70,15 +70,6 @@ class Settings:
         settings = cls(**values)  # type: ignore[arg-type]
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings  # type: ignore[arg-type]
-
-    @classmethod
-    def describe(cls) -> list[tuple[str, str, str]]:
-        """(environment variable, default, help) for every field, for --help and the README."""
-        out = []
-        for f in fields(cls):
-            shown = str(_default_data_dir()) if f.default is MISSING else str(f.default)
-            out.append((_ENV_PREFIX + f.name.upper(), shown, f.metadata.get("help", "")))
-        return out
 
 
 def _convert(name: str, raw: str, kind: object) -> object:

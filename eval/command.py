@@ -87,11 +87,11 @@ def _build(build_assistant: Callable[[], Any]) -> Any:
         raise UsageProblem(f"cannot start the assistant: {exc}") from None
 
 
-def _from_feedback(args: argparse.Namespace, build_assistant: Callable[[], Any]) -> int:
+def _from_feedback(args: argparse.Namespace, build_assistant: Callable[[], Any], settings: Any) -> int:
     if args.from_feedback:
         path = Path(args.from_feedback)
     else:
-        settings = _build(build_assistant).settings
+        settings = settings or _build(build_assistant).settings
         path = getattr(settings, "feedback_path", settings.data_dir / "feedback.jsonl")
     try:
         result = collect_drafts(path)
@@ -111,8 +111,9 @@ def _from_feedback(args: argparse.Namespace, build_assistant: Callable[[], Any])
     return 0
 
 
-def _check(path: Path, build_assistant: Callable[[], Any]) -> int:
-    plan = _build(build_assistant).plan
+def _check(path: Path, build_assistant: Callable[[], Any], read_plan: Callable[[], Any] | None) -> int:
+    # Validating a file needs the plan only, not the model and the index.
+    plan = read_plan() if read_plan else _build(build_assistant).plan
     problems = check_file(path, plan)
     if problems:
         print("\n".join(problems))
@@ -151,13 +152,21 @@ def _evaluate(args: argparse.Namespace, assistant: Any) -> tuple[EvalRun, EvalRu
     return run, baseline
 
 
-def run(args: argparse.Namespace, build_assistant: Callable[[], Any]) -> int:
-    """Carry out `eval` as configured by configure(); returns the exit code."""
+def run(
+    args: argparse.Namespace,
+    build_assistant: Callable[[], Any],
+    read_plan: Callable[[], Any] | None = None,
+    settings: Any = None,
+) -> int:
+    """Carry out `eval` as configured by configure(); returns the exit code.
+
+    read_plan and settings spare `--check` and `--from-feedback` building the whole assistant.
+    """
     try:
         if args.from_feedback is not None:
-            return _from_feedback(args, build_assistant)
+            return _from_feedback(args, build_assistant, settings)
         if args.check is not None:
-            return _check(args.check, build_assistant)
+            return _check(args.check, build_assistant, read_plan)
         bars = parse_bars(args.min_bars)
         unknown = [v for v in check_bars({}, bars) if v.startswith("unknown metric")]
         if unknown:  # fail before a long run, not after it

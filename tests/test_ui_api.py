@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio / gradio_client are imported
 
@@ -19,7 +18,7 @@ from gradio_client import Client  # noqa: E402
 from gradio_client.exceptions import AppError, AuthenticationError  # noqa: E402
 
 from assistant.answer import Answer, Citation  # noqa: E402
-from assistant.service import Assistant, build_assistant  # noqa: E402
+from assistant.service import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from knowledge.clause import Clause, Plan, Target  # noqa: E402
 from ui.browse import search_html, tree_html  # noqa: E402
@@ -54,12 +53,11 @@ _lock = threading.Lock()
 _served: list[Served] = []
 
 
-def serve(data_dir: Path) -> Served:
-    """Start the app once per process (both UI test modules call this; the first call builds it)."""
+def serve(assistant: Assistant) -> Served:
+    """Start the app once per process on the session's assistant (no second model load or index build)."""
     with _lock:
         if not _served:
-            settings = Settings(data_dir=data_dir, host="127.0.0.1", port=0)
-            assistant = build_assistant(settings)
+            settings = replace(assistant.settings, host="127.0.0.1", port=0)
             demo = create_app(assistant, settings)
             url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
             _served.append(Served(url, assistant, settings, demo))
@@ -67,8 +65,8 @@ def serve(data_dir: Path) -> Served:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory):
-    server = serve(tmp_path_factory.mktemp("ui-data"))
+def served(assistant: Assistant):
+    server = serve(assistant)
     yield server
     server.close()
 

@@ -37,10 +37,6 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def paragraphs(text: str) -> str:
-    return "".join(f"<p>{esc(line)}</p>" for line in text.split("\n") if line.strip())
-
-
 def chip(clause_id: str, action: str = "open", **data: object) -> str:
     attrs = "".join(f' data-{esc(k)}="{esc(v)}"' for k, v in data.items())
     return (
