@@ -8,7 +8,7 @@ from typing import Any
 from knowledge.clause import Hit
 
 #: Answer kinds: which route produced the answer.
-KINDS = ("passage", "duty", "department", "target", "clause", "refusal")
+KINDS = ("passage", "duty", "department", "target", "clause", "partial", "refusal")
 
 
 class BadQuestion(ValueError):
@@ -27,7 +27,7 @@ class Answer:
     question: str
     text: str  # what the user reads; each cited sentence ends with 【clause id】
     citations: tuple[Citation, ...]
-    refused: bool  # True when the plan does not answer the question
+    refused: bool  # True when the plan does not answer the question (a "partial" answer cites what it does say)
     hits: tuple[Hit, ...]  # retrieved clauses, best first
     timings_ms: dict[str, float] = field(default_factory=dict)  # "retrieve", "compose", "total"
     kind: str = "passage"  # one of KINDS

@@ -53,16 +53,28 @@ def duty_lines(clause: Clause, english: bool) -> list[Line]:
     return [Line(f"{head}{'；'.join(parts)}。", clause.id, duty_quote(clause))]
 
 
-def department_lines(plan: Plan, department: str, english: bool, role: str = "") -> tuple[str, list[Line]]:
-    """The department's tasks; only those in one role when the question names it."""
-    tasks = [t for t in tasks_of(plan, department) if not role or role in t.roles]
+def department_lines(
+    plan: Plan,
+    department: str,
+    english: bool,
+    role: str = "",
+    within: set[str] | None = None,
+    only: bool = False,
+) -> tuple[str, list[Line]]:
+    """The department's tasks; only those in one role when the question names it (``only``: in that
+    role and not the other), only those among ``within`` clause IDs when given."""
+    tasks = [
+        t for t in tasks_of(plan, department)
+        if (not role or role in t.roles) and (not only or t.roles == (role,))
+        and (within is None or t.clause.id in within)
+    ]
     if not tasks:
         return "", []
     organizes = sum(1 for t in tasks if "组织实施单位" in t.roles)
     implements = sum(1 for t in tasks if "具体实施单位" in t.roles)
     lead = f"{department}在本计划中参与{len(tasks)}项任务（作为组织实施单位{organizes}项，具体实施单位{implements}项）："
     if role:
-        lead = f"{department}作为{role}参与{len(tasks)}项任务："
+        lead = f"{department}{'只' if only else ''}作为{role}参与{len(tasks)}项任务："
     if english:
         lead = f"{department} takes part in {len(tasks)} tasks of the plan. " + lead
     lines = [

@@ -61,6 +61,16 @@ class TargetBook:
                 return [best_dense]
         return []
 
+    def mentions(self, text: str) -> list[str]:
+        """Indicators a text names in full, or else the one it names by a part ("高中阶段")."""
+        full = [i for i in self.indicators if i in text]
+        if full:
+            return full
+        tokens = set(keyword_tokens(text))
+        overlap = {i: len(tokens & set(keyword_tokens(i))) for i in self.indicators}
+        best = max(overlap.values(), default=0)
+        return [i for i, n in overlap.items() if n == best] if best >= 2 else []
+
     def select(self, indicators: Sequence[str], years: Sequence[str]) -> list[Target]:
         chosen = [t for t in self.targets if t.indicator in indicators]
         if years:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer import BadQuestion
@@ -24,26 +24,22 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _FOLLOWUP = re.compile(r"^(那么|那在|那|还有|另外|what about|how about|and in|and for|and)(?![a-z])", re.IGNORECASE)
-_DUTY_CUES = re.compile(
-    r"谁负责|谁来|由谁|哪些?(个)?(部门|单位|机构)|什么(部门|单位)|负责|牵头|组织实施|具体实施|实施单位|主管|职责|"
-    r"\bwho\b|responsib|department|bureau|in charge|lead",
-    re.IGNORECASE,
-)
-_TASKS_CUES = re.compile(r"哪些(任务|工作|事项|条款)|负责(什么|哪些)|有哪些职责|参与(了)?哪些|what (tasks|does)|which (tasks|items)", re.IGNORECASE)
-_TARGET_CUES = re.compile(
-    r"\d+\s*[个所项]|目标|多少|几个|几所|几家|百分之|达到|率|比例|数量|指标|%|％|how many|how much|rate|target|percent|number of",
-    re.IGNORECASE,
-)
-_QUANTITY = re.compile(r"多少|(?<![哪好])几[个所项名家年次]|百分之几|多大|多高|how many|how much|what percentage", re.IGNORECASE)
-_MONEY = re.compile(r"钱|[万亿]?元|经费|金额|工资|学费|[保育收]费|补贴|补助|投资|预算|奖学金|分数线|录取分|salary|fee|tuition|yuan|budget|money", re.IGNORECASE)
 # Requests to write or change something: the assistant quotes the plan, it does not author text.
-_AUTHORING = re.compile(r"^(请|帮我|麻烦)?(写|作|编|创作|生成|翻译|补充|添加|新增|修改|改写|续写|起草)|写一[首篇段个]|补充一条|编造|\bwrite (a|an|me)\b", re.IGNORECASE)
+_AUTHORING = re.compile(
+    r"^(请你?|帮我|麻烦你?|能不能|可以|你)?(帮我|替我|给我)?(写|编写|撰写|创作|生成|翻译|改写|续写|起草|拟写|拟定|润色|修改|删除|删掉)"
+    r"|(写|编|拟|起草)一[首篇段个份条]|(补充|添加|新增|增加|加上|插入)一(条|段|项|句)"
+    r"|^(please\s+)?(write|draft|compose|rewrite|translate|edit|modify)\b",
+    re.IGNORECASE,
+)
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
-#: Places the Nanning plan is not about; a question about them is answered with a refusal.
-OTHER_PLACES = (
+#: A gazetteer of other cities (what a dictionary lists, not a list of test questions). A place that the
+#: plan itself never names is one it does not cover.
+PLACES = (
     "柳州", "桂林", "梧州", "北海", "防城港", "钦州", "贵港", "玉林", "百色", "贺州", "河池", "来宾", "崇左",
     "北京", "上海", "广州", "深圳", "天津", "重庆", "杭州", "成都", "武汉", "昆明", "长沙", "南京", "西安",
-    "Liuzhou", "Guilin", "Beijing", "Shanghai", "Guangzhou", "Shenzhen",
+    "郑州", "济南", "青岛", "厦门", "福州", "南昌", "合肥", "贵阳", "海口", "三亚", "苏州", "沈阳", "大连",
+    "哈尔滨", "长春", "石家庄", "太原", "兰州", "银川", "西宁", "乌鲁木齐", "拉萨", "呼和浩特", "香港", "澳门",
+    "Liuzhou", "Guilin", "Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Hong Kong", "Wuhan", "Chengdu",
 )
 
 
@@ -51,16 +47,15 @@ OTHER_PLACES = (
 class Question:
     raw: str  # what the user typed (normalized whitespace)
     core: str  # injections cut out, follow-up resolved, before any vocabulary expansion
-    text: str  # with injected instructions cut out and follow-ups resolved; used for retrieval
+    text: str  # core plus the plan's terms for everyday or English words; used for retrieval
+    own: str  # the user's own words without the history (equals core unless it is a follow-up)
     years: tuple[str, ...]  # years named in text, e.g. ("2019",)
     english: bool
-    asks_duty: bool
-    asks_tasks: bool  # "which tasks does <department> do"
-    asks_target: bool
-    other_place: str  # a place other than Nanning that the question is about, or ""
-    asks_quantity: bool = False  # wants a number (多少, 几个, how many)
-    asks_money: bool = False  # wants an amount of money or an exam score, which the plan never states
     authoring: bool = False  # asks the assistant to write or change text rather than to answer
+
+    @property
+    def followup(self) -> bool:
+        return self.own != self.core
 
 
 def check(raw: object, max_chars: int) -> str:
@@ -106,52 +101,84 @@ def years_in(text: str) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(found)))
 
 
-def resolve_followup(text: str, history: Sequence[str]) -> str:
-    """Make an elliptical follow-up ("那2019年呢？") a full question using the previous one."""
-    if not history:
-        return text
-    previous = history[-1]
-    elliptical = (
-        bool(_FOLLOWUP.match(text))
-        or (len(text) <= 10 and text.rstrip("？?").endswith("呢"))
-        or (len(text) <= 12 and bool(_ELLIPTIC_START.match(text)))
-        or len(text.rstrip("？?")) <= 8
-    )
-    if not elliptical:
-        return text
-    new_years, old_years = years_in(text), years_in(previous)
-    if new_years and old_years:
-        return _YEAR.sub(lambda m: f"{new_years[0]}年", previous, count=1)
-    core = _FOLLOWUP.sub("", text).strip().rstrip("？?呢")
-    return f"{previous.rstrip('？?。')}，{core}？" if core else previous
+#: A question this short that names no subject of its own leans on the previous one.
+SHORT = 15
 
 
-def read(raw: str, history: Sequence[str] = ()) -> Question:
-    """Analyse an already checked question."""
+def elliptical(text: str, finders: Sequence[Finder] = (), slot_only: Callable[[str], bool] | None = None) -> bool:
+    """A follow-up that leans on the previous question ("那2019年呢？", "人社局呢？", "具体实施单位是谁？").
+
+    Besides the usual cues (那…, …呢), a short question is one when it names nothing of its own: no
+    year, nothing ``finders`` find, and (``slot_only``) no words beyond what it asks for.
+    """
+    bare = text.rstrip("？?。.！! ")
+    if _FOLLOWUP.match(text) or (len(bare) <= 12 and (bare.endswith("呢") or _ELLIPTIC_START.match(text))):
+        return True
+    if len(bare) > SHORT or years_in(bare) or any(find(bare) for find in finders):
+        return False
+    return slot_only is None or slot_only(bare)
+
+
+Finder = Callable[[str], list[str]]
+
+
+def resolve_followup(
+    text: str, history: Sequence[str], finders: Sequence[Finder] = (), slot_only: Callable[[str], bool] | None = None
+) -> str:
+    """Make an elliptical follow-up a full question using the previous one.
+
+    What the follow-up names wins over the history: its years replace the previous years, and a
+    subject it names replaces the previous one of the same kind (each of ``finders`` finds one kind,
+    e.g. departments, as written in a text). Anything else it says is added to the previous question.
+    """
+    if not history or not elliptical(text, finders, slot_only):
+        return text
+    previous = history[-1].rstrip("？?。. ")
+    if len(history) > 1:  # the previous question may itself have been a follow-up
+        previous = resolve_followup(previous, history[:-1], finders, slot_only).rstrip("？?。. ")
+    core = _FOLLOWUP.sub("", text).strip().rstrip("？?。.！! ").removesuffix("呢").strip("，, ")
+    new_years = years_in(core)
+    if new_years and years_in(previous):
+        previous = _YEAR.sub(f"{new_years[0]}年", previous, count=1)
+        core = _YEAR.sub("", core).strip("，, 的")
+    for find in finders:
+        new, old = find(core), find(previous)
+        if new and old and old[0] in previous:
+            previous = previous.replace(old[0], new[0], 1)
+            core = core.replace(new[0], "").strip("，, 的")
+    return f"{previous}，{core}？" if core else f"{previous}？"
+
+
+def read(
+    raw: str, history: Sequence[str] = (), finders: Sequence[Finder] = (),
+    slot_only: Callable[[str], bool] | None = None,
+) -> Question:
+    """Analyse an already checked question; ``finders`` find the subjects a follow-up may replace,
+    ``slot_only`` tells a short question that only asks (具体实施单位是谁) from one with a subject."""
     cleaned = strip_injection(raw)
     clean_history = [strip_injection(h) for h in history if isinstance(h, str) and h.strip()]
-    text = resolve_followup(cleaned, clean_history) if cleaned else ""
+    text = resolve_followup(cleaned, clean_history, finders, slot_only) if cleaned else ""
     english = not _CJK.search(raw)
     core = text
     if text:
         terms = chinese_terms(text) if english else plan_terms(text)
         if terms:
             text = f"{text} {' '.join(terms)}"
-    place = next((p for p in OTHER_PLACES if p.lower() in text.lower()), "")
     return Question(
         raw=raw,
         core=core,
         text=text,
+        own=cleaned or core,
         years=years_in(text),
         english=english,
-        asks_duty=bool(_DUTY_CUES.search(text)),
-        asks_tasks=bool(_TASKS_CUES.search(text)),
-        asks_target=bool(_TARGET_CUES.search(text)),
-        other_place=place,
-        asks_quantity=bool(_QUANTITY.search(text)),
-        asks_money=bool(_MONEY.search(text)) and bool(_QUANTITY.search(text) or "具体" in text),
         authoring=bool(_AUTHORING.search(cleaned)),
     )
+
+
+def foreign_place(text: str, plan_text: str) -> str:
+    """A place the question is about that the plan never names, or ""."""
+    lowered = text.lower()
+    return next((p for p in PLACES if p.lower() in lowered and p not in plan_text), "")
 
 
 def parts(text: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from assistant.answer import Answer
 from assistant.composer import ExtractiveComposer, Thresholds
 from assistant.duties import Task, tasks_of
 from assistant.figures import TargetBook
+from assistant.frame import slot_only
 from assistant.settings import Settings
 from knowledge.clause import Clause, Plan, Target
 from knowledge.departments import canonical_department
@@ -50,6 +52,7 @@ class Assistant:
         retriever: Retriever,
         composer: ExtractiveComposer,
         index_report: IndexReport,
+        cross_lingual: Callable[[], Retriever | None] | None = None,
     ):
         self.settings = settings
         self.plan = plan
@@ -58,6 +61,9 @@ class Assistant:
         self.retriever = retriever
         self.composer = composer
         self.index_report = index_report
+        self._open_cross_lingual = cross_lingual
+        self._cross_lingual: Retriever | None = None
+        self._cross_lingual_lock = threading.Lock()
         self.chain: Runnable[dict[str, Any], Answer] = (
             RunnableLambda(self._read, name="read_question")
             | RunnableLambda(self._retrieve, name="retrieve")
@@ -71,14 +77,30 @@ class Assistant:
 
     def _read(self, payload: dict[str, Any]) -> _State:
         started = time.perf_counter()
-        return _State(questions.read(payload["question"], payload.get("history", ())), started)
+        question = questions.read(payload["question"], payload.get("history", ()), self.composer.finders, slot_only)
+        return _State(question, started)
+
+    def cross_lingual(self) -> Retriever | None:
+        """The retriever for questions in another language than the plan's, opened at first use."""
+        if self._open_cross_lingual is None:
+            return None
+        with self._cross_lingual_lock:
+            if self._cross_lingual is None:
+                self._cross_lingual = self._open_cross_lingual()
+                if self._cross_lingual is None:
+                    self._open_cross_lingual = None
+            return self._cross_lingual
 
     def _retrieve(self, state: _State) -> _State:
         t0 = time.perf_counter()
         query = state.question.text or state.question.raw
         state.vector = self.embeddings.embed_query(query)
         t1 = time.perf_counter()
-        state.retrieval = self.retriever.search(query, k=self.settings.top_k, vector=state.vector)
+        # e5 ranks English questions against the Chinese plan poorly and its scores cannot separate
+        # them (shared/notes/measured.md); the multilingual USE leg does both better.
+        retriever = (self.cross_lingual() if state.question.english else None) or self.retriever
+        vector = state.vector if retriever is self.retriever else None  # the other index embeds itself
+        state.retrieval = retriever.search(query, k=self.settings.top_k, vector=vector)
         t2 = time.perf_counter()
         state.timings = {"embed": (t1 - t0) * 1000, "retrieve": (t2 - t0) * 1000}
         return state
@@ -135,4 +157,27 @@ def build_assistant(
         plan, corpus_text, embeddings, settings.index_dir, rebuild=rebuild, progress=progress
     )
     composer = make_composer(settings, plan, retriever, embeddings)
-    return Assistant(settings, plan, corpus_text, embeddings, retriever, composer, report)
+    return Assistant(settings, plan, corpus_text, embeddings, retriever, composer, report,
+                     _cross_lingual_opener(settings, plan, corpus_text, embeddings))
+
+
+def _cross_lingual_opener(
+    settings: Settings, plan: Plan, corpus_text: str, embeddings: Embeddings
+) -> Callable[[], Retriever | None] | None:
+    spec = settings.cross_lingual_embedder.strip()
+    if not spec or spec == settings.embedder or getattr(embeddings, "name", "").startswith(spec):
+        return None
+
+    def open_index() -> Retriever | None:
+        from embeddings.factory import make_embeddings
+
+        try:
+            other = make_embeddings(spec, cache_dir=settings.cache_dir)
+            retriever, _ = Retriever.open(plan, corpus_text, other, settings.index_dir)
+        except Exception as exc:  # a missing optional model must not break Chinese questions
+            log.warning("cross-lingual embedder %r unavailable (%s); English questions use %s",
+                        spec, exc, settings.embedder)
+            return None
+        return retriever
+
+    return open_index

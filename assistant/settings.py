@@ -29,6 +29,11 @@ class Settings:
         default="e5",
         metadata={"help": "embedding backend: e5 (bundled, default), use (pure numpy), st:<local model dir>"},
     )
+    cross_lingual_embedder: str = field(
+        default="use",
+        metadata={"help": "embedding backend for questions in another language than the plan's "
+                          "(English); empty = use the main embedder"},
+    )
     composer: str = field(
         default="extractive", metadata={"help": "answer composer; 'extractive' needs no LLM and no network"}
     )

@@ -1,60 +1,107 @@
-"""Calibrate the refusal thresholds on a labelled question file.
+"""Calibrate the refusal thresholds on the dev set by cross-validation.
 
     python -m eval.calibration [FILE]
 
-e5 similarities are compressed (relevant ≈0.9, unrelated ≈0.85), so the thresholds are read off
-labelled data instead of guessed: every candidate is scored on refusal rate (unanswerable questions)
-and false-refusal rate (answerable ones); the best candidate that refuses ≥ 90 % is printed, and the
-values go into ``assistant.composer.Thresholds``.
+The thresholds only decide whether a question is answerable; everything else the composer does is
+fixed. So each question is answered twice (as answerable, and as not) and its best-sentence
+similarity and keyword coverage are recorded; every candidate threshold is then scored by lookup.
+Five folds: the best candidate on four folds is scored on the fifth, and the held-out figures are
+what the calibration is worth on questions it did not see. Chinese and English questions get their
+own thresholds (their similarities come from different embedders). The values printed last go into
+``assistant.composer.Thresholds``. (Compound questions are approximated by their whole-question
+retrieval.)
 """
 
 from __future__ import annotations
 
 import itertools
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.composer import Thresholds
 from assistant.service import Assistant, build_assistant
 from assistant.settings import Settings
-from eval.harness import run_eval
+from eval.metrics import is_correct
 from eval.questions import Question, default_questions_path, load_questions
 
-
-def score(assistant: Assistant, questions: list[Question], thresholds: Thresholds) -> tuple[float, float, float]:
-    assistant.composer.thresholds = thresholds
-    run = run_eval(questions, assistant.ask, assistant.plan)
-    m = run.metrics
-    return m["refusal_rate"] or 0.0, m["false_refusal_rate"] or 0.0, m["all_facts"] or 0.0
+FOLDS = 5
+ZH_GRID = list(itertools.product((0.86, 0.87, 0.875, 0.88, 0.885, 0.89), (0.82, 0.83, 0.84, 0.85, 0.86),
+                                 (0.0, 0.2, 0.4)))
+EN_GRID = list(itertools.product((0.3, 0.33, 0.36, 0.4, 0.45), (0.2, 0.25, 0.3), (0.2, 0.3, 0.4)))
 
 
-def calibrate(assistant: Assistant, questions: list[Question]) -> list[tuple[Thresholds, float, float, float]]:
-    rows = []
-    base = Thresholds()
-    for dense, with_kw, coverage in itertools.product(
-        (0.875, 0.88, 0.885, 0.89), (0.84, 0.85, 0.86, 0.865, 0.87), (0.0, 0.2, 0.4)
-    ):
-        if with_kw > dense:
-            continue
-        t = replace(base, dense=dense, dense_with_keywords=with_kw, coverage=coverage)
-        rows.append((t, *score(assistant, questions, t)))
-    return rows
+@dataclass(frozen=True)
+class Observed:
+    question: Question
+    english: bool
+    top_dense: float
+    coverage: float
+    if_answered: float  # correct when treated as answerable
+    if_refused: float  # correct when treated as not answerable
+
+
+def observe(assistant: Assistant, questions: list[Question]) -> list[Observed]:
+    out = []
+    base = assistant.composer.thresholds
+    for q in questions:
+        state = assistant._retrieve(assistant._read({"question": q.question, "history": list(q.history)}))
+        results = []
+        for margin in (-10.0, 10.0):  # always answerable, never answerable
+            assistant.composer.thresholds = base.shifted(margin)
+            results.append(is_correct(q, assistant.ask(q.question, q.history), assistant.plan))
+        assistant.composer.thresholds = base
+        out.append(Observed(q, state.question.english, state.retrieval.top_dense, state.retrieval.coverage,
+                            *results))
+    return out
+
+
+def outcome(o: Observed, candidate: tuple[float, float, float]) -> float:
+    dense, with_keywords, coverage = candidate
+    answerable = o.top_dense >= dense or (o.top_dense >= with_keywords and o.coverage >= coverage)
+    return o.if_answered if answerable else o.if_refused
+
+
+def best(rows: list[Observed], grid: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    valid = [c for c in grid if c[1] <= c[0]]
+    return max(valid, key=lambda c: (sum(outcome(o, c) for o in rows), c[0]))
+
+
+def cross_validate(rows: list[Observed], grid: list[tuple[float, float, float]]) -> float:
+    """Mean held-out `correct` over FOLDS folds (questions dealt round-robin, answerable ones first)."""
+    ordered = sorted(rows, key=lambda o: o.question.answerable)
+    scores = []
+    for k in range(FOLDS):
+        held = [o for i, o in enumerate(ordered) if i % FOLDS == k]
+        train = [o for i, o in enumerate(ordered) if i % FOLDS != k]
+        if held and train:
+            chosen = best(train, grid)
+            scores += [outcome(o, chosen) for o in held]
+    return sum(scores) / len(scores) if scores else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     assistant = build_assistant(Settings.from_env())
     path = Path(args[0]) if args else default_questions_path()
-    questions = load_questions(path, assistant.plan)
-    rows = calibrate(assistant, questions)
-    print("dense  dense+kw  coverage  refusal  false_refusal  all_facts")
-    for t, refusal, false_refusal, facts in rows:
-        print(f"{t.dense:.3f}  {t.dense_with_keywords:.3f}     {t.coverage:.2f}      "
-              f"{refusal:.3f}    {false_refusal:.3f}          {facts:.3f}")
-    ok = [r for r in rows if r[1] >= 0.9] or rows
-    best = min(ok, key=lambda r: (r[2], -r[3], -r[1]))
-    print(f"best: {best[0]}  refusal={best[1]:.3f} false_refusal={best[2]:.3f} all_facts={best[3]:.3f}")
+    rows = observe(assistant, load_questions(path, assistant.plan))
+    chosen = {}
+    for name, english, grid in (("Chinese", False, ZH_GRID), ("English", True, EN_GRID)):
+        part = [o for o in rows if o.english == english]
+        if not part:
+            continue
+        chosen[name] = best(part, grid)
+        current = sum(outcome(o, chosen[name]) for o in part) / len(part)
+        print(f"{name}: {len(part)} questions, held-out correct {cross_validate(part, grid):.3f} "
+              f"({FOLDS}-fold), in-sample {current:.3f} with dense/dense+kw/coverage = {chosen[name]}")
+    t = Thresholds()
+    if "Chinese" in chosen:
+        t = replace(t, dense=chosen["Chinese"][0], dense_with_keywords=chosen["Chinese"][1],
+                    coverage=chosen["Chinese"][2])
+    if "English" in chosen:
+        t = replace(t, english_dense=chosen["English"][0], english_dense_with_keywords=chosen["English"][1],
+                    english_coverage=chosen["English"][2])
+    print(f"best: {t}")
     return 0
 
 

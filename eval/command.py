@@ -17,6 +17,7 @@ from eval.harness import EvalRun, run_eval
 from eval.metrics import METRICS
 from eval.questions import QuestionFileError, check_file, default_questions_path, load_questions
 from eval.report import check_bars, compare, metrics_table, run_part, write_report
+from eval.sets import COLUMNS, side_by_side
 
 
 class UsageProblem(Exception):
@@ -25,8 +26,10 @@ class UsageProblem(Exception):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = "Evaluate the assistant on a labelled question set, side by side with vanilla RAG."
-    parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
-                        help="question file, JSON Lines (default: the bundled dev set)")
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="question files, JSON Lines (default: the bundled dev set); with several, "
+                             "they are reported side by side per question type, and a bar written "
+                             "NAME:METRIC=VALUE applies only to the file named NAME (its stem)")
     parser.add_argument("--check", type=Path, metavar="FILE",
                         help="only validate a question file: print its problems with line numbers")
     parser.add_argument("--report", type=Path, metavar="DIR", help="write report.json, report.md, report.html")
@@ -41,16 +44,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, metavar="N", help="evaluate only the first N questions")
 
 
-def parse_bars(specs: list[str]) -> dict[str, float]:
+def parse_bars(specs: list[str], set_name: str | None = None) -> dict[str, float]:
+    """Bars from METRIC=VALUE specs; those written SET:METRIC=VALUE only when ``set_name`` is SET."""
     bars: dict[str, float] = {}
     for spec in specs:
         name, sep, value = spec.partition("=")
+        scope, colon, metric = name.strip().rpartition(":")
         try:
-            if not sep or not name.strip():
+            if not sep or not metric.strip():
                 raise ValueError
-            bars[name.strip()] = float(value)
+            number = float(value)
         except ValueError:
             raise UsageProblem(f"--min expects METRIC=VALUE, e.g. citation_recall=0.8; got {spec!r}") from None
+        if not colon or set_name is None or scope == set_name:
+            bars[metric.strip()] = number
     return bars
 
 
@@ -123,8 +130,7 @@ def _check(path: Path, build_assistant: Callable[[], Any], read_plan: Callable[[
     return 0
 
 
-def _evaluate(args: argparse.Namespace, assistant: Any) -> tuple[EvalRun, EvalRun | None]:
-    path = args.file or default_questions_path()
+def _evaluate(args: argparse.Namespace, assistant: Any, path: Path) -> tuple[EvalRun, EvalRun | None]:
     try:
         questions = load_questions(Path(path), assistant.plan)
     except QuestionFileError as exc:
@@ -133,7 +139,7 @@ def _evaluate(args: argparse.Namespace, assistant: Any) -> tuple[EvalRun, EvalRu
         questions = questions[: max(0, args.limit)]
     if not questions:
         raise UsageProblem("no questions to evaluate")
-    run = run_eval(questions, assistant.ask, assistant.plan, _progress("policy-assistant"))
+    run = run_eval(questions, assistant.ask, assistant.plan, _progress(f"policy-assistant {Path(path).stem}"))
     baseline = None
     if not args.no_vanilla:
         from eval.vanilla import VanillaPipeline  # imports the text splitter only when needed
@@ -167,28 +173,34 @@ def run(
             return _from_feedback(args, build_assistant, settings)
         if args.check is not None:
             return _check(args.check, build_assistant, read_plan)
-        bars = parse_bars(args.min_bars)
-        unknown = [v for v in check_bars({}, bars) if v.startswith("unknown metric")]
+        parse_bars(args.min_bars)
+        unknown = [v for v in check_bars({}, parse_bars(args.min_bars)) if v.startswith("unknown metric")]
         if unknown:  # fail before a long run, not after it
             print("\n".join(unknown), file=sys.stderr)
             return 3
         old = _read_report(args.compare) if args.compare else None
-        run_, baseline = _evaluate(args, _build(build_assistant))
+        paths = list(args.files) or [default_questions_path()]
+        assistant = _build(build_assistant)
+        runs = {Path(p).stem: _evaluate(args, assistant, Path(p)) for p in paths}
     except UsageProblem as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(metrics_table(run_, baseline))
-    print(f"\n{len(run_.results)} questions, {len(run_.failed)} failed.")
-    if args.report:
-        try:
-            paths = write_report(run_, args.report, baseline)
-        except OSError as exc:
-            print(f"error: cannot write the report to {args.report}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
-        print("report: " + ", ".join(str(p) for p in paths.values()), file=sys.stderr)
-    if old is not None:
-        print("\n" + compare(old, run_))
-    violations = check_bars(run_.metrics, bars)
+    violations: list[str] = []
+    for name, (run_, baseline) in runs.items():
+        print(f"\n## {name}\n\n" + metrics_table(run_, baseline))
+        print(f"\n{len(run_.results)} questions, {len(run_.failed)} failed.")
+        if args.report:
+            directory = args.report if len(runs) == 1 else args.report / name
+            try:
+                written = write_report(run_, directory, baseline)
+            except OSError as exc:
+                print(f"error: cannot write the report to {directory}: {exc.strerror or exc}", file=sys.stderr)
+                return 2
+            print("report: " + ", ".join(str(p) for p in written.values()), file=sys.stderr)
+        if old is not None:
+            print("\n" + compare(old, run_))
+        violations += [f"{name}: {v}" for v in check_bars(run_.metrics, parse_bars(args.min_bars, name))]
+    print("\n## per question type\n\n" + side_by_side({n: r for n, (r, _) in runs.items()}, COLUMNS))
     if violations:
         print("\nquality bars missed:\n" + "\n".join(f"- {v}" for v in violations), file=sys.stderr)
         return 3

@@ -32,6 +32,8 @@ class Metric:
 
 
 METRICS: tuple[Metric, ...] = (
+    Metric("correct", "all questions: an answerable one is answered with every fact and every gold clause "
+           "cited; an unanswerable one is refused"),
     Metric("hit@1", "answerable questions with gold clauses: a gold clause is the top retrieved clause"),
     Metric("hit@3", "answerable questions with gold clauses: a gold clause is among the top 3 retrieved"),
     Metric("hit@5", "answerable questions with gold clauses: a gold clause is among the top 5 retrieved"),
@@ -200,6 +202,17 @@ def faithfulness(answer: Answer, plan: Plan) -> float | None:
 
 # -- one question, many questions --------------------------------------------------------------------
 
+def is_correct(question: Question, answer: Answer, plan: Plan) -> float:
+    """The headline score: refused when it should be; otherwise every fact and every gold clause cited."""
+    if not question.answerable:
+        return float(answer.refused)
+    if answer.refused:
+        return 0.0
+    facts_ok = not missing_facts(answer.text, question.answer_facts)
+    cited = set(cited_ids(answer))
+    return float(facts_ok and all(g in cited for g in question.gold_clauses))
+
+
 def score_question(question: Question, answer: Answer, plan: Plan) -> Scores:
     """Every per-question score (None where the metric does not apply), keyed like METRICS."""
     gold = list(question.gold_clauses)
@@ -209,6 +222,7 @@ def score_question(question: Question, answer: Answer, plan: Plan) -> Scores:
     recall = fact_recall(answer.text, facts)
     total = answer.timings_ms.get("total")
     return {
+        "correct": is_correct(question, answer, plan),
         "hit@1": hit_at(answer, gold, 1) if with_gold else None,
         "hit@3": hit_at(answer, gold, 3) if with_gold else None,
         "hit@5": hit_at(answer, gold, 5) if with_gold else None,

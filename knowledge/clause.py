@@ -8,6 +8,7 @@ with no recognizable structure ``段1``, ``段2`` ….
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -109,6 +110,14 @@ class Plan:
 
     def targets(self) -> list[Target]:
         return [t for c in self.clauses for t in c.targets]
+
+    @property
+    def period_years(self) -> tuple[str, ...]:
+        """The years the plan covers, read from its title ("（2018—2020年）"); () when it names none."""
+        found = re.search(r"(\d{4})\s*[—–\-~～至]\s*(\d{4})", self.title)
+        if not found or not int(found.group(1)) <= int(found.group(2)) <= int(found.group(1)) + 20:
+            return ()
+        return tuple(str(y) for y in range(int(found.group(1)), int(found.group(2)) + 1))
 
 
 @dataclass(frozen=True)

@@ -177,21 +177,29 @@ def _spotting_table() -> list[tuple[str, tuple[str, ...]]]:
 _SPOTTING = _spotting_table()
 
 
-def find_departments(text: str) -> list[str]:
-    """Canonical departments a question mentions, longest name first at each place, in order of
-    mention (``财政局负责哪些任务`` → [``市财政局``]); ambiguous names yield every body they may mean."""
-    text = text or ""
+def department_mentions(text: str) -> list[str]:
+    """Department names as a text writes them ("人社局"), longest first at each place, in order."""
+    return [surface for _, surface, _ in _spot(text or "")]
+
+
+def _spot(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
     taken = [False] * len(text)
-    found: list[tuple[int, tuple[str, ...]]] = []
+    found: list[tuple[int, str, tuple[str, ...]]] = []
     for surface, canons in _SPOTTING:
         pos = text.find(surface)
         while pos != -1:
             end = pos + len(surface)
             if not any(taken[pos:end]):
                 taken[pos:end] = [True] * len(surface)
-                found.append((pos, canons))
+                found.append((pos, surface, canons))
             pos = text.find(surface, end)
+    return sorted(found)
+
+
+def find_departments(text: str) -> list[str]:
+    """Canonical departments a question mentions, longest name first at each place, in order of
+    mention (``财政局负责哪些任务`` → [``市财政局``]); ambiguous names yield every body they may mean."""
     out: list[str] = []
-    for _, canons in sorted(found):
+    for _, _, canons in _spot(text or ""):
         out.extend(c for c in canons if c not in out)
     return out

@@ -9,6 +9,7 @@ Longest phrases first, so "gross enrollment rate" wins over "enrollment".
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 TERMS: dict[str, str] = {
     "preschool gross enrollment rate": "学前三年毛入园率",
@@ -35,10 +36,9 @@ TERMS: dict[str, str] = {
     "famous-teacher studio": "名师工作室",
     "famous teacher studio": "名师工作室",
     "master teacher studio": "名师工作室",
-    "teacher exchange": "跨区域互派学习交流项目",
-    "cross-regional": "跨区域互派学习交流项目",
-    "teacher-training base school": "市级教师培训基地学校",
-    "teacher training base school": "市级教师培训基地学校",
+    "cross-regional": "跨区域",
+    "teacher-training base school": "教师培训基地",
+    "teacher training base school": "教师培训基地",
     "teacher training": "教师培训",
     "teacher": "教师",
     "principal": "校长",
@@ -57,7 +57,7 @@ TERMS: dict[str, str] = {
     "internet": "宽带网络",
     "international students": "留学生",
     "study abroad": "留学",
-    "document number": "发文字号 南府办函",
+    "document number": "发文字号",
     "notice": "通知",
     "meeting": "常务会议",
     "guiding ideology": "指导思想",
@@ -98,45 +98,22 @@ def chinese_terms(text: str) -> list[str]:
     return found
 
 
-#: Everyday words → the plan's official wording. Principals and parents rarely use the plan's terms
-#: ("自闭症" for 孤独症, "私立" for 民办); expanding the question with them lets retrieval see both.
-EVERYDAY: dict[str, str] = {
-    "自闭症": "孤独症",
-    "公立": "公办",
-    "私立": "民办",
-    "看病的医生": "校医",
-    "医生": "校医",
-    "网速": "宽带网络提速升级",
-    "上网": "宽带网络",
-    "轮流": "交流轮岗",
-    "派到别的学校": "交流轮岗 走教支教",
-    "挤一张床": "大通铺",
-    "一张床": "大通铺",
-    "穷": "贫困 家庭经济困难",
-    "没钱": "家庭经济困难 资助",
-    "人品": "师德",
-    "品德": "师德",
-    "住哪": "周转宿舍 住房保障",
-    "宿舍": "周转宿舍",
-    "中专": "中职 中等职业学校",
-    "大专": "高职",
-    "下班": "继续教育 社区教育 终身学习",
-    "再学点": "继续教育 社区教育 终身学习",
-    "花在教育上的钱": "财政教育支出 教育投入",
-    "教育上的钱": "财政教育支出 教育投入",
-    "打工": "随迁子女 外出务工",
-    "外地": "随迁子女 流入地",
-    "留在村里": "农村留守儿童",
-    "出国": "海外游学 国外 对外交流",
-    "国外": "海外 国际",
-    "挣的钱": "工资收入",
-    "工资": "工资收入",
-    "残疾": "残疾儿童少年 特殊教育",
-    "外国学生": "留学生",
-    "老外": "留学生",
-    "班级人数": "班额",
-    "人太多": "大班额",
-}
+#: Everyday words → the plan's official wording, from knowledge/data/everyday.tsv: general synonyms a
+#: dictionary would list (自闭症 → 孤独症, 私立 → 民办), each with its reason. Principals rarely use the
+#: plan's terms; expanding the question with them lets retrieval see both.
+EVERYDAY_FILE = Path(__file__).resolve().parent / "data" / "everyday.tsv"
+
+
+def load_everyday(path: Path = EVERYDAY_FILE) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, terms, *_ = line.split("\t")
+            table[word.strip()] = terms.strip()
+    return table
+
+
+EVERYDAY: dict[str, str] = load_everyday()
 _EVERYDAY = re.compile("|".join(re.escape(p) for p in sorted(EVERYDAY, key=len, reverse=True)))
 
 

@@ -1,0 +1,130 @@
+"""A question's structure: what it asks for (the slot type) and what it names (slots), read once.
+
+Handlers read the frame, not the raw text, so one cue list serves every route and a route never
+re-parses wording. The cues are general question words (多少, 什么时候, 谁, which, how many), not
+phrases of particular questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.question import Question
+from knowledge.clause import Clause, Plan
+from knowledge.departments import find_departments
+from knowledge.lexicon import Lexicon, Name
+
+# What the question asks for. Order matters only where two match: the first wins.
+_ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("money", re.compile(r"(多少|几|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费)|"
+                         r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费)[^，。？?]{0,6}(多少|几|标准|金额|数额)|"
+                         r"分数线|录取分|多少分|how much (money|funding)|budget|amount of (money|funding)|"
+                         r"\bfees?\b|salary|yuan", re.I)),
+    ("date", re.compile(r"什么时候|何时|哪一?天|几月|几号|日期|截止|哪年哪月|具体时间|时间表|when\b|what date|deadline",
+                        re.I)),
+    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|phone|address|website|e-?mail", re.I)),
+    ("person", re.compile(r"(局长|校长|主任|负责人|园长|市长|书记)(是谁|叫什么|姓什么)|叫什么名字|姓名|"
+                          r"who is the (director|head|principal|mayor)", re.I)),
+    ("document", re.compile(r"哪(个|份|一份)(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|文号|发文字号|"
+                            r"依据的?是|which document|document number", re.I)),
+    ("figure", re.compile(r"多少|(?<![哪好])几[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
+                          r"what share|how high|\btargets?\b|\brates?\b|percent|number of", re.I)),
+    ("department", re.compile(r"谁|哪些?(个)?(部门|单位|机构)|什么(部门|单位|角色)|由哪|牵头|组织实施|具体实施|"
+                              r"\bwho\b|which (departments?|bureaus?|units?|agenc)|responsib|in charge|"
+                              r"organi[sz]|implement", re.I)),
+)
+# A list or an overview: every clause that holds a part of the answer belongs in it.
+_LIST = re.compile(r"哪些|哪几|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|"
+                   r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are", re.I)
+_TASKS = re.compile(r"(哪些|哪几项?|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
+                    r"参与(了)?(哪些|哪几|什么)|职责|干什么|做什么|"
+                    r"what (tasks|work|duties)|which (tasks|items)|responsible for what", re.I)
+_ROLE = (
+    ("组织实施单位", re.compile(r"组织实施|牵头|organi[sz]|lead", re.I)),
+    ("具体实施单位", re.compile(r"具体实施|具体落实|具体负责|carr(y|ies) out|implement", re.I)),
+)
+_ONLY = re.compile(r"只|仅|单单|only", re.I)
+_CLAIMED = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]")
+_SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则")
+
+
+@dataclass(frozen=True)
+class QueryFrame:
+    question: Question
+    asks: str  # money | date | contact | person | figure | document | department | "" (an open question)
+    wants_list: bool  # a list or an overview, not one fact
+    asks_tasks: bool  # "which tasks does <department> take part in"
+    departments: tuple[str, ...]  # canonical, in order of mention
+    role: str  # 组织实施单位 | 具体实施单位 | "" (either)
+    role_only: bool  # "only as 具体实施单位"
+    scope: str  # id of the part or subsection the question names by its title, or ""
+    names: tuple[Name, ...]  # stretches the question shares with few clauses of the plan
+    claimed: tuple[str, ...]  # figures stated in the question ("98%"), to check against the plan
+
+    @property
+    def english(self) -> bool:
+        return self.question.english
+
+
+def read_frame(question: Question, plan: Plan, lexicon: Lexicon) -> QueryFrame:
+    text = question.text
+    # In a follow-up, what the user's own words ask for wins over what the history asked.
+    asks = _asks(question.own) or _asks(text)
+    role = next((name for name, pattern in _ROLE if pattern.search(text)), "")
+    departments = tuple(find_departments(text))
+    return QueryFrame(
+        question=question,
+        asks=asks,
+        wants_list=bool(_LIST.search(text)),
+        asks_tasks=bool(departments) and bool(_TASKS.search(text)),
+        departments=departments,
+        role=role,
+        role_only=bool(role) and bool(_ONLY.search(text)),
+        scope=_scope(question.core, plan),
+        names=tuple(lexicon.names(question.core)),
+        claimed=tuple(f.replace(" ", "").replace("％", "%") for f in _CLAIMED.findall(question.raw)),
+    )
+
+
+_FUNCTION_CHARS = re.compile(r"[是的了吗呢啊在和与及有都要个这那该其哪些什么怎么如何样呀吧，,。？?！! ]")
+
+
+def slot_only(text: str) -> bool:
+    """Whether a question only asks (具体实施单位是谁, 目标是多少) and names no subject of its own."""
+    rest = text
+    for pattern in (*(p for _, p in _ASKS), *(p for _, p in _ROLE), _TASKS, _LIST):
+        rest = pattern.sub("", rest)
+    rest = _FUNCTION_CHARS.sub("", rest)
+    return len(re.findall(r"[\u3400-\u9fff]", rest)) <= 2 and not re.search(r"[A-Za-z]{4,}", rest)
+
+
+def _asks(text: str) -> str:
+    return next((name for name, pattern in _ASKS if pattern.search(text)), "")
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _scope(text: str, plan: Plan) -> str:
+    """The part or subsection whose title the question names ("学前教育工程" → 四（一）).
+
+    The name is the longest stretch before a title noun (工程, 计划, …) whose character bigrams
+    nearly all occur in one title.
+    """
+    best, best_len = "", 0
+    headed = _headed(plan)
+    for match in _SCOPE_NOUN.finditer(text):
+        end, noun = match.start(), match.group(0)
+        for length in range(2, min(12, end) + 1):
+            wanted = _bigrams(text[end - length : end] + noun)
+            for clause in headed:
+                share = len(wanted & _bigrams(clause.title)) / len(wanted)
+                if share >= 0.75 and length > best_len:
+                    best, best_len = clause.id, length
+    return best
+
+
+def _headed(plan: Plan) -> list[Clause]:
+    return [c for c in plan if c.level in ("part", "subsection", "chapter") and plan.children(c.id)]

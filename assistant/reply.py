@@ -1,0 +1,81 @@
+"""What a handler returns, and the words around cited lines: leads and partial refusals."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.evidence import Line
+from knowledge.clause import Hit
+
+if TYPE_CHECKING:
+    from assistant.frame import QueryFrame
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: str  # an Answer kind
+    lead: str  # text before the cited lines ("" for none)
+    lines: list[Line]
+    refused: bool = False  # a partial refusal has lines but still counts as not answered
+    reason: str = ""  # why a refusal refused, shown to the user
+    hits: tuple[Hit, ...] = ()  # when the handler searched on its own (compound questions)
+
+    @classmethod
+    def refusal(cls, reason: str = "") -> Reply:
+        return cls("refusal", "", [], True, reason)
+
+    @classmethod
+    def nothing(cls) -> Reply:
+        """A handler found nothing to say: the next handler gets the question."""
+        return cls("none", "", [])
+
+
+# How each asked detail looks when a sentence gives it. The plan gives rates, counts and years; it
+# never gives amounts of money, calendar dates, people's names or contact details.
+_DETAIL = {
+    "money": re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元"),
+    "date": re.compile(r"\d{4}\s*年|\d+\s*月|\d+\s*日|每年|逐年|年内|年底|年前"),
+    "contact": re.compile(r"电话|\d{7,}|www\.|https?://|@"),
+    "person": re.compile(r"(局长|校长|主任|书记|市长)[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"),
+    "figure": re.compile(
+        r"\d+(?:\.\d+)?\s*(?:%|％|个|所|项|名|人|万|亿|元|家|次|倍|分|年)|"
+        r"[一二两三四五六七八九十百千]+\s*[个所项名家次倍大]|一批|一大批|全覆盖|只增不减"
+    ),
+}
+_DETAIL_WORDS = {
+    "money": ("金额或经费标准", "amount of money"),
+    "date": ("时间或日期", "date"),
+    "contact": ("联系方式或地址", "contact details"),
+    "person": ("人员姓名", "names of people"),
+    "figure": ("数字", "figure"),
+}
+_FIGURES = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]|\d+—\d+\s*[个所]|20\d\d\s*年")
+
+
+def missing_detail(asks: str, sentences: Sequence[str]) -> str:
+    """The asked detail ("date", "money", …) that none of the sentences gives, or ""."""
+    pattern = _DETAIL.get(asks)
+    if pattern is None or any(pattern.search(s) for s in sentences):
+        return ""
+    return asks
+
+
+def partial_text(detail: str, english: bool) -> str:
+    zh, en = _DETAIL_WORDS[detail]
+    text = f"计划中未提及具体的{zh}。计划中相关的规定如下："
+    return f"The plan does not give the {en} asked for. {text}" if english else text
+
+
+def evidence_lead(frame: QueryFrame, lines: Sequence[Line]) -> str:
+    """A short lead before the quotes: the figures they carry, and for English questions a note that
+    the quotes are the plan's Chinese text."""
+    if not frame.english:
+        return ""
+    figures = list(dict.fromkeys(f.replace(" ", "") for line in lines for f in _FIGURES.findall(line.text)))
+    lead = "According to the plan (quoted in Chinese below)"
+    if figures:
+        lead += ", key figures: " + ", ".join(figures[:6])
+    return lead + ":"

@@ -1,0 +1,136 @@
+"""Evidence sets: score every candidate sentence once, then pick a small, diverse set that answers.
+
+One scorer for every route: the sentence's dense similarity (relative to the best in the pool),
+its BM25 score (relative to the best), and how much of the question's wording it covers, each
+question token weighted by its rarity in the plan (idf), so question words the plan never uses
+(哪些, 什么) and words it uses everywhere (教育) count for little.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from knowledge.chunks import Chunk, keyword_tokens
+from knowledge.clause import Plan
+from knowledge.retriever import Retrieval
+
+#: Weights of the three signals in a sentence's score (dense and keyword are relative, in [0, 1]).
+DENSE_WEIGHT = 0.5
+KEYWORD_WEIGHT = 0.2
+COVERAGE_WEIGHT = 0.3
+#: A further sentence joins the answer when its score is within this margin of the best one …
+MARGIN = 0.12
+#: … or within this wider margin when the question asks for a list or an overview.
+LIST_MARGIN = 0.25
+#: A sentence that covers question words no chosen sentence covers yet (a further sub-topic) joins
+#: when it covers at least this share of the question's weight and scores within LIST_MARGIN.
+NEW_TOPIC = 0.2
+MAX_SENTENCES = 8
+MAX_CLAUSES = 5
+PER_CLAUSE = 2  # one more for a list or an overview
+#: Two sentences sharing more than this share of their bigrams say the same thing.
+DUPLICATE = 0.6
+
+
+@dataclass(frozen=True)
+class Scored:
+    chunk: Chunk
+    score: float
+    covered: frozenset[str]  # the question tokens the sentence contains
+
+
+class SentenceScorer:
+    """Scores a plan's sentences against one question; built once per plan."""
+
+    def __init__(self, chunks: Sequence[Chunk]):
+        self._tokens = {c.id: set(keyword_tokens(c.sentence)) for c in chunks}
+        counts: dict[str, int] = {}
+        for tokens in self._tokens.values():
+            for t in tokens:
+                counts[t] = counts.get(t, 0) + 1
+        n = max(1, len(chunks))
+        self.idf = {t: math.log(1 + n / df) for t, df in counts.items()}
+
+    def weights(self, question: str) -> dict[str, float]:
+        """The question's tokens the plan uses, with their idf."""
+        return {t: self.idf[t] for t in set(keyword_tokens(question)) if t in self.idf}
+
+    def score(self, question: str, retrieval: Retrieval, chunks: Iterable[Chunk]) -> list[Scored]:
+        """Candidates best first. Sentences outside the dense pool get no dense credit."""
+        weights = self.weights(question)
+        total = sum(weights.values()) or 1.0
+        top_kw = max(retrieval.keyword.values(), default=0.0) or 1.0
+        floor = min(retrieval.dense.values(), default=0.0)
+        span = max(retrieval.top_dense - floor, 1e-6)
+        out = []
+        for chunk in chunks:
+            covered = frozenset(t for t in weights if t in self._tokens.get(chunk.id, ()))
+            dense = retrieval.dense.get(chunk.id)
+            relative = (dense - floor) / span if dense is not None else 0.0
+            keyword = retrieval.keyword.get(chunk.id, 0.0) / top_kw
+            coverage = sum(weights[t] for t in covered) / total
+            score = DENSE_WEIGHT * relative + KEYWORD_WEIGHT * keyword + COVERAGE_WEIGHT * coverage
+            out.append(Scored(chunk, score, covered))
+        out.sort(key=lambda s: s.score, reverse=True)
+        return out
+
+
+def select(
+    scored: Sequence[Scored], weights: dict[str, float], wants_list: bool, plan: Plan,
+) -> list[Scored]:
+    """A set of sentences that answers: the best one, its near-equals, and further sub-topics.
+
+    Capped at MAX_SENTENCES from MAX_CLAUSES clauses, PER_CLAUSE per clause, no near-duplicates;
+    returned in plan order.
+    """
+    if not scored:
+        return []
+    best = scored[0].score
+    margin = LIST_MARGIN if wants_list else MARGIN
+    total = sum(weights.values()) or 1.0
+    chosen: list[Scored] = [scored[0]]
+    covered = set(scored[0].covered)
+    for candidate in scored[1:]:
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        gap = best - candidate.score
+        new = sum(weights[t] for t in candidate.covered - covered) / total
+        if gap > margin and not (gap <= LIST_MARGIN and new >= NEW_TOPIC):
+            continue
+        clauses = {s.chunk.clause_id for s in chosen}
+        cid = candidate.chunk.clause_id
+        if cid not in clauses and len(clauses) >= MAX_CLAUSES:
+            continue
+        if sum(1 for s in chosen if s.chunk.clause_id == cid) >= PER_CLAUSE + wants_list:
+            continue
+        if any(_overlap(candidate.chunk.sentence, s.chunk.sentence) > DUPLICATE for s in chosen):
+            continue
+        chosen.append(candidate)
+        covered |= candidate.covered
+    return sorted(chosen, key=lambda s: _plan_order(plan, s.chunk))
+
+
+def _plan_order(plan: Plan, chunk: Chunk) -> tuple[int, int]:
+    clause = plan.get(chunk.clause_id)
+    return (clause.order if clause else 0, chunk.position)
+
+
+def _overlap(a: str, b: str) -> float:
+    x, y = set(keyword_tokens(a)), set(keyword_tokens(b))
+    return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+
+def whole_sentence(chunk: Chunk, siblings: Sequence[Chunk]) -> list[Chunk]:
+    """The chunk with its neighbours up to the enclosing 。, so an enumeration (a；b；c。) stays whole."""
+    i = next((k for k, c in enumerate(siblings) if c.id == chunk.id), None)
+    if i is None:
+        return [chunk]
+    start = i
+    while start > 0 and siblings[start - 1].sentence.endswith(("；", ";")):
+        start -= 1
+    end = i
+    while end + 1 < len(siblings) and siblings[end].sentence.endswith(("；", ";")):
+        end += 1
+    return list(siblings[start : end + 1])

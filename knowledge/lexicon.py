@@ -1,0 +1,61 @@
+"""Names a question shares with the plan, found in the plan's own text rather than a hand-made list.
+
+A question that names a programme, an institution or a document ("孤独症特教班", "南宁学院",
+"幼儿园工作规程") should reach every sentence that names it, wherever dense retrieval ranks them. The
+plan's wording is the lexicon: a stretch of the question (≥ MIN_CHARS CJK characters) that occurs
+verbatim in the plan, and in few clauses, is such a name. Common phrases ("学前教育") occur in many
+clauses and are left to ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from knowledge.chunks import Chunk
+
+#: Shortest stretch taken as a name: 4 CJK characters (3 are often generic, e.g. 幼儿园).
+MIN_CHARS = 4
+#: A stretch found in more clauses than this is a common phrase, not a name.
+MAX_CLAUSES = 3
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str  # verbatim in the question and in the plan
+    chunk_ids: tuple[str, ...]  # every sentence that contains it, in plan order
+
+
+class Lexicon:
+    """The plan's sentences, searchable for verbatim stretches of a question."""
+
+    def __init__(self, chunks: Sequence[Chunk]):
+        self._chunks = list(chunks)
+        self._text = "\n".join(c.sentence for c in self._chunks)
+
+    def names(self, question: str) -> list[Name]:
+        """Maximal stretches of the question that the plan uses in at most MAX_CLAUSES clauses."""
+        found: list[Name] = []
+        for run in _CJK_RUN.findall(question):
+            i = 0
+            while i + MIN_CHARS <= len(run):
+                j = i + MIN_CHARS
+                if run[i:j] not in self._text:
+                    i += 1
+                    continue
+                while j < len(run) and run[i : j + 1] in self._text:
+                    j += 1
+                name = self._name(run[i:j])
+                if name is not None and all(name.text not in f.text for f in found):
+                    found.append(name)
+                i = j
+        return found
+
+    def _name(self, text: str) -> Name | None:
+        ids = tuple(c.id for c in self._chunks if text in c.sentence)
+        clauses = {c.clause_id for c in self._chunks if text in c.sentence}
+        if not ids or len(clauses) > MAX_CLAUSES:
+            return None
+        return Name(text, ids)

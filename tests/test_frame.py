@@ -1,0 +1,172 @@
+"""Query understanding, sentence selection and the refusal decision, on the real plan but without a model.
+
+None of these depend on an embedder's exact scores: retrieval results are built by hand where needed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import question as questions
+from assistant.composer import Thresholds
+from assistant.frame import read_frame, slot_only
+from assistant.reply import missing_detail
+from assistant.selection import Scored, SentenceScorer, select, whole_sentence
+from knowledge.chunks import chunk_clauses
+from knowledge.departments import department_mentions
+from knowledge.ids import find_clause_ids
+from knowledge.lexicon import Lexicon
+from knowledge.retriever import Retrieval
+
+
+@pytest.fixture(scope="module")
+def chunks(corpus_plan):
+    return chunk_clauses(corpus_plan.clauses, counter=len)
+
+
+@pytest.fixture(scope="module")
+def lexicon(chunks):
+    return Lexicon(chunks)
+
+
+def read(text, history=()):
+    return questions.read(text, history, (department_mentions,), slot_only)
+
+
+def frame_of(text, plan, lexicon, history=()):
+    return read_frame(read(text, history), plan, lexicon)
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("每个名师工作室能拿到多少经费？", "money"),
+    ("公办幼儿园的补助标准是多少钱", "money"),
+    ("新幼儿园什么时候开始招生？", "date"),
+    ("南宁市教育局局长是谁？", "person"),
+    ("报名电话是多少", "contact"),
+    ("这份方案的发文字号是什么", "document"),
+    ("要建几所示范性普通高中？", "figure"),
+    ("How many studios will be set up?", "figure"),
+    ("谁来管留守儿童？", "department"),
+    ("Which bureau is in charge of school safety?", "department"),
+    ("怎样防止幼儿园小学化？", ""),
+    ("班里好几个学生挤一张床的情况会改善吗", ""),
+])
+def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
+    assert frame_of(text, corpus_plan, lexicon).asks == asks
+
+
+def test_scope_role_and_departments_are_read_from_the_plan(corpus_plan, lexicon) -> None:
+    frame = frame_of("在学前教育工程中，财政局只作为具体实施单位的任务有哪些？", corpus_plan, lexicon)
+    assert frame.scope == "四（一）"
+    assert frame.departments == ("市财政局",)
+    assert frame.role == "具体实施单位" and frame.role_only
+    assert frame.wants_list
+    assert frame_of("高等学校综合实力提升工程由谁组织实施", corpus_plan, lexicon).scope == "四（五）"
+    assert frame_of("学校什么时候放假", corpus_plan, lexicon).scope == ""
+
+
+def test_names_come_from_the_plan_text(lexicon) -> None:
+    names = [n.text for n in lexicon.names("孤独症孩子能去哪里上学")]
+    assert names == ["孤独症"] or any("孤独症" in n for n in names) or names == []
+    found = [n.text for n in lexicon.names("港澳台青少年文化交流创新创业基地在哪里")]
+    assert any("港澳台青少年文化交流创新创业基地" in n for n in found)
+    assert lexicon.names("学前教育") == []  # in many clauses: a common phrase, not a name
+
+
+@pytest.mark.parametrize(("text", "history", "expected"), [
+    ("那2019年呢？", ["2018年学前三年毛入园率目标是多少？"], "2019年学前三年毛入园率目标是多少？"),
+    ("人社局呢？", ["财政局负责哪些任务？"], "人社局负责哪些任务？"),
+    ("具体实施单位是谁？", ["随迁子女就学遵循什么原则？"], "随迁子女就学遵循什么原则，具体实施单位是谁？"),
+])
+def test_followups_take_what_the_new_question_names(text, history, expected) -> None:
+    q = read(text, history)
+    assert q.core == expected
+    assert q.followup and q.own == text
+
+
+def test_a_question_with_its_own_subject_ignores_the_history() -> None:
+    q = read("人社局管什么？", ["市财政局负责哪些任务？"])
+    assert q.core == "人社局管什么？" and not q.followup
+    q = read("学校什么时候通知家长报名？", ["2019年学前三年毛入园率目标是多少？"])
+    assert not q.followup
+
+
+def test_a_chain_of_followups_is_resolved_in_order() -> None:
+    q = questions.read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
+    assert q.core.startswith("2020年高中阶段毛入学率")
+
+
+def test_plan_facts_come_from_the_plan(corpus_plan) -> None:
+    assert corpus_plan.period_years == ("2018", "2019", "2020")
+    text = "\n".join(c.text for c in corpus_plan)
+    assert questions.foreign_place("柳州市的学前教育目标是什么", text) == "柳州"
+    assert questions.foreign_place("南宁学院的目标是什么", text) == ""
+
+
+def test_authoring_requests_but_not_questions_that_start_like_them() -> None:
+    assert questions.read("帮我写一段关于师德的宣传稿").authoring
+    assert questions.read("请在方案里补充一条关于校车的规定").authoring
+    assert not questions.read("作为组织实施单位，财政局参与了哪些任务？").authoring
+    assert not questions.read("新增了哪些公办幼儿园？").authoring
+
+
+def test_notice_is_a_clause_only_as_the_document() -> None:
+    assert find_clause_ids("学校什么时候通知家长报名？") == []
+    assert find_clause_ids("封面通知讲了什么") == ["通知"]
+
+
+def _scored(chunks, ids_scores, tokens):
+    by_id = {c.id: c for c in chunks}
+    return [Scored(by_id[i], s, frozenset(t)) for (i, s), t in zip(ids_scores, tokens, strict=True)]
+
+
+def test_selection_keeps_near_equals_and_new_subtopics_in_plan_order(chunks, corpus_plan) -> None:
+    weights = {"留守": 1.0, "轮岗": 1.0, "班额": 1.0}
+    ids = [c.id for c in chunks if c.clause_id in ("四（九）4", "四（七）3", "四（二）2")]
+    pick = {"四（九）4": None, "四（七）3": None, "四（二）2": None}
+    for i in ids:
+        cid = i.split("#")[0]
+        if pick[cid] is None and not i.endswith("#0"):
+            pick[cid] = i
+    scored = _scored(chunks, [(pick["四（九）4"], 0.9), (pick["四（七）3"], 0.7), (pick["四（二）2"], 0.69)],
+                     [{"留守"}, {"轮岗"}, {"班额"}])
+    chosen = select(scored, weights, wants_list=False, plan=corpus_plan)
+    # 0.2 below the best is outside the margin, but each covers a sub-topic nobody covered yet.
+    assert [s.chunk.clause_id for s in chosen] == ["四（二）2", "四（七）3", "四（九）4"]
+    narrow = _scored(chunks, [(pick["四（九）4"], 0.9), (pick["四（七）3"], 0.5)], [{"留守"}, {"留守"}])
+    assert len(select(narrow, weights, wants_list=True, plan=corpus_plan)) == 1
+
+
+def test_an_enumeration_stays_whole(chunks) -> None:
+    siblings = [c for c in chunks if c.clause_id == "三（二）"]
+    middle = next(c for c in siblings if c.sentence.startswith("南宁职业技术学院扎实推进"))
+    whole = whole_sentence(middle, siblings)
+    assert whole[0].sentence.startswith("2019") and whole[-1].sentence.endswith("。")
+
+
+def test_scorer_weights_rare_words_over_question_words(chunks) -> None:
+    scorer = SentenceScorer(chunks)
+    weights = scorer.weights("哪些措施支持孤独症儿童？")
+    assert "哪些" not in weights
+    assert weights["孤独"] > weights.get("儿童", 0.0)
+    retrieval = Retrieval(hits=(), dense={}, keyword={})
+    best = scorer.score("孤独症儿童", retrieval, chunks)[0]
+    assert "孤独症" in best.chunk.sentence
+
+
+def test_partial_refusal_when_the_asked_detail_is_missing() -> None:
+    assert missing_detail("money", ["对经认定的多元普惠幼儿园按有关规定给予生均补助。"]) == "money"
+    assert missing_detail("date", ["到2019年，我市所有县区通过义务教育发展基本均衡县国家评估认定。"]) == ""
+    assert missing_detail("figure", ["建设“名师工作室”25个。"]) == ""
+    assert missing_detail("", ["任何句子"]) == ""
+
+
+def test_refusal_thresholds_are_per_language() -> None:
+    t = Thresholds(dense=0.88, dense_with_keywords=0.84, coverage=0.2,
+                   english_dense=0.4, english_dense_with_keywords=0.3, english_coverage=0.2)
+    english_like = Retrieval(hits=(), top_dense=0.45, coverage=0.0)
+    assert t.answerable(english_like, english=True)
+    assert not t.answerable(english_like, english=False)
+    assert t.answerable(Retrieval(hits=(), top_dense=0.85, coverage=0.3))
+    assert not t.answerable(Retrieval(hits=(), top_dense=0.85, coverage=0.1))
+    assert not t.shifted(0.1).answerable(Retrieval(hits=(), top_dense=0.89, coverage=0.0))
