@@ -216,7 +216,7 @@ class ExtractiveComposer:
         lines = self._grouped(chunks)
         # A figure must come from the best sentence: some other sentence always has some number.
         gap = missing_detail(frame.asks, [content[0].chunk.sentence] if frame.asks == "figure"
-                             else [c.sentence for c in chunks])
+                             else [c.sentence for c in chunks], frame.unit)
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame, lines), lines)
@@ -243,10 +243,11 @@ class ExtractiveComposer:
 
     def _score(self, frame: QueryFrame, retrieval: Retrieval) -> list[Scored]:
         """Candidates: every sentence of the retrieved clauses, of the clauses the question names by
-        a shared name, and of the document's front matter (its notice and preamble)."""
+        a shared name, and for a question about a document, of the front matter (notice, preamble)."""
         clause_ids = [h.clause_id for h in retrieval.hits]
         clause_ids += [self.retriever.chunk_by_id[i].clause_id for n in frame.names for i in n.chunk_ids]
-        clause_ids += [c.id for c in self.plan if c.level in ("notice", "preamble")]
+        if frame.asks == "document":
+            clause_ids += [c.id for c in self.plan if c.level in ("notice", "preamble")]
         chunks = [c for cid in dict.fromkeys(clause_ids) for c in self.retriever.chunks_of.get(cid, [])]
         return self.scorer.score(frame.question.text, retrieval, chunks)
 
@@ -287,11 +288,17 @@ class ExtractiveComposer:
         return lines + self._children_lines(clause_id)
 
     def _children_lines(self, clause_id: str) -> list[Line]:
+        """Each child by its heading; a child without children of its own also by its first sentence."""
         lines = []
         for child in self.plan.children(clause_id):
-            first = self.retriever.chunks_of.get(child.id, [])
-            if first:
-                lines.append(Line(first[0].sentence.rstrip("。"), child.id, first[0].sentence))
+            chunks = self.retriever.chunks_of.get(child.id, [])
+            if not chunks:
+                continue
+            if len(chunks) > 1 and not self.plan.children(child.id):
+                body = chunks[1].sentence
+                lines.append(Line(f"{child.title}：{body}", child.id, body))
+            else:
+                lines.append(Line(chunks[0].sentence.rstrip("。"), child.id, chunks[0].sentence))
         return lines
 
     def _names(self, text: str) -> list[str]:

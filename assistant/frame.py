@@ -26,7 +26,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|phone|address|website|e-?mail", re.I)),
     ("person", re.compile(r"(局长|校长|主任|负责人|园长|市长|书记)(是谁|叫什么|姓什么)|叫什么名字|姓名|"
                           r"who is the (director|head|principal|mayor)", re.I)),
-    ("document", re.compile(r"哪(个|份|一份)(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|文号|发文字号|"
+    ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|文号|发文字号|"
                             r"依据的?是|which document|document number", re.I)),
     ("figure", re.compile(r"多少|(?<![哪好])几[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
                           r"what share|how high|\btargets?\b|\brates?\b|percent|number of", re.I)),
@@ -43,6 +43,12 @@ _TASKS = re.compile(r"(哪些|哪几项?|什么|几项)(任务|工作|事项|条
 _ROLE = (
     ("组织实施单位", re.compile(r"组织实施|牵头|organi[sz]|lead", re.I)),
     ("具体实施单位", re.compile(r"具体实施|具体落实|具体负责|carr(y|ies) out|implement", re.I)),
+)
+# What a figure question counts: a rate, people, or things.
+_UNITS = (
+    ("rate", re.compile(r"百分之几|百分比|比例|[率]|percentage|\brate\b|share", re.I)),
+    ("people", re.compile(r"(多少|几)\s*(名|个人|位)|多少人|how many (people|students|teachers|children)", re.I)),
+    ("count", re.compile(r"(多少|几)\s*[个所项家批]|how many", re.I)),
 )
 _ONLY = re.compile(r"只|仅|单单|only", re.I)
 _CLAIMED = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]")
@@ -61,6 +67,7 @@ class QueryFrame:
     scope: str  # id of the part or subsection the question names by its title, or ""
     names: tuple[Name, ...]  # stretches the question shares with few clauses of the plan
     claimed: tuple[str, ...]  # figures stated in the question ("98%"), to check against the plan
+    unit: str  # for a figure question, what is counted: "people", "count", "rate", or "" (any)
 
     @property
     def english(self) -> bool:
@@ -84,6 +91,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon) -> QueryFrame:
         scope=_scope(question.core, plan),
         names=tuple(lexicon.names(question.core)),
         claimed=tuple(f.replace(" ", "").replace("％", "%") for f in _CLAIMED.findall(question.raw)),
+        unit=next((name for name, pattern in _UNITS if pattern.search(question.own or text)), ""),
     )
 
 

@@ -41,9 +41,15 @@ _DETAIL = {
     "contact": re.compile(r"电话|\d{7,}|www\.|https?://|@"),
     "person": re.compile(r"(局长|校长|主任|书记|市长)[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"),
     "figure": re.compile(
-        r"\d+(?:\.\d+)?\s*(?:%|％|个|所|项|名|人|万|亿|元|家|次|倍|分|年)|"
+        r"\d+(?:\.\d+)?\s*(?:%|％|个|所|项|名|人|万|亿|元|家|次|倍|分)|"
         r"[一二两三四五六七八九十百千]+\s*[个所项名家次倍大]|一批|一大批|全覆盖|只增不减"
     ),
+}
+# A figure of the kind asked for: a rate is not an answer to "how many people".
+_UNIT_FIGURE = {
+    "rate": re.compile(r"\d+(?:\.\d+)?\s*[%％]"),
+    "people": re.compile(r"\d+\s*[名人]|[一二两三四五六七八九十百千]+\s*[名人]"),
+    "count": re.compile(r"\d+\s*[个所项家批]|[一二两三四五六七八九十百千]+\s*[个所项家批大]|一批|一大批"),
 }
 _DETAIL_WORDS = {
     "money": ("金额或经费标准", "amount of money"),
@@ -55,9 +61,9 @@ _DETAIL_WORDS = {
 _FIGURES = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]|\d+—\d+\s*[个所]|20\d\d\s*年")
 
 
-def missing_detail(asks: str, sentences: Sequence[str]) -> str:
+def missing_detail(asks: str, sentences: Sequence[str], unit: str = "") -> str:
     """The asked detail ("date", "money", …) that none of the sentences gives, or ""."""
-    pattern = _DETAIL.get(asks)
+    pattern = _UNIT_FIGURE.get(unit) if asks == "figure" and unit else _DETAIL.get(asks)
     if pattern is None or any(pattern.search(s) for s in sentences):
         return ""
     return asks
