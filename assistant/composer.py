@@ -17,17 +17,26 @@ from assistant.answer import Answer
 from assistant.duties import department_lines, duty_lines
 from assistant.evidence import Line, refusal_text, render
 from assistant.figures import TargetBook, target_lines
-from assistant.frame import QueryFrame, read_frame
+from assistant.frame import QueryFrame, read_frame, slot_only
 from assistant.question import Question, years_in
 from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
-from assistant.selection import MARGIN, Scored, SentenceScorer, select, whole_sentence
-from knowledge.chunks import Chunk
+from assistant.selection import (
+    MARGIN,
+    Scored,
+    SentenceScorer,
+    cover_subtopics,
+    select,
+    subtopics,
+    whole_sentence,
+)
+from knowledge.chunks import Chunk, keyword_tokens
 from knowledge.clause import Hit, Plan
 from knowledge.departments import department_mentions
 from knowledge.ids import find_clause_ids
 from knowledge.lexicon import Lexicon
 from knowledge.retriever import Retrieval, Retriever
 
+_CJK = re.compile(r"[\u3400-\u9fff]+")
 _DOC_NUMBER = re.compile(r"文号|发文字号|document number", re.I)
 # The preamble names the parent document the plan implements: a question about that is not about ours.
 _PARENT = re.compile(r"贯彻|依据|根据|上级|自治区|parent|implement", re.I)
@@ -59,14 +68,16 @@ class Thresholds:
         return Thresholds(self.dense, self.dense_with_keywords, self.coverage, self.english_dense,
                           self.english_dense_with_keywords, self.english_coverage, margin)
 
-    def answerable(self, retrieval: Retrieval, english: bool = False) -> bool:
-        dense, with_keywords, coverage = (
+    def answerable(self, retrieval: Retrieval, english: bool = False, coverage: float | None = None) -> bool:
+        """``coverage`` overrides the retrieval's (English questions count their Chinese terms only)."""
+        dense, with_keywords, needed = (
             (self.english_dense, self.english_dense_with_keywords, self.english_coverage) if english
             else (self.dense, self.dense_with_keywords, self.coverage)
         )
+        covered = retrieval.coverage if coverage is None else coverage
         if retrieval.top_dense >= dense + self.margin:
             return True
-        return retrieval.top_dense >= with_keywords + self.margin and retrieval.coverage >= coverage
+        return retrieval.top_dense >= with_keywords + self.margin and covered >= needed
 
 
 class ExtractiveComposer:
@@ -82,7 +93,7 @@ class ExtractiveComposer:
         self.finders = (department_mentions, book.mentions, self._names)
 
     def compose(self, question: Question, retrieval: Retrieval, vector: list[float]) -> Answer:
-        pieces = questions.parts(question.core) if question.core and not question.english else []
+        pieces = _merged(questions.parts(question.core)) if question.core and not question.english else []
         named = [cid for cid in find_clause_ids(question.core) if cid in self.plan]
         if len(pieces) > 1 and not named:
             reply = self._compound(question, pieces, retrieval)
@@ -103,7 +114,11 @@ class ExtractiveComposer:
         frame = read_frame(q, self.plan, self.lexicon)
         named = [cid for cid in find_clause_ids(q.core) if cid in self.plan]
         if named:
-            return Reply("clause", "", self._clause_lines(named[0], frame))
+            lines = self._clause_lines(named[0], frame)
+            gap = missing_detail(frame.asks, [line.quote for line in lines])
+            if gap in ("date", "money", "person", "contact"):
+                return Reply("partial", partial_text(gap, q.english), lines, refused=True)
+            return Reply("clause", "", lines)
         place = questions.foreign_place(q.core, self._plan_text)
         if place:
             return Reply.refusal(f"本计划不涉及{place}")
@@ -125,7 +140,7 @@ class ExtractiveComposer:
             reply = self._targets(frame, vector)
             if reply.lines:
                 return reply
-        answerable = self.thresholds.answerable(retrieval, q.english)
+        answerable = self.answerable(q, retrieval)
         if not answerable and not frame.names:
             return Reply.refusal()
         scored = self._score(frame, retrieval)
@@ -135,7 +150,18 @@ class ExtractiveComposer:
                 return reply
         if not answerable:
             return Reply.refusal()
-        return self._evidence(frame, scored)
+        return self._evidence(frame, scored, retrieval)
+
+    def answerable(self, q: Question, retrieval: Retrieval) -> bool:
+        return self.thresholds.answerable(retrieval, q.english, self.coverage(q, retrieval))
+
+    def coverage(self, q: Question, retrieval: Retrieval) -> float:
+        """Share of the question's wording the plan uses. For an English question only its Chinese
+        terms count (glossary terms, bracketed terms): English words never occur in the plan."""
+        if not q.english:
+            return retrieval.coverage
+        tokens = set(keyword_tokens("".join(_CJK.findall(q.text))))
+        return sum(1 for t in tokens if t in self.scorer.idf) / len(tokens) if tokens else 0.0
 
     # -- handlers ---------------------------------------------------------------------------------
 
@@ -196,7 +222,7 @@ class ExtractiveComposer:
         lead, lines = target_lines(targets, q)
         return Reply("target", lead, lines)
 
-    def _evidence(self, frame: QueryFrame, scored: list[Scored]) -> Reply:
+    def _evidence(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
         years = set(frame.question.years)
         # A sentence dated to other years than the question asks about answers another question.
         content = [s for s in scored if not self._is_structural(s.chunk)]
@@ -208,6 +234,11 @@ class ExtractiveComposer:
             return Reply.refusal()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(content, weights, frame.wants_list, self.plan)
+        topics = subtopics(self.scorer, frame.question.text)
+        if topics:  # a sub-topic the retrieved clauses miss may sit anywhere in the plan
+            everywhere = self.scorer.score(frame.question.text, retrieval, self.retriever.chunks)
+            chosen = cover_subtopics(chosen, [s for s in everywhere if not self._is_structural(s.chunk)],
+                                     topics, self.plan)
         chunks: list[Chunk] = []
         for s in chosen:
             siblings = self.retriever.chunks_of.get(s.chunk.clause_id, [])
@@ -226,18 +257,23 @@ class ExtractiveComposer:
         lines: list[Line] = []
         hits = list(retrieval.hits)
         uncovered = []
-        for piece in pieces:
-            sub = questions.read(piece)
+        for i, piece in enumerate(pieces):
+            # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
+            sub = questions.read(piece, pieces[:i], self.finders, slot_only)
             vector = self.retriever.embeddings.embed_query(sub.text)
             found = self.retriever.search(sub.text, vector=vector)
             hits += [h for h in found.hits if h.clause_id not in {x.clause_id for x in hits}]
             reply = self._answer(sub, found, vector)
-            if reply.refused or not reply.lines:
+            if reply.refused and (reply.reason or reply.kind == "partial"):
+                # The plan says it does not give this (a detail, a place, a year): the answer says so.
                 uncovered.append(piece)
-                continue
             lines += [line for line in reply.lines if line not in lines]
-        lead = "".join(f"计划中未提及“{p[:30]}”。" for p in uncovered) if lines else ""
-        return Reply("passage" if lines else "refusal", lead, lines, hits=tuple(hits))
+        if not lines:
+            return Reply("refusal", "", [], True, hits=tuple(hits))
+        if uncovered:  # a question the plan answers only in part is not answered
+            lead = "".join(f"计划中未提及“{p[:30]}”。" for p in uncovered) + "计划中相关的规定如下："
+            return Reply("partial", lead, lines, refused=True, hits=tuple(hits))
+        return Reply("passage", "", lines, hits=tuple(hits))
 
     # -- pieces -----------------------------------------------------------------------------------
 
@@ -309,6 +345,17 @@ class ExtractiveComposer:
         known = {h.clause_id for h in hits}
         extra = [Hit(line.clause_id, 0.0, 0.0, 0.0) for line in lines if line.clause_id not in known]
         return hits + tuple(dict((h.clause_id, h) for h in extra).values())
+
+
+def _merged(pieces: list[str]) -> list[str]:
+    """Sub-questions; one that only asks ("还有哪些部门？") belongs to the one before it."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and slot_only(piece):
+            out[-1] = f"{out[-1]}，{piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def _share(scored: Scored, weights: dict[str, float]) -> float:

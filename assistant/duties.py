@@ -44,9 +44,11 @@ def tasks_of(plan: Plan, department: str) -> list[Task]:
 def duty_lines(clause: Clause, english: bool) -> list[Line]:
     duty = clause.duty
     assert duty is not None
-    parts = [f"组织实施单位：{'、'.join(duty.organizers)}"]
+    # The plan's own wording ("市教育局、财政局"), so the line reads as the plan does; the parsed,
+    # normalized names serve lookups.
+    parts = [f"组织实施单位：{duty.organizers_text or '、'.join(duty.organizers)}"]
     if duty.implementers:
-        parts.append(f"具体实施单位：{'、'.join(duty.implementers)}")
+        parts.append(f"具体实施单位：{duty.implementers_text or '、'.join(duty.implementers)}")
     head = f"“{clause.title}”（{clause.id}）"
     if english:
         head = f"Responsible for “{clause.title}” ({clause.id}): "

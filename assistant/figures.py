@@ -52,8 +52,12 @@ class TargetBook:
         lexical = [m for m in scored if m.lexical >= LEXICAL_MATCH]
         if lexical:
             best = max(m.lexical for m in lexical)
-            # Keep every indicator the question names in full, or the single best partial one.
-            chosen = [m for m in lexical if m.lexical >= 0.99] or [m for m in lexical if m.lexical == best]
+            # Keep every indicator the question names in full, or the single best partial one; a
+            # question that asks for several ("分别", "各", "A、B") keeps every partial one.
+            several = bool(re.search(r"分别|各|、|和|以及", question.own))
+            chosen = [m for m in lexical if m.lexical >= 0.99] or [
+                m for m in lexical if m.lexical == best or several
+            ]
             return sorted(chosen, key=lambda m: (m.lexical, m.dense), reverse=True)
         if question.english:
             best_dense = max(scored, key=lambda m: m.dense)
@@ -88,11 +92,24 @@ def period_text(period: str) -> str:
     return period
 
 
+def fragment(sentence: str, value: str) -> str:
+    """The stretch of the sentence, between two delimiters, that states the value, in the plan's words
+    ("创建自治区示范性普通高中 2 所"), with the spaces around figures closed up for reading."""
+    compact = re.sub(r"\s+", "", sentence)
+    at = compact.find(value.replace(" ", ""))
+    if at < 0:
+        return ""
+    start = max(compact.rfind(d, 0, at) for d in "，；。：、") + 1
+    ends = [i for d in "，；。" if (i := compact.find(d, at)) >= 0]
+    return compact[start : min(ends) if ends else len(compact)]
+
+
 def target_lines(targets: Sequence[Target], question: Question) -> tuple[str, list[Line]]:
     lines = []
     for t in targets:
         scope = "总体目标" if t.clause_id.endswith("（一）") and t.clause_id.startswith("三") else "目标"
-        lines.append(Line(f"{period_text(t.period)}{t.indicator}的{scope}是{t.value}。", t.clause_id, t.sentence))
+        words = fragment(t.sentence, t.value) or f"{t.indicator}{t.value}"
+        lines.append(Line(f"{period_text(t.period)}{scope}：{words}。", t.clause_id, t.sentence))
     values = {t.value.replace("以上", "") for t in targets}
     claimed = [f.replace(" ", "").replace("％", "%") for f in _FIGURE.findall(question.raw)]
     wrong = [c for c in claimed if c not in values and not any(c in v for v in values)]

@@ -17,20 +17,22 @@ from knowledge.lexicon import Lexicon, Name
 
 # What the question asks for. Order matters only where two match: the first wins.
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("money", re.compile(r"(多少|几|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费)|"
-                         r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费)[^，。？?]{0,6}(多少|几|标准|金额|数额)|"
-                         r"分数线|录取分|多少分|how much (money|funding)|budget|amount of (money|funding)|"
-                         r"\bfees?\b|salary|yuan", re.I)),
-    ("date", re.compile(r"什么时候|何时|哪一?天|几月|几号|日期|截止|哪年哪月|具体时间|时间表|when\b|what date|deadline",
-                        re.I)),
-    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|phone|address|website|e-?mail", re.I)),
-    ("person", re.compile(r"(局长|校长|主任|负责人|园长|市长|书记)(是谁|叫什么|姓什么)|叫什么名字|姓名|"
-                          r"who is the (director|head|principal|mayor)", re.I)),
+    ("money", re.compile(r"(多少|几[万千百]?元|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费|投资)|"
+                         r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
+                         r"分数线|录取分|多少分|how much (money|funding)|amount of (money|funding)|"
+                         r"\bfees?\b|salary|yuan|\bcost", re.I)),
+    ("date", re.compile(r"什么时候|何时|哪一?天|几月|几号|日期|截止|哪年哪月|哪一?年(?!级)|起止|年份|具体时间|时间表|"
+                        r"when\b|what date|deadline|which year", re.I)),
+    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
+                           r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
+    ("person", re.compile(r"(局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席)(是谁|叫什么|姓什么|是哪位)|姓名|"
+                          r"who is the (director|head|principal|president|mayor)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|文号|发文字号|"
                             r"依据的?是|which document|document number", re.I)),
-    ("figure", re.compile(r"多少|(?<![哪好])几[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
+    ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
                           r"what share|how high|\btargets?\b|\brates?\b|percent|number of", re.I)),
-    ("department", re.compile(r"谁|哪些?(个)?(部门|单位|机构)|什么(部门|单位|角色)|由哪|牵头|组织实施|具体实施|"
+    ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色)|(部门|单位|机构)(都|还)?(有|是)哪|"
+                              r"由哪|牵头|组织实施|具体实施|"
                               r"\bwho\b|which (departments?|bureaus?|units?|agenc)|responsib|in charge|"
                               r"organi[sz]|implement", re.I)),
 )
@@ -38,11 +40,12 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _LIST = re.compile(r"哪些|哪几|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|"
                    r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are", re.I)
 _TASKS = re.compile(r"(哪些|哪几项?|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
+                    r"(管|负责|参与)的?是?哪(一|几)?项|"
                     r"参与(了)?(哪些|哪几|什么)|职责|干什么|做什么|"
                     r"what (tasks|work|duties)|which (tasks|items)|responsible for what", re.I)
 _ROLE = (
     ("组织实施单位", re.compile(r"组织实施|牵头|organi[sz]|lead", re.I)),
-    ("具体实施单位", re.compile(r"具体实施|具体落实|具体负责|carr(y|ies) out|implement", re.I)),
+    ("具体实施单位", re.compile(r"具体[^，。？?]{0,3}实施|具体落实|具体负责|落地|carr(y|ies) out|implement", re.I)),
 )
 # What a figure question counts: a rate, people, or things.
 _UNITS = (
@@ -52,7 +55,8 @@ _UNITS = (
 )
 _ONLY = re.compile(r"只|仅|单单|only", re.I)
 _CLAIMED = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]")
-_SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则")
+_SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
+_DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon) -> QueryFrame:
         departments=departments,
         role=role,
         role_only=bool(role) and bool(_ONLY.search(text)),
-        scope=_scope(question.core, plan),
+        scope=_scope(question.text, plan),
         names=tuple(lexicon.names(question.core)),
         claimed=tuple(f.replace(" ", "").replace("％", "%") for f in _CLAIMED.findall(question.raw)),
         unit=next((name for name, pattern in _UNITS if pattern.search(question.own or text)), ""),
@@ -126,10 +130,14 @@ def _scope(text: str, plan: Plan) -> str:
     for match in _SCOPE_NOUN.finditer(text):
         end, noun = match.start(), match.group(0)
         for length in range(2, min(12, end) + 1):
-            wanted = _bigrams(text[end - length : end] + noun)
+            # 工程, 计划 … are part of titles; 部分, 方面 only point at one.
+            own_noun = noun if noun in ("工程", "计划", "措施", "目标", "原则") else ""
+            wanted = _bigrams(_DEMONSTRATIVE.sub("", text[end - length : end]) + own_noun)
+            if len(wanted) < 2:
+                continue
             for clause in headed:
                 share = len(wanted & _bigrams(clause.title)) / len(wanted)
-                if share >= 0.75 and length > best_len:
+                if share >= 0.7 and length > best_len:
                     best, best_len = clause.id, length
     return best
 

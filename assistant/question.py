@@ -28,6 +28,7 @@ _FOLLOWUP = re.compile(r"^(那么|那在|那|还有|另外|what about|how about|
 _AUTHORING = re.compile(
     r"^(请你?|帮我|麻烦你?|能不能|可以|你)?(帮我|替我|给我)?(写|编写|撰写|创作|生成|翻译|改写|续写|起草|拟写|拟定|润色|修改|删除|删掉)"
     r"|(写|编|拟|起草)一[首篇段个份条]|(补充|添加|新增|增加|加上|插入)一(条|段|项|句)"
+    r"|把[^。？?]{0,30}(改成|改为|写成|换成|删掉|删除|重写|重新写)|重新写一遍|重写一"
     r"|^(please\s+)?(write|draft|compose|rewrite|translate|edit|modify)\b",
     re.IGNORECASE,
 )
@@ -158,7 +159,8 @@ def read(
     cleaned = strip_injection(raw)
     clean_history = [strip_injection(h) for h in history if isinstance(h, str) and h.strip()]
     text = resolve_followup(cleaned, clean_history, finders, slot_only) if cleaned else ""
-    english = not _CJK.search(raw)
+    # English with a Chinese term in brackets ("the 'two mains' principle (两为主)") is still English.
+    english = len(re.findall(r"[A-Za-z]", raw)) > 2 * len(_CJK.findall(raw))
     core = text
     if text:
         terms = chinese_terms(text) if english else plan_terms(text)

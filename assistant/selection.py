@@ -9,6 +9,7 @@ question token weighted by its rarity in the plan (idf), so question words the p
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -75,6 +76,44 @@ class SentenceScorer:
             out.append(Scored(chunk, score, covered))
         out.sort(key=lambda s: s.score, reverse=True)
         return out
+
+
+#: A sub-topic of a question: a stretch between punctuation or conjunctions with at least this many
+#: distinctive words (idf ≥ DISTINCT_IDF, i.e. in fewer than about one sentence in six).
+SUBTOPIC_WORDS = 2
+DISTINCT_IDF = 2.0
+#: A sentence answers a sub-topic when it covers this share of the sub-topic's (idf-weighted) words.
+SUBTOPIC_COVERAGE = 0.6
+_SEGMENT = re.compile(r"[，,。？?；;、：:！!]|以及|还有|和|与|及|跟|或者|或")
+
+
+def subtopics(scorer: SentenceScorer, question: str) -> list[dict[str, float]]:
+    """The word weights of each sub-topic of a question ("留守儿童，轮岗，班额" → three)."""
+    out = []
+    for segment in _SEGMENT.split(question):
+        weights = scorer.weights(segment)
+        if sum(1 for w in weights.values() if w >= DISTINCT_IDF) >= SUBTOPIC_WORDS:
+            out.append(weights)
+    return out if len(out) > 1 else []
+
+
+def cover_subtopics(
+    chosen: list[Scored], candidates: Sequence[Scored], topics: list[dict[str, float]], plan: Plan
+) -> list[Scored]:
+    """Add, for each sub-topic no chosen sentence answers, the candidate that answers it best."""
+    out = list(chosen)
+    for weights in topics:
+        total = sum(weights.values())
+
+        def share(s: Scored, weights: dict[str, float] = weights, total: float = total) -> float:
+            return sum(weights[t] for t in s.covered if t in weights) / total
+
+        if any(share(s) >= SUBTOPIC_COVERAGE for s in out) or len(out) >= MAX_SENTENCES + 2:
+            continue
+        best = max(candidates, key=lambda s: (share(s), s.score), default=None)
+        if best is not None and share(best) >= SUBTOPIC_COVERAGE and best not in out:
+            out.append(best)
+    return sorted(out, key=lambda s: _plan_order(plan, s.chunk))
 
 
 def select(

@@ -51,8 +51,8 @@ def observe(assistant: Assistant, questions: list[Question]) -> list[Observed]:
             assistant.composer.thresholds = base.shifted(margin)
             results.append(is_correct(q, assistant.ask(q.question, q.history), assistant.plan))
         assistant.composer.thresholds = base
-        out.append(Observed(q, state.question.english, state.retrieval.top_dense, state.retrieval.coverage,
-                            *results))
+        coverage = assistant.composer.coverage(state.question, state.retrieval)
+        out.append(Observed(q, state.question.english, state.retrieval.top_dense, coverage, *results))
     return out
 
 
