@@ -24,6 +24,7 @@ from assistant.selection import (
     MARGIN,
     Scored,
     SentenceScorer,
+    cover_names,
     cover_subtopics,
     select,
     subtopics,
@@ -116,7 +117,7 @@ class ExtractiveComposer:
         if named:
             lines = self._clause_lines(named[0], frame)
             gap = missing_detail(frame.asks, [line.quote for line in lines])
-            if gap in ("date", "money", "person", "contact"):
+            if gap in ("day", "date", "money", "person", "contact"):
                 return Reply("partial", partial_text(gap, q.english), lines, refused=True)
             return Reply("clause", "", lines)
         place = questions.foreign_place(q.core, self._plan_text)
@@ -239,6 +240,9 @@ class ExtractiveComposer:
             everywhere = self.scorer.score(frame.question.text, retrieval, self.retriever.chunks)
             chosen = cover_subtopics(chosen, [s for s in everywhere if not self._is_structural(s.chunk)],
                                      topics, self.plan)
+        named = [i for n in frame.names if n.institution for i in n.chunk_ids]
+        if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
+            chosen = cover_names(chosen, content, named, self.plan)
         chunks: list[Chunk] = []
         for s in chosen:
             siblings = self.retriever.chunks_of.get(s.chunk.clause_id, [])
@@ -247,7 +251,7 @@ class ExtractiveComposer:
         lines = self._grouped(chunks)
         # A figure must come from the best sentence: some other sentence always has some number.
         gap = missing_detail(frame.asks, [content[0].chunk.sentence] if frame.asks == "figure"
-                             else [c.sentence for c in chunks], frame.unit)
+                             else [c.sentence for c in chunks], frame.unit, frame.question.core)
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame, lines), lines)
@@ -259,7 +263,8 @@ class ExtractiveComposer:
         uncovered = []
         for i, piece in enumerate(pieces):
             # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
-            sub = questions.read(piece, pieces[:i], self.finders, slot_only)
+            # A later piece without a subject of its own continues the one before.
+            sub = questions.read(piece, pieces[:i], self.finders, lambda _text: True)
             vector = self.retriever.embeddings.embed_query(sub.text)
             found = self.retriever.search(sub.text, vector=vector)
             hits += [h for h in found.hits if h.clause_id not in {x.clause_id for x in hits}]

@@ -21,8 +21,12 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
                          r"分数线|录取分|多少分|how much (money|funding)|amount of (money|funding)|"
                          r"\bfees?\b|salary|yuan|\bcost", re.I)),
-    ("date", re.compile(r"什么时候|何时|哪一?天|几月|几号|日期|截止|哪年哪月|哪一?年(?!级)|起止|年份|具体时间|时间表|"
-                        r"when\b|what date|deadline|which year", re.I)),
+    ("day", re.compile(r"哪一?天|几月|几号|日期|截止|哪年哪月|落款|具体时间|时间表|what date|deadline|which day",
+                       re.I)),
+    ("date", re.compile(r"什么时候|何时|哪一?年(?!级)|起止|年份|when\b|which year", re.I)),
+    # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
+    ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|分别叫什么|名单|"
+                           r"剩下|其余|另外几", re.I)),
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
                            r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
     ("person", re.compile(r"(局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席)(是谁|叫什么|姓什么|是哪位)|姓名|"
@@ -62,7 +66,7 @@ _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 @dataclass(frozen=True)
 class QueryFrame:
     question: Question
-    asks: str  # money | date | contact | person | figure | document | department | "" (an open question)
+    asks: str  # money | day | date | contact | person | members | document | figure | department | ""
     wants_list: bool  # a list or an overview, not one fact
     asks_tasks: bool  # "which tasks does <department> take part in"
     departments: tuple[str, ...]  # canonical, in order of mention

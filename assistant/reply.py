@@ -37,7 +37,8 @@ class Reply:
 # never gives amounts of money, calendar dates, people's names or contact details.
 _DETAIL = {
     "money": re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元"),
-    "date": re.compile(r"\d{4}\s*年|\d+\s*月|\d+\s*日|每年|逐年|年内|年底|年前"),
+    "day": re.compile(r"\d+\s*月|\d+\s*日"),
+    "date": re.compile(r"\d{4}\s*年(?![）)])|\d+\s*月|\d+\s*日|每年|逐年|年内|年底|年前"),
     "contact": re.compile(r"电话|\d{7,}|www\.|https?://|@"),
     "person": re.compile(r"(局长|校长|主任|书记|市长)[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"),
     "figure": re.compile(
@@ -53,7 +54,9 @@ _UNIT_FIGURE = {
 }
 _DETAIL_WORDS = {
     "money": ("金额或经费标准", "amount of money"),
+    "day": ("日期", "date"),
     "date": ("时间或日期", "date"),
+    "members": ("名单（计划只给出了数量或总称）", "list of members (the plan gives only a count or a collective name)"),
     "contact": ("联系方式或地址", "contact details"),
     "person": ("人员姓名", "names of people"),
     "figure": ("数字", "figure"),
@@ -61,8 +64,27 @@ _DETAIL_WORDS = {
 _FIGURES = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]|\d+—\d+\s*[个所]|20\d\d\s*年")
 
 
-def missing_detail(asks: str, sentences: Sequence[str], unit: str = "") -> str:
+_COUNTED = re.compile(r"([一二三四五六七八九十两]+大|\d+\s*[个所项家])\s*([\u4e00-\u9fff]{2,4})")
+_LISTED_BEFORE = re.compile(r"[\u4e00-\u9fff]、[^，。；]{0,40}等\s*$")
+
+
+def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
+    """The question asks for the members of a set the plan only counts ("七大教育帮扶计划具体是哪七个")
+    and no sentence lists them before the count (as "…、国际经济与贸易等9个…" does)."""
+    for count, head in _COUNTED.findall(question):
+        key = re.sub(r"\s+", "", count) + head
+        for sentence in sentences:
+            compact = re.sub(r"\s+", "", sentence)
+            at = compact.find(key)
+            if at >= 0:
+                return not _LISTED_BEFORE.search(compact[:at])
+    return False
+
+
+def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question: str = "") -> str:
     """The asked detail ("date", "money", …) that none of the sentences gives, or ""."""
+    if asks == "members":
+        return asks if unlisted_members(question, sentences) else ""
     pattern = _UNIT_FIGURE.get(unit) if asks == "figure" and unit else _DETAIL.get(asks)
     if pattern is None or any(pattern.search(s) for s in sentences):
         return ""

@@ -116,6 +116,24 @@ def cover_subtopics(
     return sorted(out, key=lambda s: _plan_order(plan, s.chunk))
 
 
+def cover_names(
+    chosen: list[Scored], candidates: Sequence[Scored], chunk_ids: Sequence[str], plan: Plan
+) -> list[Scored]:
+    """Add the sentences that name what the question is about ("对南宁学院分别提了什么要求"), best
+    first, within the caps: each clause that names it gets a say."""
+    out = list(chosen)
+    wanted = set(chunk_ids)
+    for candidate in candidates:
+        if len(out) >= MAX_SENTENCES + 2:
+            break
+        if candidate.chunk.id not in wanted or candidate in out:
+            continue
+        if sum(1 for s in out if s.chunk.clause_id == candidate.chunk.clause_id) > PER_CLAUSE:
+            continue
+        out.append(candidate)
+    return sorted(out, key=lambda s: _plan_order(plan, s.chunk))
+
+
 def select(
     scored: Sequence[Scored], weights: dict[str, float], wants_list: bool, plan: Plan,
 ) -> list[Scored]:

@@ -17,8 +17,12 @@ from knowledge.chunks import Chunk
 
 #: Shortest stretch taken as a name: 4 CJK characters (3 are often generic, e.g. 幼儿园).
 MIN_CHARS = 4
-#: A stretch found in more clauses than this is a common phrase, not a name.
+#: A stretch found in more clauses than this is a common phrase, not a name …
 MAX_CLAUSES = 3
+#: … unless it names an institution or a programme (ends like one), which a plan mentions often.
+MAX_CLAUSES_INSTITUTION = 8
+_INSTITUTION_END = ("学院", "大学", "学校", "中心", "基地", "集团", "平台", "工程", "计划", "项目", "工作室",
+                    "管委会", "幼儿园", "高中", "院校")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
@@ -26,6 +30,7 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 class Name:
     text: str  # verbatim in the question and in the plan
     chunk_ids: tuple[str, ...]  # every sentence that contains it, in plan order
+    institution: bool = False  # ends like the name of an institution or programme
 
 
 class Lexicon:
@@ -56,6 +61,7 @@ class Lexicon:
     def _name(self, text: str) -> Name | None:
         ids = tuple(c.id for c in self._chunks if text in c.sentence)
         clauses = {c.clause_id for c in self._chunks if text in c.sentence}
-        if not ids or len(clauses) > MAX_CLAUSES:
+        institution = text.endswith(_INSTITUTION_END)
+        if not ids or len(clauses) > (MAX_CLAUSES_INSTITUTION if institution else MAX_CLAUSES):
             return None
-        return Name(text, ids)
+        return Name(text, ids, institution)
