@@ -17,7 +17,7 @@ from assistant.answer import Answer
 from assistant.duties import department_lines, duty_lines
 from assistant.evidence import Line, refusal_text, render
 from assistant.figures import TargetBook, target_lines
-from assistant.frame import QueryFrame, read_frame, slot_only
+from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.question import Question, years_in
 from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
 from assistant.selection import (
@@ -91,7 +91,7 @@ class ExtractiveComposer:
         self.scorer = SentenceScorer(retriever.chunks)
         self._plan_text = "\n".join(c.text for c in plan)
         #: What a follow-up may name instead of the previous question's subject.
-        self.finders = (department_mentions, book.mentions, self._names)
+        self.reader = PlanReader((department_mentions, book.mentions, self._names), self.scorer.idf)
 
     def compose(self, question: Question, retrieval: Retrieval, vector: list[float]) -> Answer:
         pieces = _merged(questions.parts(question.core)) if question.core and not question.english else []
@@ -264,7 +264,7 @@ class ExtractiveComposer:
         for i, piece in enumerate(pieces):
             # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
             # A later piece without a subject of its own continues the one before.
-            sub = questions.read(piece, pieces[:i], self.finders, lambda _text: True)
+            sub = questions.read(piece, pieces[:i], self.reader)
             vector = self.retriever.embeddings.embed_query(sub.text)
             found = self.retriever.search(sub.text, vector=vector)
             hits += [h for h in found.hits if h.clause_id not in {x.clause_id for x in hits}]

@@ -55,9 +55,10 @@ class TargetBook:
             # Keep every indicator the question names in full, or the single best partial one; a
             # question that asks for several ("分别", "各", "A、B") keeps every partial one.
             several = bool(re.search(r"分别|各|、|和|以及", question.own))
-            chosen = [m for m in lexical if m.lexical >= 0.99] or [
-                m for m in lexical if m.lexical == best or several
-            ]
+            if several:
+                chosen = lexical
+            else:
+                chosen = [m for m in lexical if m.lexical >= 0.99] or [m for m in lexical if m.lexical == best]
             return sorted(chosen, key=lambda m: (m.lexical, m.dense), reverse=True)
         if question.english:
             best_dense = max(scored, key=lambda m: m.dense)

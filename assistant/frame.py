@@ -8,9 +8,11 @@ phrases of particular questions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.question import Question
+from knowledge.chunks import keyword_tokens
 from knowledge.clause import Clause, Plan
 from knowledge.departments import find_departments
 from knowledge.lexicon import Lexicon, Name
@@ -103,16 +105,47 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon) -> QueryFrame:
     )
 
 
-_FUNCTION_CHARS = re.compile(r"[是的了吗呢啊在和与及有都要个这那该其哪些什么怎么如何样呀吧，,。？?！! ]")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_FUNCTION_CHARS = re.compile(r"一起|[是的了吗呢啊在和与及有都要个这那该其哪些什么怎么如何样呀吧还也又，,。？?！! ]")
 
 
 def slot_only(text: str) -> bool:
     """Whether a question only asks (具体实施单位是谁, 目标是多少) and names no subject of its own."""
+    rest = _strip_cues(text)
+    return len(re.findall(r"[\u3400-\u9fff]", rest)) <= 2 and not re.search(r"[A-Za-z]{4,}", rest)
+
+
+#: A word in at most about three of the plan's sentences (idf ≥ this) is a topic of its own.
+TOPIC_IDF = 4.5
+
+
+class PlanReader:
+    """Reads follow-ups against one plan: which subjects a text names, and what it asks."""
+
+    def __init__(self, finders: tuple[Callable[[str], list[str]], ...], idf: dict[str, float]):
+        self.finders = finders
+        self._idf = idf
+
+    def has_topic(self, text: str) -> bool:
+        if any(find(text) for find in self.finders):
+            return True
+        rest = _strip_cues(text)
+        return any(self._idf.get(t, 0.0) >= TOPIC_IDF for t in keyword_tokens(rest) if _CJK_CHAR.match(t))
+
+    def asked(self, text: str) -> str:
+        for _, pattern in (*_ASKS, *_ROLE):
+            found = pattern.search(text)
+            if found:
+                return found.group(0)
+        found = _TASKS.search(text)
+        return found.group(0) if found else ""
+
+
+def _strip_cues(text: str) -> str:
     rest = text
     for pattern in (*(p for _, p in _ASKS), *(p for _, p in _ROLE), _TASKS, _LIST):
         rest = pattern.sub("", rest)
-    rest = _FUNCTION_CHARS.sub("", rest)
-    return len(re.findall(r"[\u3400-\u9fff]", rest)) <= 2 and not re.search(r"[A-Za-z]{4,}", rest)
+    return _FUNCTION_CHARS.sub("", rest)
 
 
 def _asks(text: str) -> str:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.answer import BadQuestion
 from knowledge.glossary import chinese_terms, plan_terms
@@ -102,63 +103,65 @@ def years_in(text: str) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(found)))
 
 
-#: A question this short that names no subject of its own leans on the previous one.
-SHORT = 15
-
-
-def elliptical(text: str, finders: Sequence[Finder] = (), slot_only: Callable[[str], bool] | None = None) -> bool:
-    """A follow-up that leans on the previous question ("那2019年呢？", "人社局呢？", "具体实施单位是谁？").
-
-    Besides the usual cues (那…, …呢), a short question is one when it names nothing of its own: no
-    year, nothing ``finders`` find, and (``slot_only``) no words beyond what it asks for.
-    """
-    bare = text.rstrip("？?。.！! ")
-    if _FOLLOWUP.match(text) or (len(bare) <= 12 and (bare.endswith("呢") or _ELLIPTIC_START.match(text))):
-        return True
-    if len(bare) > SHORT or years_in(bare) or any(find(bare) for find in finders):
-        return False
-    return slot_only is None or slot_only(bare)
-
+#: A follow-up longer than this is a question of its own, whatever it names.
+LONGEST_FOLLOWUP = 40
 
 Finder = Callable[[str], list[str]]
 
 
-def resolve_followup(
-    text: str, history: Sequence[str], finders: Sequence[Finder] = (), slot_only: Callable[[str], bool] | None = None
-) -> str:
-    """Make an elliptical follow-up a full question using the previous one.
+class Reader(Protocol):
+    """What reading a follow-up needs to know of the plan (built by the composer)."""
 
-    What the follow-up names wins over the history: its years replace the previous years, and a
-    subject it names replaces the previous one of the same kind (each of ``finders`` finds one kind,
-    e.g. departments, as written in a text). Anything else it says is added to the previous question.
+    finders: Sequence[Finder]  # each finds one kind of subject (departments, indicators…) as written
+
+    def has_topic(self, text: str) -> bool:
+        """Whether the text names a subject of its own (a department, an indicator, a rare word)."""
+
+    def asked(self, text: str) -> str:
+        """The words of the text that ask ("谁", "多少"), or ""."""
+
+
+def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = None) -> str:
+    """Make a follow-up a full question using the previous one.
+
+    A follow-up is a short question with the usual cues (那…, …呢) or one that names no subject of its
+    own. What it names wins over the history: its years replace the previous years, a subject it names
+    replaces the previous one of the same kind, anything else is added. A cued follow-up that names a
+    topic of its own ("那中小学老师的工资呢？") keeps its topic and only borrows what was asked.
     """
-    if not history or not elliptical(text, finders, slot_only):
+    bare = text.rstrip("？?。.！! ")
+    if not history or len(bare) > LONGEST_FOLLOWUP:
+        return text
+    cued = bool(_FOLLOWUP.match(text)) or (len(bare) <= 12 and (bare.endswith("呢") or bool(_ELLIPTIC_START.match(text))))
+    topic = reader.has_topic(bare) if reader else bool(years_in(bare))
+    if not cued and topic:
         return text
     previous = history[-1].rstrip("？?。. ")
     if len(history) > 1:  # the previous question may itself have been a follow-up
-        previous = resolve_followup(previous, history[:-1], finders, slot_only).rstrip("？?。. ")
+        previous = resolve_followup(previous, history[:-1], reader).rstrip("？?。. ")
     core = _FOLLOWUP.sub("", text).strip().rstrip("？?。.！! ").removesuffix("呢").strip("，, ")
     new_years = years_in(core)
     if new_years and years_in(previous):
         previous = _YEAR.sub(f"{new_years[0]}年", previous, count=1)
         core = _YEAR.sub("", core).strip("，, 的")
-    for find in finders:
+    replaced = False
+    for find in reader.finders if reader else ():
         new, old = find(core), find(previous)
         if new and old and old[0] in previous:
             previous = previous.replace(old[0], new[0], 1)
             core = core.replace(new[0], "").strip("，, 的")
+            replaced = True
+    if reader and not replaced and core and reader.has_topic(core):
+        asked = reader.asked(previous) if not reader.asked(core) else ""
+        return f"{core}，{asked}？" if asked else f"{core}？"
     return f"{previous}，{core}？" if core else f"{previous}？"
 
 
-def read(
-    raw: str, history: Sequence[str] = (), finders: Sequence[Finder] = (),
-    slot_only: Callable[[str], bool] | None = None,
-) -> Question:
-    """Analyse an already checked question; ``finders`` find the subjects a follow-up may replace,
-    ``slot_only`` tells a short question that only asks (具体实施单位是谁) from one with a subject."""
+def read(raw: str, history: Sequence[str] = (), reader: Reader | None = None) -> Question:
+    """Analyse an already checked question; ``reader`` knows the plan's subjects for follow-ups."""
     cleaned = strip_injection(raw)
     clean_history = [strip_injection(h) for h in history if isinstance(h, str) and h.strip()]
-    text = resolve_followup(cleaned, clean_history, finders, slot_only) if cleaned else ""
+    text = resolve_followup(cleaned, clean_history, reader) if cleaned else ""
     # English with a Chinese term in brackets ("the 'two mains' principle (两为主)") is still English.
     english = len(re.findall(r"[A-Za-z]", raw)) > 2 * len(_CJK.findall(raw))
     core = text

@@ -103,17 +103,21 @@ def cover_subtopics(
     """Add, for each sub-topic no chosen sentence answers, the candidate that answers it best."""
     out = list(chosen)
     for weights in topics:
-        total = sum(weights.values())
-
-        def share(s: Scored, weights: dict[str, float] = weights, total: float = total) -> float:
-            return sum(weights[t] for t in s.covered if t in weights) / total
-
-        if any(share(s) >= SUBTOPIC_COVERAGE for s in out) or len(out) >= MAX_SENTENCES + 2:
+        if any(_topic_share(s, weights) >= SUBTOPIC_COVERAGE for s in out) or len(out) >= MAX_SENTENCES + 2:
             continue
-        best = max(candidates, key=lambda s: (share(s), s.score), default=None)
-        if best is not None and share(best) >= SUBTOPIC_COVERAGE and best not in out:
+        best = max(candidates, key=lambda s, w=weights: (_topic_share(s, w), s.score), default=None)
+        if best is not None and _topic_share(best, weights) >= SUBTOPIC_COVERAGE and best not in out:
             out.append(best)
     return sorted(out, key=lambda s: _plan_order(plan, s.chunk))
+
+
+def _topic_share(scored: Scored, weights: dict[str, float]) -> float:
+    """How much of a sub-topic a sentence covers; one rare word is not the whole sub-topic, so two of
+    its distinctive words must be there."""
+    distinct = {t for t, w in weights.items() if w >= DISTINCT_IDF}
+    if len(scored.covered & distinct) < min(2, len(distinct)):
+        return 0.0
+    return sum(weights[t] for t in scored.covered if t in weights) / (sum(weights.values()) or 1.0)
 
 
 def cover_names(

@@ -18,7 +18,6 @@ from assistant.answer import Answer
 from assistant.composer import ExtractiveComposer, Thresholds
 from assistant.duties import Task, tasks_of
 from assistant.figures import TargetBook
-from assistant.frame import slot_only
 from assistant.settings import Settings
 from knowledge.clause import Clause, Plan, Target
 from knowledge.departments import canonical_department
@@ -77,7 +76,7 @@ class Assistant:
 
     def _read(self, payload: dict[str, Any]) -> _State:
         started = time.perf_counter()
-        question = questions.read(payload["question"], payload.get("history", ()), self.composer.finders, slot_only)
+        question = questions.read(payload["question"], payload.get("history", ()), self.composer.reader)
         return _State(question, started)
 
     def cross_lingual(self) -> Retriever | None:

@@ -93,6 +93,7 @@ TERMS: dict[str, str] = {
     "quality": "质量",
     "training base": "实训基地",
     "practical training": "实训",
+    "training": "培训",
     "majors": "专业",
     "major": "专业",
     "specialty": "专业",

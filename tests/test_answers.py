@@ -291,7 +291,7 @@ def test_valid_bytes_and_extra_whitespace_are_accepted(assistant) -> None:
 # Floors a little under what the current system measures (README, Evaluation). The blind set's are
 # far lower: it was written without seeing the code and is never tuned on.
 FLOORS = {
-    "dev": {"correct": 0.92, "fact_recall": 0.9, "citation_precision": 0.9, "refusal_rate": 0.88},
+    "dev": {"correct": 0.92, "fact_recall": 0.9, "citation_precision": 0.87, "refusal_rate": 0.9},
     "test": {"correct": 0.57, "fact_recall": 0.65, "citation_precision": 0.74, "refusal_rate": 0.4},
 }
 

@@ -9,7 +9,7 @@ import pytest
 
 from assistant import question as questions
 from assistant.composer import Thresholds
-from assistant.frame import read_frame, slot_only
+from assistant.frame import PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
 from assistant.selection import Scored, SentenceScorer, select, whole_sentence
 from knowledge.chunks import chunk_clauses
@@ -29,8 +29,22 @@ def lexicon(chunks):
     return Lexicon(chunks)
 
 
+@pytest.fixture(scope="module")
+def reader(chunks):
+    return PlanReader((department_mentions,), SentenceScorer(chunks).idf)
+
+
+@pytest.fixture(autouse=True)
+def _reader(reader):
+    global READER
+    READER = reader
+
+
+READER = None
+
+
 def read(text, history=()):
-    return questions.read(text, history, (department_mentions,), slot_only)
+    return questions.read(text, history, READER)
 
 
 def frame_of(text, plan, lexicon, history=()):
@@ -77,6 +91,7 @@ def test_names_come_from_the_plan_text(lexicon) -> None:
     ("那2019年呢？", ["2018年学前三年毛入园率目标是多少？"], "2019年学前三年毛入园率目标是多少？"),
     ("人社局呢？", ["财政局负责哪些任务？"], "人社局负责哪些任务？"),
     ("具体实施单位是谁？", ["随迁子女就学遵循什么原则？"], "随迁子女就学遵循什么原则，具体实施单位是谁？"),
+    ("那中小学老师的工资呢？", ["公办幼儿园里没编制的老师工资偏低，方案怎么说？"], "中小学老师的工资？"),
 ])
 def test_followups_take_what_the_new_question_names(text, history, expected) -> None:
     q = read(text, history)
@@ -92,7 +107,7 @@ def test_a_question_with_its_own_subject_ignores_the_history() -> None:
 
 
 def test_a_chain_of_followups_is_resolved_in_order() -> None:
-    q = questions.read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
+    q = read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
     assert q.core.startswith("2020年高中阶段毛入学率")
 
 
@@ -103,9 +118,16 @@ def test_plan_facts_come_from_the_plan(corpus_plan) -> None:
     assert questions.foreign_place("南宁学院的目标是什么", text) == ""
 
 
+def test_slot_only_questions_name_no_subject() -> None:
+    assert slot_only("具体实施单位是谁")
+    assert slot_only("还有哪些部门一起")
+    assert not slot_only("学校什么时候通知家长报名")
+
+
 def test_authoring_requests_but_not_questions_that_start_like_them() -> None:
     assert questions.read("帮我写一段关于师德的宣传稿").authoring
     assert questions.read("请在方案里补充一条关于校车的规定").authoring
+    assert questions.read("帮我把方案里的目标改成98%").authoring
     assert not questions.read("作为组织实施单位，财政局参与了哪些任务？").authoring
     assert not questions.read("新增了哪些公办幼儿园？").authoring
 
