@@ -41,6 +41,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]+")
 _DOC_NUMBER = re.compile(r"文号|发文字号|document number", re.I)
 # The preamble names the parent document the plan implements: a question about that is not about ours.
 _PARENT = re.compile(r"贯彻|依据|根据|上级|自治区|parent|implement", re.I)
+WIDE_POOL = True
+#: A question naming several departments gets the tasks of at most this many.
+MAX_DEPARTMENTS = 3
 #: A question's best sentence must cover this share of its (idf-weighted) wording before a
 #: sentence that names an organization is shown beside the parsed departments.
 WHO_SENTENCE_COVERAGE = 0.6
@@ -112,7 +115,7 @@ class ExtractiveComposer:
             return Reply.refusal("问题中只有对助手的指令，没有关于计划的问题")
         if q.authoring:
             return Reply.refusal("本助手只依据计划原文回答问题，不撰写或修改内容")
-        frame = read_frame(q, self.plan, self.lexicon)
+        frame = read_frame(q, self.plan, self.lexicon, self.reader)
         named = [cid for cid in find_clause_ids(q.core) if cid in self.plan]
         if named:
             lines = self._clause_lines(named[0], frame)
@@ -131,7 +134,7 @@ class ExtractiveComposer:
             reply = self._doc_number()
             if reply.lines:
                 return reply
-        if frame.scope and frame.wants_list and not frame.asks and not frame.departments:
+        if frame.about_scope and frame.wants_list and not frame.asks and not frame.departments:
             return Reply("clause", "", self._clause_lines(frame.scope, frame))
         if frame.asks_tasks or (frame.departments and frame.role_only):
             reply = self._tasks(frame)
@@ -177,9 +180,15 @@ class ExtractiveComposer:
     def _tasks(self, frame: QueryFrame) -> Reply:
         """A department's tasks, in one role or both, within the 工程 the question names."""
         within = {c.id for c in self.plan.descendants(frame.scope)} if frame.scope else None
-        lead, lines = department_lines(
-            self.plan, frame.departments[0], frame.english, frame.role, within=within, only=frame.role_only
-        )
+        lead, lines = "", []
+        for department in frame.departments[:MAX_DEPARTMENTS]:  # "外侨办和台办…": each in turn
+            more_lead, more = department_lines(
+                self.plan, department, frame.english, frame.role, within=within, only=frame.role_only
+            )
+            lead = lead or more_lead
+            if lead != more_lead and more:
+                more = [Line(f"{more_lead}{more[0].text}", more[0].clause_id, more[0].quote), *more[1:]]
+            lines += more
         if not lines and frame.scope:
             scope = self.plan.get(frame.scope)
             title = scope.title if scope else frame.scope
@@ -289,6 +298,8 @@ class ExtractiveComposer:
         clause_ids += [self.retriever.chunk_by_id[i].clause_id for n in frame.names for i in n.chunk_ids]
         if frame.asks == "document":
             clause_ids += [c.id for c in self.plan if c.level in ("notice", "preamble")]
+        if frame.wants_list and WIDE_POOL:  # a list or an overview may gather from anywhere in the plan
+            clause_ids += [c.id for c in self.plan]
         chunks = [c for cid in dict.fromkeys(clause_ids) for c in self.retriever.chunks_of.get(cid, [])]
         return self.scorer.score(frame.question.text, retrieval, chunks)
 

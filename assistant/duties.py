@@ -79,8 +79,22 @@ def department_lines(
         lead = f"{department}{'只' if only else ''}作为{role}参与{len(tasks)}项任务："
     if english:
         lead = f"{department} takes part in {len(tasks)} tasks of the plan. " + lead
+    # A short list shows each role's list in the plan's words, so the other departments are seen too.
+    detailed = len(tasks) <= DETAILED_TASKS
     lines = [
-        Line(f"{t.clause.id} {t.clause.title}（{'、'.join(t.roles)}）", t.clause.id, duty_quote(t.clause))
+        Line(f"{t.clause.id} {t.clause.title}（{_roles_text(t, detailed)}）", t.clause.id, duty_quote(t.clause))
         for t in tasks
     ]
     return lead, lines
+
+
+#: Up to this many tasks, a department's list shows the full role lists; beyond, only the roles.
+DETAILED_TASKS = 6
+
+
+def _roles_text(task: Task, detailed: bool) -> str:
+    duty = task.clause.duty
+    if not detailed or duty is None:
+        return "、".join(task.roles)
+    words = {"组织实施单位": duty.organizers_text, "具体实施单位": duty.implementers_text}
+    return "；".join(f"{role}：{words[role]}" if words.get(role) else role for role in task.roles)

@@ -37,7 +37,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"依据的?是|which document|document number", re.I)),
     ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
                           r"what share|how high|\btargets?\b|\brates?\b|percent|number of", re.I)),
-    ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色)|(部门|单位|机构)(都|还)?(有|是)哪|"
+    ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色|身份)|(部门|单位|机构)(都|还)?(有|是)哪|"
+                              r"(组织|执行|实施|牵头|责任|落实)单位|角色|身份|在(里面|其中)吗|参与了?吗|"
                               r"由哪|牵头|组织实施|具体实施|"
                               r"\bwho\b|which (departments?|bureaus?|units?|agenc)|responsib|in charge|"
                               r"organi[sz]|implement", re.I)),
@@ -50,8 +51,9 @@ _TASKS = re.compile(r"(哪些|哪几项?|什么|几项)(任务|工作|事项|条
                     r"参与(了)?(哪些|哪几|什么)|职责|干什么|做什么|"
                     r"what (tasks|work|duties)|which (tasks|items)|responsible for what", re.I)
 _ROLE = (
-    ("组织实施单位", re.compile(r"组织实施|牵头|organi[sz]|lead", re.I)),
-    ("具体实施单位", re.compile(r"具体[^，。？?]{0,3}实施|具体落实|具体负责|落地|carr(y|ies) out|implement", re.I)),
+    ("组织实施单位", re.compile(r"组织实施|组织单位|牵头|organi[sz]|lead", re.I)),
+    ("具体实施单位", re.compile(r"具体[^，。？?]{0,3}实施|具体落实|具体负责|执行单位|落地|carr(y|ies) out|implement",
+                               re.I)),
 )
 # What a figure question counts: a rate, people, or things.
 _UNITS = (
@@ -75,6 +77,7 @@ class QueryFrame:
     role: str  # 组织实施单位 | 具体实施单位 | "" (either)
     role_only: bool  # "only as 具体实施单位"
     scope: str  # id of the part or subsection the question names by its title, or ""
+    about_scope: bool  # the question asks about that part as a whole ("基本原则有哪些"), nothing more
     names: tuple[Name, ...]  # stretches the question shares with few clauses of the plan
     claimed: tuple[str, ...]  # figures stated in the question ("98%"), to check against the plan
     unit: str  # for a figure question, what is counted: "people", "count", "rate", or "" (any)
@@ -84,12 +87,13 @@ class QueryFrame:
         return self.question.english
 
 
-def read_frame(question: Question, plan: Plan, lexicon: Lexicon) -> QueryFrame:
+def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanReader | None = None) -> QueryFrame:
     text = question.text
     # In a follow-up, what the user's own words ask for wins over what the history asked.
     asks = _asks(question.own) or _asks(text)
     role = next((name for name, pattern in _ROLE if pattern.search(text)), "")
     departments = tuple(find_departments(text))
+    scope, stretch = _scope(question.text, plan)
     return QueryFrame(
         question=question,
         asks=asks,
@@ -98,7 +102,8 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon) -> QueryFrame:
         departments=departments,
         role=role,
         role_only=bool(role) and bool(_ONLY.search(text)),
-        scope=_scope(question.text, plan),
+        scope=scope,
+        about_scope=bool(scope) and not _has_topic(question.core.replace(stretch, ""), reader),
         names=tuple(lexicon.names(question.core)),
         claimed=tuple(f.replace(" ", "").replace("％", "%") for f in _CLAIMED.findall(question.raw)),
         unit=next((name for name, pattern in _UNITS if pattern.search(question.own or text)), ""),
@@ -148,6 +153,10 @@ def _strip_cues(text: str) -> str:
     return _FUNCTION_CHARS.sub("", rest)
 
 
+def _has_topic(text: str, reader: PlanReader | None) -> bool:
+    return reader.has_topic(text) if reader is not None else not slot_only(text)
+
+
 def _asks(text: str) -> str:
     return next((name for name, pattern in _ASKS if pattern.search(text)), "")
 
@@ -156,13 +165,13 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _scope(text: str, plan: Plan) -> str:
+def _scope(text: str, plan: Plan) -> tuple[str, str]:
     """The part or subsection whose title the question names ("学前教育工程" → 四（一）).
 
     The name is the longest stretch before a title noun (工程, 计划, …) whose character bigrams
     nearly all occur in one title.
     """
-    best, best_len = "", 0
+    best, best_len, stretch = "", 0, ""
     headed = _headed(plan)
     for match in _SCOPE_NOUN.finditer(text):
         end, noun = match.start(), match.group(0)
@@ -175,8 +184,8 @@ def _scope(text: str, plan: Plan) -> str:
             for clause in headed:
                 share = len(wanted & _bigrams(clause.title)) / len(wanted)
                 if share >= 0.7 and length > best_len:
-                    best, best_len = clause.id, length
-    return best
+                    best, best_len, stretch = clause.id, length, text[end - length : match.end()]
+    return best, stretch
 
 
 def _headed(plan: Plan) -> list[Clause]:

@@ -22,12 +22,12 @@ DENSE_WEIGHT = 0.5
 KEYWORD_WEIGHT = 0.2
 COVERAGE_WEIGHT = 0.3
 #: A further sentence joins the answer when its score is within this margin of the best one …
-MARGIN = 0.12
+MARGIN = 0.15
 #: … or within this wider margin when the question asks for a list or an overview.
-LIST_MARGIN = 0.25
+LIST_MARGIN = 0.3
 #: A sentence that covers question words no chosen sentence covers yet (a further sub-topic) joins
 #: when it covers at least this share of the question's weight and scores within LIST_MARGIN.
-NEW_TOPIC = 0.2
+NEW_TOPIC = 0.15
 MAX_SENTENCES = 8
 MAX_CLAUSES = 5
 PER_CLAUSE = 2  # one more for a list or an overview

@@ -24,6 +24,7 @@ MAX_CLAUSES_INSTITUTION = 8
 _INSTITUTION_END = ("学院", "大学", "学校", "中心", "基地", "集团", "平台", "工程", "计划", "项目", "工作室",
                     "管委会", "幼儿园", "高中", "院校")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_QUOTED = re.compile(r"[“「『\"']([^”」』\"']{2,20})[”」』\"']")
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,13 @@ class Lexicon:
         self._text = "\n".join(c.sentence for c in self._chunks)
 
     def names(self, question: str) -> list[Name]:
-        """Maximal stretches of the question that the plan uses in at most MAX_CLAUSES clauses."""
+        """Maximal stretches of the question that the plan uses in at most MAX_CLAUSES clauses, and
+        the terms the question quotes (“智慧校园”): a quoted term is a name however often it occurs."""
         found: list[Name] = []
+        for quoted in _QUOTED.findall(question):
+            name = self._name(quoted, quoted=True)
+            if name is not None:
+                found.append(name)
         for run in _CJK_RUN.findall(question):
             i = 0
             while i + MIN_CHARS <= len(run):
@@ -58,10 +64,10 @@ class Lexicon:
                 i = j
         return found
 
-    def _name(self, text: str) -> Name | None:
+    def _name(self, text: str, quoted: bool = False) -> Name | None:
         ids = tuple(c.id for c in self._chunks if text in c.sentence)
         clauses = {c.clause_id for c in self._chunks if text in c.sentence}
-        institution = text.endswith(_INSTITUTION_END)
+        institution = quoted or text.endswith(_INSTITUTION_END)
         if not ids or len(clauses) > (MAX_CLAUSES_INSTITUTION if institution else MAX_CLAUSES):
             return None
         return Name(text, ids, institution)
