@@ -54,7 +54,7 @@ class TargetBook:
             best = max(m.lexical for m in lexical)
             # Keep every indicator the question names in full, or the single best partial one; a
             # question that asks for several ("分别", "各", "A、B") keeps every partial one.
-            several = bool(re.search(r"分别|各|、|和|以及", question.own))
+            several = bool(re.search(r"分别|各|、|和|以及|\band\b|\bboth\b|\beach\b", question.own, re.I))
             if several:
                 chosen = lexical
             else:

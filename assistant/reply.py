@@ -69,14 +69,16 @@ _LISTED_BEFORE = re.compile(r"[\u4e00-\u9fff]、[^，。；]{0,40}等\s*$")
 
 
 def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
-    """The question asks for the members of a set the plan only counts ("七大教育帮扶计划具体是哪七个")
-    and no sentence lists them before the count (as "…、国际经济与贸易等9个…" does)."""
+    """The question asks for the members of a set the plan only counts ("七大帮扶计划具体是哪七个",
+    "2所示范性普通高中是哪两所") and the sentence that counts them does not list them before the count
+    (as "…、国际经济与贸易等9个…" does)."""
     for count, head in _COUNTED.findall(question):
-        key = re.sub(r"\s+", "", count) + head
+        count = re.sub(r"\s+", "", count)
+        heads = {head[i : i + 2] for i in range(len(head) - 1)}
         for sentence in sentences:
             compact = re.sub(r"\s+", "", sentence)
-            at = compact.find(key)
-            if at >= 0:
+            at = compact.find(count)
+            if at >= 0 and any(h in compact for h in heads):
                 return not _LISTED_BEFORE.search(compact[:at])
     return False
 

@@ -1,6 +1,6 @@
 """Measure what the two vocabularies are worth: the English glossary and the everyday-words thesaurus.
 
-    python -m eval.ablation [FILE …]     (default: the dev set and the blind test set)
+    python -m eval.ablation [FILE …]     (default: the tuning sets and the blind test set)
 
 Each is switched off in turn and the sets are scored again; a vocabulary stays only if it helps on
 dev *and* on the blind set. Prints `correct` per set for each variant.
@@ -40,7 +40,8 @@ def variant(name: str):  # type: ignore[no-untyped-def]
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    paths = [Path(a) for a in args] or [default_questions_path(), default_questions_path().with_name("test.jsonl")]
+    folder = default_questions_path().parent
+    paths = [Path(a) for a in args] or [folder / f"{n}.jsonl" for n in ("dev", "dev2", "dev3", "test")]
     assistant = build_assistant(Settings.from_env())
     sets = {p.stem: load_questions(p, assistant.plan) for p in paths}
     print("| variant | " + " | ".join(f"{name} correct" for name in sets) + " |")

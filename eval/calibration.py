@@ -1,6 +1,6 @@
 """Calibrate the refusal thresholds on the dev set by cross-validation.
 
-    python -m eval.calibration [FILE]
+    python -m eval.calibration [FILE …]     (default: the tuning sets dev, dev2, dev3)
 
 The thresholds only decide whether a question is answerable; everything else the composer does is
 fixed. So each question is answered twice (as answerable, and as not) and its best-sentence
@@ -26,6 +26,8 @@ from eval.metrics import is_correct
 from eval.questions import Question, default_questions_path, load_questions
 
 FOLDS = 5
+#: The sets thresholds may be fitted on; the blind test set is never one of them.
+TUNING_SETS = ("dev", "dev2", "dev3")
 ZH_GRID = list(itertools.product((0.86, 0.87, 0.875, 0.88, 0.885, 0.89), (0.82, 0.83, 0.84, 0.85, 0.86),
                                  (0.0, 0.2, 0.4)))
 EN_GRID = list(itertools.product((0.3, 0.33, 0.36, 0.4, 0.45), (0.2, 0.25, 0.3), (0.2, 0.3, 0.4)))
@@ -83,8 +85,10 @@ def cross_validate(rows: list[Observed], grid: list[tuple[float, float, float]])
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     assistant = build_assistant(Settings.from_env())
-    path = Path(args[0]) if args else default_questions_path()
-    rows = observe(assistant, load_questions(path, assistant.plan))
+    folder = default_questions_path().parent
+    paths = [Path(a) for a in args] or [folder / f"{name}.jsonl" for name in TUNING_SETS]
+    questions = [q for path in paths for q in load_questions(path, assistant.plan)]
+    rows = observe(assistant, questions)
     chosen = {}
     for name, english, grid in (("Chinese", False, ZH_GRID), ("English", True, EN_GRID)):
         part = [o for o in rows if o.english == english]
