@@ -291,18 +291,20 @@ def test_valid_bytes_and_extra_whitespace_are_accepted(assistant) -> None:
 # Floors a little under what the current system measures (README, Evaluation). The blind set's are
 # far lower: it was written without seeing the code and is never tuned on.
 FLOORS = {
-    "dev": {"correct": 0.92, "fact_recall": 0.9, "citation_precision": 0.87, "refusal_rate": 0.9},
-    "test": {"correct": 0.57, "fact_recall": 0.65, "citation_precision": 0.74, "refusal_rate": 0.4},
+    "dev": {"correct": 0.94, "fact_recall": 0.93, "citation_precision": 0.86, "refusal_rate": 0.95},
+    "dev2": {"correct": 0.88, "fact_recall": 0.92, "refusal_rate": 0.88},
+    "dev3": {"correct": 0.66, "fact_recall": 0.75, "refusal_rate": 0.8},
+    "test": {"correct": 0.72, "fact_recall": 0.79, "citation_precision": 0.74, "refusal_rate": 0.65},
 }
 
 
-@pytest.mark.parametrize("name", ["dev", "test"])
+@pytest.mark.parametrize("name", list(FLOORS))
 def test_question_set_meets_the_floor(assistant, capsys, name: str) -> None:
     from eval.harness import run_eval
     from eval.questions import default_questions_path, load_questions
 
     questions = load_questions(default_questions_path().with_name(f"{name}.jsonl"), assistant.plan)
-    assert len(questions) >= 150
+    assert len(questions) >= 130
     run = run_eval(questions, assistant.ask, assistant.plan)
     m = run.metrics
     with capsys.disabled():
