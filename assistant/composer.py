@@ -38,6 +38,8 @@ from knowledge.lexicon import Lexicon
 from knowledge.retriever import Retrieval, Retriever
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
+# A five-year-plan period ("十四五"): one the plan never names is outside it.
+_FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
 _DOC_NUMBER = re.compile(r"文号|发文字号|document number", re.I)
 # The preamble names the parent document the plan implements: a question about that is not about ours.
 _PARENT = re.compile(r"贯彻|依据|根据|上级|自治区|parent|implement", re.I)
@@ -120,7 +122,7 @@ class ExtractiveComposer:
         if named:
             lines = self._clause_lines(named[0], frame)
             gap = missing_detail(frame.asks, [line.quote for line in lines])
-            if gap in ("day", "date", "money", "person", "contact"):
+            if gap in ("day", "date", "money", "person", "contact", "procedure"):
                 return Reply("partial", partial_text(gap, q.english), lines, refused=True)
             return Reply("clause", "", lines)
         place = questions.foreign_place(q.core, self._plan_text)
@@ -128,8 +130,10 @@ class ExtractiveComposer:
             return Reply.refusal(f"本计划不涉及{place}")
         period = self.plan.period_years
         foreign = [y for y in q.years if period and y not in period]
+        foreign += [p for p in _FIVE_YEAR.findall(q.core) if p not in self._plan_text]
         if foreign:
-            return Reply.refusal(f"本计划覆盖{period[0]}—{period[-1]}年，未规定{foreign[0]}年的内容")
+            span = f"本计划覆盖{period[0]}—{period[-1]}年" if period else "本计划"
+            return Reply.refusal(f"{span}，未规定{foreign[0]}{'年' if foreign[0].isdigit() else ''}的内容")
         if frame.asks == "document" and _DOC_NUMBER.search(q.core) and not _PARENT.search(q.core):
             reply = self._doc_number()
             if reply.lines:

@@ -26,6 +26,10 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day", re.compile(r"哪一?天|几月|几号|日期|截止|哪年哪月|落款|具体时间|时间表|what date|deadline|which day",
                        re.I)),
     ("date", re.compile(r"什么时候|何时|哪一?年(?!级)|起止|年份|when\b|which year", re.I)),
+    # How a user goes about something (apply, register): the plan states policy, not procedures.
+    ("procedure", re.compile(r"(怎么|如何|怎样|去哪|在哪|到哪)(申请|申报|报名|办理|登记|参评|提交)|"
+                             r"(申请|申报|报名|办理|登记)(的)?(流程|条件|材料|手续|步骤|入口|方式)|流程|需要(哪些|什么)材料|"
+                             r"how (do|can) (i|we|you) (apply|register|sign up)|application process", re.I)),
     # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
     ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|分别叫什么|名单|"
                            r"剩下|其余|另外几", re.I)),
@@ -70,7 +74,7 @@ _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 @dataclass(frozen=True)
 class QueryFrame:
     question: Question
-    asks: str  # money | day | date | contact | person | members | document | figure | department | ""
+    asks: str  # money | day | date | contact | person | procedure | members | document | figure | department | ""
     wants_list: bool  # a list or an overview, not one fact
     asks_tasks: bool  # "which tasks does <department> take part in"
     departments: tuple[str, ...]  # canonical, in order of mention

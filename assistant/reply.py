@@ -40,6 +40,7 @@ _DETAIL = {
     "day": re.compile(r"\d+\s*月|\d+\s*日"),
     "date": re.compile(r"\d{4}\s*年(?![）)])|\d+\s*月|\d+\s*日|每年|逐年|年内|年底|年前"),
     "contact": re.compile(r"电话|\d{7,}|www\.|https?://|@"),
+    "procedure": re.compile(r"申请|申报|报名|办理|登记|流程|手续|材料|程序"),
     "person": re.compile(r"(局长|校长|主任|书记|市长)[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"),
     "figure": re.compile(
         r"\d+(?:\.\d+)?\s*(?:%|％|个|所|项|名|人|万|亿|元|家|次|倍|分)|"
@@ -58,6 +59,7 @@ _DETAIL_WORDS = {
     "date": ("时间或日期", "date"),
     "members": ("名单（计划只给出了数量或总称）", "list of members (the plan gives only a count or a collective name)"),
     "contact": ("联系方式或地址", "contact details"),
+    "procedure": ("办理流程或申请方式", "procedure"),
     "person": ("人员姓名", "names of people"),
     "figure": ("数字", "figure"),
 }
