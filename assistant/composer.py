@@ -144,10 +144,11 @@ class ExtractiveComposer:
             reply = self._tasks(frame)
             if reply.lines:
                 return reply
+        targets = Reply.nothing()
         if frame.asks in ("figure", ""):  # the targets table answers by indicator, not by similarity
-            reply = self._targets(frame, vector)
-            if reply.lines:
-                return reply
+            targets = self._targets(frame, vector)
+            if targets.lines and not subtopics(self.scorer, q.text):
+                return targets
         answerable = self.answerable(q, retrieval)
         if not answerable and not frame.names:
             return Reply.refusal()
@@ -156,6 +157,10 @@ class ExtractiveComposer:
             reply = self._who(frame, scored)
             if reply.lines:
                 return reply
+        if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
+            evidence = self._evidence(frame, scored, retrieval) if answerable else Reply.nothing()
+            more = [line for line in evidence.lines if line.quote not in {t.quote for t in targets.lines}]
+            return Reply("target", targets.lead, targets.lines + (more if not evidence.refused else []))
         if not answerable:
             return Reply.refusal()
         return self._evidence(frame, scored, retrieval)
