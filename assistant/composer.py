@@ -9,6 +9,7 @@ whose asked detail (a date, an amount, a person) it does not give gets a partial
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -385,5 +386,5 @@ def _merged(pieces: list[str]) -> list[str]:
 
 
 def _share(scored: Scored, weights: dict[str, float]) -> float:
-    total = sum(weights.values()) or 1.0
-    return sum(weights[t] for t in scored.covered) / total
+    total = math.fsum(weights.values()) or 1.0
+    return math.fsum(weights[t] for t in scored.covered) / total

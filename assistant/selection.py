@@ -56,12 +56,13 @@ class SentenceScorer:
 
     def weights(self, question: str) -> dict[str, float]:
         """The question's tokens the plan uses, with their idf."""
-        return {t: self.idf[t] for t in set(keyword_tokens(question)) if t in self.idf}
+        # In the question's order, not a set's: sums over them must not depend on the hash seed.
+        return {t: self.idf[t] for t in dict.fromkeys(keyword_tokens(question)) if t in self.idf}
 
     def score(self, question: str, retrieval: Retrieval, chunks: Iterable[Chunk]) -> list[Scored]:
         """Candidates best first. Sentences outside the dense pool get no dense credit."""
         weights = self.weights(question)
-        total = sum(weights.values()) or 1.0
+        total = math.fsum(weights.values()) or 1.0
         top_kw = max(retrieval.keyword.values(), default=0.0) or 1.0
         floor = min(retrieval.dense.values(), default=0.0)
         span = max(retrieval.top_dense - floor, 1e-6)
@@ -71,7 +72,7 @@ class SentenceScorer:
             dense = retrieval.dense.get(chunk.id)
             relative = (dense - floor) / span if dense is not None else 0.0
             keyword = retrieval.keyword.get(chunk.id, 0.0) / top_kw
-            coverage = sum(weights[t] for t in covered) / total
+            coverage = math.fsum(weights[t] for t in covered) / total
             score = DENSE_WEIGHT * relative + KEYWORD_WEIGHT * keyword + COVERAGE_WEIGHT * coverage
             out.append(Scored(chunk, score, covered))
         out.sort(key=lambda s: s.score, reverse=True)
@@ -117,7 +118,7 @@ def _topic_share(scored: Scored, weights: dict[str, float]) -> float:
     distinct = {t for t, w in weights.items() if w >= DISTINCT_IDF}
     if len(scored.covered & distinct) < min(2, len(distinct)):
         return 0.0
-    return sum(weights[t] for t in scored.covered if t in weights) / (sum(weights.values()) or 1.0)
+    return math.fsum(weights[t] for t in scored.covered if t in weights) / (math.fsum(weights.values()) or 1.0)
 
 
 def cover_names(
@@ -150,14 +151,14 @@ def select(
         return []
     best = scored[0].score
     margin = LIST_MARGIN if wants_list else MARGIN
-    total = sum(weights.values()) or 1.0
+    total = math.fsum(weights.values()) or 1.0
     chosen: list[Scored] = [scored[0]]
     covered = set(scored[0].covered)
     for candidate in scored[1:]:
         if len(chosen) >= MAX_SENTENCES:
             break
         gap = best - candidate.score
-        new = sum(weights[t] for t in candidate.covered - covered) / total
+        new = math.fsum(weights[t] for t in candidate.covered - covered) / total
         if gap > margin and not (gap <= LIST_MARGIN and new >= NEW_TOPIC):
             continue
         clauses = {s.chunk.clause_id for s in chosen}
