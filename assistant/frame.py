@@ -44,7 +44,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色|身份)|(部门|单位|机构)(都|还)?(有|是)哪|"
                               r"(组织|执行|实施|牵头|责任|落实)单位|角色|身份|在(里面|其中)吗|参与了?吗|"
                               r"由哪|牵头|组织实施|具体实施|"
-                              r"\bwho\b|which (departments?|bureaus?|units?|agenc)|responsib|in charge|"
+                              r"\bwho\b|which (departments?|bureaus?|units?|agenc)|responsib|in charge|\brole\b|"
                               r"organi[sz]|implement", re.I)),
 )
 # A list or an overview: every clause that holds a part of the answer belongs in it.

@@ -113,6 +113,13 @@ CASES = [
     Case("english", "What does the plan say about training rural teachers?", ("四（七）2",), ("教师培训",)),
     Case("followup", "那人社局呢？", ("四（七）3",), ("人社局",), ("编办在教师管理综合改革里是什么角色？",)),
     Case("unanswerable", "名师工作室每年补贴多少钱？", refuse=True),
+    Case("paraphrase", "孩子在幼儿园整天写字算数，方案管不管？", ("四（一）3",), ("小学化",)),
+    Case("numeric", "到2020年特殊孩子上义务教育的比例要到多少？", ("四（九）2",), ("95%以上",)),
+    Case("false_premise", "计划里说九年义务教育巩固率要达到99%，对吗？", ("三（一）", "三（二）"), ("96%以上",)),
+    Case("english", "What role does the Finance Bureau play in teacher housing?", ("四（七）4",), ("财政局",)),
+    Case("unanswerable", "七大教育帮扶计划具体是哪七个？", refuse=True),
+    Case("unanswerable", "名师工作室怎么申报？", refuse=True),
+    Case("unanswerable", "十四五期间南宁的学前教育目标是什么？", refuse=True),
     Case("unanswerable", "学校什么时候通知家长报名？", refuse=True),
 ]
 

@@ -192,3 +192,31 @@ def test_refusal_thresholds_are_per_language() -> None:
     assert t.answerable(Retrieval(hits=(), top_dense=0.85, coverage=0.3))
     assert not t.answerable(Retrieval(hits=(), top_dense=0.85, coverage=0.1))
     assert not t.shifted(0.1).answerable(Retrieval(hits=(), top_dense=0.89, coverage=0.0))
+
+
+def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
+    from assistant.reply import unlisted_members
+
+    counted = "推进教育脱贫攻坚，精准实施七大教育帮扶计划，做到精准建设、精准帮扶"
+    listed = "加强机电一体化、移动通信技术、酒店管理、国际经济与贸易等9 个重点专业实训基地建设"
+    assert unlisted_members("七大教育帮扶计划具体是哪七个？", [counted])
+    assert not unlisted_members("那9个重点专业实训基地分别叫什么？", [listed])
+    assert not unlisted_members("教育帮扶有哪些措施？", [counted])
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("名师工作室怎么申报？", "procedure"),
+    ("随迁子女入学要准备哪些材料，流程是什么", "procedure"),
+    ("七大教育帮扶计划具体是哪七个", "members"),
+    ("这个通知是哪天印发的", "day"),
+    ("哪一年实现县县全覆盖", "date"),
+])
+def test_more_asked_slots(text, asks, corpus_plan, lexicon) -> None:
+    assert frame_of(text, corpus_plan, lexicon).asks == asks
+
+
+def test_target_lines_quote_the_plan_words(corpus_plan) -> None:
+    from assistant.figures import fragment
+
+    target = next(t for t in corpus_plan.targets() if t.indicator == "自治区示范性普通高中")
+    assert fragment(target.sentence, target.value) == "创建自治区示范性普通高中2所"
