@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 
 from assistant import question as questions
 from assistant.answer import Answer
@@ -19,6 +18,7 @@ from assistant.duties import department_lines, duty_lines
 from assistant.evidence import Line, refusal_text, render
 from assistant.figures import TargetBook, target_lines
 from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
+from assistant.outline import Outline
 from assistant.question import Question, years_in
 from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
 from assistant.selection import (
@@ -31,6 +31,7 @@ from assistant.selection import (
     subtopics,
     whole_sentence,
 )
+from assistant.thresholds import Thresholds
 from knowledge.chunks import Chunk, keyword_tokens
 from knowledge.clause import Hit, Plan
 from knowledge.departments import department_mentions
@@ -52,47 +53,13 @@ MAX_DEPARTMENTS = 3
 WHO_SENTENCE_COVERAGE = 0.6
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Refusal thresholds per question language (`python -m eval.calibration`, cross-validated).
-
-    A question is answered when its best sentence similarity reaches ``dense``, or reaches
-    ``dense_with_keywords`` while enough of its wording (``coverage``) occurs in the plan.
-    English questions are searched with their own embedder, whose scores live on another scale.
-    """
-
-    # From `python -m eval.calibration` (5-fold cross-validation on the tuning sets dev, dev2, dev3;
-    # e5 + USE): held-out correct 0.862 on the 391 Chinese questions, 0.904 on the 52 English ones.
-    dense: float = 0.88
-    dense_with_keywords: float = 0.82
-    coverage: float = 0.2
-    english_dense: float = 0.45
-    english_dense_with_keywords: float = 0.20
-    english_coverage: float = 0.2
-    margin: float = field(default=0.0, compare=False)
-
-    def shifted(self, margin: float) -> Thresholds:
-        return Thresholds(self.dense, self.dense_with_keywords, self.coverage, self.english_dense,
-                          self.english_dense_with_keywords, self.english_coverage, margin)
-
-    def answerable(self, retrieval: Retrieval, english: bool = False, coverage: float | None = None) -> bool:
-        """``coverage`` overrides the retrieval's (English questions count their Chinese terms only)."""
-        dense, with_keywords, needed = (
-            (self.english_dense, self.english_dense_with_keywords, self.english_coverage) if english
-            else (self.dense, self.dense_with_keywords, self.coverage)
-        )
-        covered = retrieval.coverage if coverage is None else coverage
-        if retrieval.top_dense >= dense + self.margin:
-            return True
-        return retrieval.top_dense >= with_keywords + self.margin and covered >= needed
-
-
 class ExtractiveComposer:
     def __init__(self, plan: Plan, retriever: Retriever, book: TargetBook, thresholds: Thresholds):
         self.plan = plan
         self.retriever = retriever
         self.book = book
         self.thresholds = thresholds
+        self.outline = Outline(plan, retriever.chunks_of)
         self.lexicon = Lexicon(retriever.chunks)
         self.scorer = SentenceScorer(retriever.chunks)
         self._plan_text = "\n".join(c.text for c in plan)
@@ -121,7 +88,7 @@ class ExtractiveComposer:
         frame = read_frame(q, self.plan, self.lexicon, self.reader)
         named = [cid for cid in find_clause_ids(q.core) if cid in self.plan]
         if named:
-            lines = self._clause_lines(named[0], frame)
+            lines = self.outline.clause_lines(named[0], frame.asks == "department", q.english)
             gap = missing_detail(frame.asks, [line.quote for line in lines])
             if gap in ("day", "date", "money", "person", "contact", "procedure"):
                 return Reply("partial", partial_text(gap, q.english), lines, refused=True)
@@ -136,11 +103,11 @@ class ExtractiveComposer:
             span = f"本计划覆盖{period[0]}—{period[-1]}年" if period else "本计划"
             return Reply.refusal(f"{span}，未规定{foreign[0]}{'年' if foreign[0].isdigit() else ''}的内容")
         if frame.asks == "document" and _DOC_NUMBER.search(q.core) and not _PARENT.search(q.core):
-            reply = self._doc_number()
-            if reply.lines:
-                return reply
+            lines = self.outline.doc_number()
+            if lines:
+                return Reply("clause", "", lines)
         if frame.about_scope and frame.wants_list and not frame.asks and not frame.departments:
-            return Reply("clause", "", self._clause_lines(frame.scope, frame))
+            return Reply("clause", "", self.outline.clause_lines(frame.scope))
         if frame.asks_tasks or (frame.departments and frame.role_only):
             reply = self._tasks(frame)
             if reply.lines:
@@ -178,14 +145,6 @@ class ExtractiveComposer:
         return sum(1 for t in tokens if t in self.scorer.idf) / len(tokens) if tokens else 0.0
 
     # -- handlers ---------------------------------------------------------------------------------
-
-    def _doc_number(self) -> Reply:
-        """The plan's own 发文字号 (the parent document's number, in 引言, is found by evidence)."""
-        number = self.plan.doc_number
-        notice = next((c for c in self.plan if c.level == "notice"), None)
-        if not number or notice is None or number not in notice.text:
-            return Reply.nothing()
-        return Reply("clause", "", [Line(f"本方案的发文字号是{number}。", notice.id, number)])
 
     def _tasks(self, frame: QueryFrame) -> Reply:
         """A department's tasks, in one role or both, within the 工程 the question names."""
@@ -239,7 +198,7 @@ class ExtractiveComposer:
         if not indicators or (not frame.asks and not any(m.lexical >= 0.99 for m in indicators)):
             return Reply.nothing()
         targets = self.book.select([m.indicator for m in indicators], q.years)
-        lead, lines = target_lines(targets, q)
+        lead, lines = target_lines(targets, frame.claimed, q.english)
         return Reply("target", lead, lines)
 
     def _evidence(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
@@ -334,34 +293,6 @@ class ExtractiveComposer:
                 head = f"{clause.title}："
             seen.add(chunk.clause_id)
             lines.append(Line(f"{head}{chunk.sentence}", chunk.clause_id, chunk.sentence))
-        return lines
-
-    def _clause_lines(self, clause_id: str, frame: QueryFrame) -> list[Line]:
-        clause = self.plan.get(clause_id)
-        assert clause is not None
-        if frame.asks == "department" and clause.duty is not None:
-            return duty_lines(clause, frame.english)
-        # Every clause has at least its heading sentence; its first two body sentences summarize it.
-        sentences = [c.sentence for c in self.retriever.chunks_of.get(clause_id, [])]
-        body = sentences[1:3]
-        lines = [Line(f"{clause.heading}：{body[0]}", clause_id, body[0])] if body else [
-            Line(sentences[0], clause_id, sentences[0])
-        ]
-        lines += [Line(s, clause_id, s) for s in body[1:]]
-        return lines + self._children_lines(clause_id)
-
-    def _children_lines(self, clause_id: str) -> list[Line]:
-        """Each child by its heading; a child without children of its own also by its first sentence."""
-        lines = []
-        for child in self.plan.children(clause_id):
-            chunks = self.retriever.chunks_of.get(child.id, [])
-            if not chunks:
-                continue
-            if len(chunks) > 1 and not self.plan.children(child.id):
-                body = chunks[1].sentence
-                lines.append(Line(f"{child.title}：{body}", child.id, body))
-            else:
-                lines.append(Line(chunks[0].sentence.rstrip("。"), child.id, chunks[0].sentence))
         return lines
 
     def _names(self, text: str) -> list[str]:

@@ -14,7 +14,6 @@ from assistant.question import Question
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Plan, Target
 
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家]")
 #: An indicator is taken from the wording when this share of its bigrams occur in the question.
 LEXICAL_MATCH = 0.6
 #: Cross-lingual fallback: cosine similarity an indicator needs when no wording matches (English).
@@ -105,14 +104,15 @@ def fragment(sentence: str, value: str) -> str:
     return compact[start : min(ends) if ends else len(compact)]
 
 
-def target_lines(targets: Sequence[Target], question: Question) -> tuple[str, list[Line]]:
+def target_lines(targets: Sequence[Target], claimed: Sequence[str], english: bool) -> tuple[str, list[Line]]:
+    """Lines for the targets, led by a correction when the question claims a figure the plan does
+    not give (``claimed``: "98%", "50个", as the question wrote them)."""
     lines = []
     for t in targets:
         scope = "总体目标" if t.clause_id.endswith("（一）") and t.clause_id.startswith("三") else "目标"
         words = fragment(t.sentence, t.value) or f"{t.indicator}{t.value}"
         lines.append(Line(f"{period_text(t.period)}{scope}：{words}。", t.clause_id, t.sentence))
     values = {t.value.replace("以上", "") for t in targets}
-    claimed = [f.replace(" ", "").replace("％", "%") for f in _FIGURE.findall(question.raw)]
     wrong = [c for c in claimed if c not in values and not any(c in v for v in values)]
     lead = ""
     if wrong and targets:
@@ -123,6 +123,6 @@ def target_lines(targets: Sequence[Target], question: Question) -> tuple[str, li
         by_period.setdefault((t.period, t.indicator), set()).add(t.value)
     if any(len(v) > 1 for v in by_period.values()) and len(distinct) > 1:
         lead += "计划中两处给出的数字不同，均列出："
-    if question.english and targets:
+    if english and targets:
         lead = "According to the plan's targets: " + lead
     return lead, lines

@@ -21,6 +21,7 @@ from knowledge.retriever import Retrieval
 DENSE_WEIGHT = 0.5
 KEYWORD_WEIGHT = 0.2
 COVERAGE_WEIGHT = 0.3
+FLOOR_RANK = 60
 #: A further sentence joins the answer when its score is within this margin of the best one …
 MARGIN = 0.15
 #: … or within this wider margin when the question asks for a list or an overview.
@@ -64,13 +65,16 @@ class SentenceScorer:
         weights = self.weights(question)
         total = math.fsum(weights.values()) or 1.0
         top_kw = max(retrieval.keyword.values(), default=0.0) or 1.0
-        floor = min(retrieval.dense.values(), default=0.0)
+        # Dense similarity counts relative to the best sentence and to the FLOOR_RANK-th best: the
+        # scale of one question's similarities, whatever the embedder.
+        ranked = sorted(retrieval.dense.values(), reverse=True)
+        floor = ranked[min(FLOOR_RANK, len(ranked)) - 1] if ranked else 0.0
         span = max(retrieval.top_dense - floor, 1e-6)
         out = []
         for chunk in chunks:
             covered = frozenset(t for t in weights if t in self._tokens.get(chunk.id, ()))
             dense = retrieval.dense.get(chunk.id)
-            relative = (dense - floor) / span if dense is not None else 0.0
+            relative = max(0.0, (dense - floor) / span) if dense is not None else 0.0
             keyword = retrieval.keyword.get(chunk.id, 0.0) / top_kw
             coverage = math.fsum(weights[t] for t in covered) / total
             score = DENSE_WEIGHT * relative + KEYWORD_WEIGHT * keyword + COVERAGE_WEIGHT * coverage

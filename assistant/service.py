@@ -15,10 +15,11 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import question as questions
 from assistant.answer import Answer
-from assistant.composer import ExtractiveComposer, Thresholds
+from assistant.composer import ExtractiveComposer
 from assistant.duties import Task, tasks_of
 from assistant.figures import TargetBook
 from assistant.settings import Settings
+from assistant.thresholds import Thresholds
 from knowledge.clause import Clause, Plan, Target
 from knowledge.departments import canonical_department
 from knowledge.ids import canonical_id

@@ -8,7 +8,7 @@ similarity and keyword coverage are recorded; every candidate threshold is then 
 Five folds: the best candidate on four folds is scored on the fifth, and the held-out figures are
 what the calibration is worth on questions it did not see. Chinese and English questions get their
 own thresholds (their similarities come from different embedders). The values printed last go into
-``assistant.composer.Thresholds``. (Compound questions are approximated by their whole-question
+``assistant.thresholds.Thresholds``. (Compound questions are approximated by their whole-question
 retrieval.)
 """
 
@@ -19,9 +19,9 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.composer import Thresholds
 from assistant.service import Assistant, build_assistant
 from assistant.settings import Settings
+from assistant.thresholds import Thresholds
 from eval.metrics import is_correct
 from eval.questions import Question, default_questions_path, load_questions
 

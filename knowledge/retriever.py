@@ -19,7 +19,7 @@ from knowledge.store import IndexMissing, VectorIndex
 #: Bump when chunking or the stored metadata change, so old indexes are rebuilt automatically.
 INDEX_FORMAT = 3
 _RRF_K = 60
-_DENSE_POOL = 60  # sentences fetched from Chroma per query
+_DENSE_POOL = 400  # sentences fetched from Chroma per query: a plan has a few hundred, so all of them
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from assistant import question as questions
-from assistant.composer import Thresholds
 from assistant.frame import PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
 from assistant.selection import Scored, SentenceScorer, select, whole_sentence
+from assistant.thresholds import Thresholds
 from knowledge.chunks import chunk_clauses
 from knowledge.departments import department_mentions
 from knowledge.ids import find_clause_ids
