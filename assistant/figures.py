@@ -16,8 +16,6 @@ from knowledge.clause import Plan, Target
 
 #: An indicator is taken from the wording when this share of its bigrams occur in the question.
 LEXICAL_MATCH = 0.6
-#: Cross-lingual fallback: cosine similarity an indicator needs when no wording matches (English).
-DENSE_MATCH = 0.86
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,8 @@ class TargetBook:
         if not self.indicators:
             return []
         q_tokens = set(keyword_tokens(question.text))
-        sims = self._vectors @ np.asarray(vector, dtype=np.float32)
+        # The vector only orders equally worded matches; an English question comes without one.
+        sims = self._vectors @ np.asarray(vector, dtype=np.float32) if len(vector) else [0.0] * len(self.indicators)
         scored = []
         for indicator, sim in zip(self.indicators, sims, strict=False):
             tokens = set(keyword_tokens(indicator))
@@ -59,10 +58,6 @@ class TargetBook:
             else:
                 chosen = [m for m in lexical if m.lexical >= 0.99] or [m for m in lexical if m.lexical == best]
             return sorted(chosen, key=lambda m: (m.lexical, m.dense), reverse=True)
-        if question.english:
-            best_dense = max(scored, key=lambda m: m.dense)
-            if best_dense.dense >= DENSE_MATCH:
-                return [best_dense]
         return []
 
     def mentions(self, text: str) -> list[str]:

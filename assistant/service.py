@@ -94,13 +94,14 @@ class Assistant:
     def _retrieve(self, state: _State) -> _State:
         t0 = time.perf_counter()
         query = state.question.text or state.question.raw
-        state.vector = self.embeddings.embed_query(query)
-        t1 = time.perf_counter()
         # e5 ranks English questions against the Chinese plan poorly and its scores cannot separate
-        # them (shared/notes/measured.md); the multilingual USE leg does both better.
+        # them (shared/notes/measured.md); the multilingual USE leg does both better, and embeds the
+        # question itself.
         retriever = (self.cross_lingual() if state.question.english else None) or self.retriever
-        vector = state.vector if retriever is self.retriever else None  # the other index embeds itself
-        state.retrieval = retriever.search(query, k=self.settings.top_k, vector=vector)
+        if retriever is self.retriever:
+            state.vector = self.embeddings.embed_query(query)
+        t1 = time.perf_counter()
+        state.retrieval = retriever.search(query, k=self.settings.top_k, vector=state.vector)
         t2 = time.perf_counter()
         state.timings = {"embed": (t1 - t0) * 1000, "retrieve": (t2 - t0) * 1000}
         return state

@@ -53,6 +53,7 @@ class VectorIndex:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._collection = _client(directory).get_collection(_COLLECTION, embedding_function=None)
+        self._count: int | None = None
 
     @staticmethod
     def check_key(key: str) -> str:
@@ -122,20 +123,23 @@ class VectorIndex:
         return cls(directory)
 
     def count(self) -> int:
-        return int(self._collection.count())
+        # A published index is never written again, so its size is read once.
+        if self._count is None:
+            self._count = int(self._collection.count())
+        return self._count
 
-    def query(self, vector: Sequence[float], k: int) -> list[Match]:
+    def query(self, vector: Sequence[float], k: int, with_text: bool = True) -> list[Match]:
+        """The k nearest records; ``with_text=False`` skips documents and metadata (ids and
+        similarities only), which is what a caller holding the records itself needs, and is faster."""
         k = max(1, min(k, self.count()))
-        result = self._collection.query(
-            query_embeddings=[list(map(float, vector))],
-            n_results=k,
-            include=["documents", "metadatas", "distances"],
-        )
+        include = ["documents", "metadatas", "distances"] if with_text else ["distances"]
+        result = self._collection.query(query_embeddings=[list(map(float, vector))], n_results=k, include=include)
+        ids, distances = result["ids"][0], result["distances"][0]
+        documents = result["documents"][0] if with_text else [""] * len(ids)
+        metadatas = result["metadatas"][0] if with_text else [{}] * len(ids)
         return [
             Match(id=i, text=doc or "", metadata=dict(meta or {}), similarity=1.0 - float(dist))
-            for i, doc, meta, dist in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=False
-            )
+            for i, doc, meta, dist in zip(ids, documents, metadatas, distances, strict=False)
         ]
 
     def all(self) -> list[Match]:
