@@ -42,6 +42,7 @@ from knowledge.retriever import Retrieval, Retriever
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 # A five-year-plan period ("十四五"): one the plan never names is outside it.
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
+_MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b", re.I)
 _DOC_NUMBER = re.compile(r"文号|发文字号|document number", re.I)
 # The preamble names the parent document the plan implements: a question about that is not about ours.
 _PARENT = re.compile(r"贯彻|依据|根据|上级|自治区|parent|implement", re.I)
@@ -102,20 +103,21 @@ class ExtractiveComposer:
         if foreign:
             span = f"本计划覆盖{period[0]}—{period[-1]}年" if period else "本计划"
             return Reply.refusal(f"{span}，未规定{foreign[0]}{'年' if foreign[0].isdigit() else ''}的内容")
+        lead_lines: list[Line] = []
         if frame.asks == "document" and _DOC_NUMBER.search(q.core) and not _PARENT.search(q.core):
-            lines = self.outline.doc_number()
-            if lines:
-                return Reply("clause", "", lines)
+            lead_lines = self.outline.doc_number()
+            if lead_lines and not self._asks_more(q):
+                return Reply("clause", "", lead_lines)
         if frame.about_scope and frame.wants_list and not frame.asks and not frame.departments:
             return Reply("clause", "", self.outline.clause_lines(frame.scope))
         if frame.asks_tasks or (frame.departments and frame.role_only):
             reply = self._tasks(frame)
             if reply.lines:
                 return reply
-        targets = Reply.nothing()
-        if frame.asks in ("figure", ""):  # the targets table answers by indicator, not by similarity
+        targets = Reply("clause", "", lead_lines) if lead_lines else Reply.nothing()
+        if not targets.lines and frame.asks in ("figure", ""):  # the targets table answers by indicator
             targets = self._targets(frame, vector)
-            if targets.lines and not subtopics(self.scorer, q.text):
+            if targets.lines and not self._asks_more(q):
                 return targets
         answerable = self.answerable(q, retrieval)
         if not answerable and not frame.names:
@@ -128,7 +130,7 @@ class ExtractiveComposer:
         if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
             evidence = self._evidence(frame, scored, retrieval) if answerable else Reply.nothing()
             more = [line for line in evidence.lines if line.quote not in {t.quote for t in targets.lines}]
-            return Reply("target", targets.lead, targets.lines + (more if not evidence.refused else []))
+            return Reply(targets.kind, targets.lead, targets.lines + (more if not evidence.refused else []))
         if not answerable:
             return Reply.refusal()
         return self._evidence(frame, scored, retrieval)
@@ -194,9 +196,17 @@ class ExtractiveComposer:
     def _targets(self, frame: QueryFrame, vector: list[float]) -> Reply:
         q = frame.question
         indicators = self.book.match(q, vector)
-        # Without a figure word (多少, 几个, rate) only a question that names an indicator in full.
-        if not indicators or (not frame.asks and not any(m.lexical >= 0.99 for m in indicators)):
+        if not indicators:
             return Reply.nothing()
+        if not frame.asks:
+            # Without a figure word (多少, 几个, rate): only a question that is the indicator itself
+            # ("2020年高中阶段毛入学率"), not one that asks something else about it.
+            named = [m.indicator for m in indicators if m.lexical >= 0.99]
+            rest = q.core
+            for name in named:
+                rest = rest.replace(name, "")
+            if not named or self.reader.has_topic(questions.YEAR.sub("", rest)):
+                return Reply.nothing()
         targets = self.book.select([m.indicator for m in indicators], q.years)
         lead, lines = target_lines(targets, frame.claimed, q.english)
         return Reply("target", lead, lines)
@@ -294,6 +304,10 @@ class ExtractiveComposer:
             seen.add(chunk.clause_id)
             lines.append(Line(f"{head}{chunk.sentence}", chunk.clause_id, chunk.sentence))
         return lines
+
+    def _asks_more(self, q: Question) -> bool:
+        """Whether a question asks more than one thing ("…多少个，请什么级别的名师？", "who … and what …")."""
+        return bool(subtopics(self.scorer, q.text)) or (q.english and bool(_MORE_EN.search(q.own)))
 
     def _names(self, text: str) -> list[str]:
         return [n.text for n in self.lexicon.names(text)]

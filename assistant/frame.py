@@ -50,7 +50,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # A list or an overview: every clause that holds a part of the answer belongs in it.
 _LIST = re.compile(r"哪些|哪几|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|"
                    r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are", re.I)
-_TASKS = re.compile(r"(哪些|哪几项?|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
+_TASKS = re.compile(r"(哪些|哪几项?|哪一?项|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
                     r"(管|负责|参与)的?是?哪(一|几)?项|"
                     r"参与(了)?(哪些|哪几|什么)|职责|干什么|做什么|"
                     r"what (tasks|work|duties)|which (tasks|items)|responsible for what", re.I)
@@ -95,7 +95,8 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
     text = question.text
     # In a follow-up, what the user's own words ask for wins over what the history asked.
     asks = _asks(question.own) or _asks(text)
-    role = next((name for name, pattern in _ROLE if pattern.search(text)), "")
+    roles = [name for name, pattern in _ROLE if pattern.search(text)]
+    role = roles[0] if len(roles) == 1 else ""  # "是组织还是具体实施单位": either
     departments = tuple(find_departments(text))
     scope, stretch = _scope(question.text, plan)
     return QueryFrame(

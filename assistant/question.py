@@ -11,7 +11,8 @@ from typing import Protocol
 from assistant.answer import BadQuestion
 from knowledge.glossary import chinese_terms, plan_terms
 
-_YEAR = re.compile(r"(20\d\d)\s*年?")
+#: A year as questions write it ("2019年", "2019").
+YEAR = re.compile(r"(20\d\d)\s*年?")
 _ASCII_YEAR = re.compile(r"\b(20\d\d)\b")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Instructions aimed at the assistant rather than questions about the plan. They are cut out of the
@@ -99,7 +100,7 @@ _YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~)\s*(20\d\d)"
 
 def years_in(text: str) -> tuple[str, ...]:
     """Years a question names; "2018年到2020年" names 2018, 2019 and 2020."""
-    found = _YEAR.findall(text) or _ASCII_YEAR.findall(text)
+    found = YEAR.findall(text) or _ASCIIYEAR.findall(text)
     for start, end in _YEAR_RANGE.findall(text):
         if int(start) < int(end) <= int(start) + 10:
             found += [str(y) for y in range(int(start), int(end) + 1)]
@@ -145,8 +146,8 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     core = _FOLLOWUP.sub("", text).strip().rstrip("？?。.！! ").removesuffix("呢").strip("，, ")
     new_years = years_in(core)
     if new_years and years_in(previous):
-        previous = _YEAR.sub(f"{new_years[0]}年", previous, count=1)
-        core = _YEAR.sub("", core).strip("，, 的")
+        previous = YEAR.sub(f"{new_years[0]}年", previous, count=1)
+        core = YEAR.sub("", core).strip("，, 的")
     replaced = False
     for find in reader.finders if reader else ():
         new, old = find(core), find(previous)
