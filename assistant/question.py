@@ -100,7 +100,7 @@ _YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~)\s*(20\d\d)"
 
 def years_in(text: str) -> tuple[str, ...]:
     """Years a question names; "2018年到2020年" names 2018, 2019 and 2020."""
-    found = YEAR.findall(text) or _ASCIIYEAR.findall(text)
+    found = YEAR.findall(text) or _ASCII_YEAR.findall(text)
     for start, end in _YEAR_RANGE.findall(text):
         if int(start) < int(end) <= int(start) + 10:
             found += [str(y) for y in range(int(start), int(end) + 1)]
