@@ -23,7 +23,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
                          r"分数线|录取分|多少分|how much (money|funding)|amount of (money|funding)|"
                          r"\bfees?\b|salary|yuan|\bcost", re.I)),
-    ("day", re.compile(r"哪一?天|几月|几号|日期|截止|哪年哪月|落款|具体时间|时间表|what date|deadline|which day",
+    ("day", re.compile(r"哪一?天|几月|几号|日期|截止(时间|日期)|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
+                       r"what date|deadline|which day",
                        re.I)),
     ("date", re.compile(r"什么时候|何时|哪一?年(?!级)|起止|年份|when\b|which year", re.I)),
     # How a user goes about something (apply, register): the plan states policy, not procedures.
