@@ -200,7 +200,14 @@ def run(
         if old is not None:
             print("\n" + compare(old, run_))
         violations += [f"{name}: {v}" for v in check_bars(run_.metrics, parse_bars(args.min_bars, name))]
-    print("\n## per question type\n\n" + side_by_side({n: r for n, (r, _) in runs.items()}, COLUMNS))
+    table = side_by_side({n: r for n, (r, _) in runs.items()}, COLUMNS)
+    print("\n## per question type\n\n" + table)
+    if args.report and len(runs) > 1:
+        try:
+            (args.report / "side-by-side.md").write_text(f"# Per question type\n\n{table}\n", encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write the report to {args.report}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     if violations:
         print("\nquality bars missed:\n" + "\n".join(f"- {v}" for v in violations), file=sys.stderr)
         return 3

@@ -82,3 +82,21 @@ def test_eval_command_reports_compares_and_gates(vanilla, corpus_plan, e5_embedd
     captured = capsys.readouterr()
     assert "| metric | old | new | change |" in captured.out and "| policy-assistant | vanilla |" not in captured.out
     assert "faithfulness = " in captured.err and "below the bar 1.01" in captured.err
+
+
+def test_eval_command_reports_several_sets_side_by_side(vanilla, corpus_plan, e5_embeddings, tmp_path, capsys):
+    from eval.questions import default_questions_path
+
+    assistant = _assistant(vanilla, corpus_plan, e5_embeddings, tmp_path)
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    folder = default_questions_path().parent
+    report = tmp_path / "sets"
+    args = parser.parse_args([str(folder / "dev.jsonl"), str(folder / "test.jsonl"), "--limit", "4", "--no-vanilla",
+                              "--report", str(report), "--min", "test:faithfulness=1.01", "--min", "hit@5=0"])
+    assert run_command(args, lambda: assistant) == 3  # the bar named for the test set only
+    captured = capsys.readouterr()
+    assert "| type | dev n | dev correct |" in captured.out and "test correct" in captured.out
+    assert "test: faithfulness" in captured.err and "dev: faithfulness" not in captured.err
+    assert (report / "dev" / "report.json").exists() and (report / "test" / "report.json").exists()
+    assert "test n" in (report / "side-by-side.md").read_text(encoding="utf-8")
