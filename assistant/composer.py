@@ -9,7 +9,6 @@ whose asked detail (a date, an amount, a person) it does not give gets a partial
 
 from __future__ import annotations
 
-import math
 import re
 
 from assistant import question as questions
@@ -28,6 +27,7 @@ from assistant.selection import (
     cover_names,
     cover_subtopics,
     select,
+    share,
     subtopics,
     whole_sentence,
 )
@@ -187,7 +187,7 @@ class ExtractiveComposer:
             assert clause is not None
             # The plan sometimes names who does a thing in the sentence itself (依托…落户在…).
             content = [x for x in scored if x.chunk.clause_id == clause_id and not self._is_structural(x.chunk)]
-            if content and _share(content[0], weights) >= WHO_SENTENCE_COVERAGE:
+            if content and share(content[0], weights) >= WHO_SENTENCE_COVERAGE:
                 sentence = content[0].chunk.sentence
                 lines.append(Line(sentence, clause_id, sentence))
             lines += duty_lines(clause, frame.english)
@@ -328,8 +328,3 @@ def _merged(pieces: list[str]) -> list[str]:
         else:
             out.append(piece)
     return out
-
-
-def _share(scored: Scored, weights: dict[str, float]) -> float:
-    total = math.fsum(weights.values()) or 1.0
-    return math.fsum(weights[t] for t in scored.covered) / total

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.chunks import Chunk, keyword_tokens
 from knowledge.clause import Plan
@@ -116,13 +117,18 @@ def cover_subtopics(
     return sorted(out, key=lambda s: _plan_order(plan, s.chunk))
 
 
+def share(scored: Scored, weights: dict[str, float]) -> float:
+    """The (idf-weighted) share of ``weights`` a sentence covers."""
+    return math.fsum(weights[t] for t in scored.covered if t in weights) / (math.fsum(weights.values()) or 1.0)
+
+
 def _topic_share(scored: Scored, weights: dict[str, float]) -> float:
     """How much of a sub-topic a sentence covers; one rare word is not the whole sub-topic, so two of
     its distinctive words must be there."""
     distinct = {t for t, w in weights.items() if w >= DISTINCT_IDF}
     if len(scored.covered & distinct) < min(2, len(distinct)):
         return 0.0
-    return math.fsum(weights[t] for t in scored.covered if t in weights) / (math.fsum(weights.values()) or 1.0)
+    return share(scored, weights)
 
 
 def cover_names(
@@ -184,8 +190,14 @@ def _plan_order(plan: Plan, chunk: Chunk) -> tuple[int, int]:
 
 
 def _overlap(a: str, b: str) -> float:
-    x, y = set(keyword_tokens(a)), set(keyword_tokens(b))
+    x, y = _token_set(a), _token_set(b)
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _token_set(sentence: str) -> frozenset[str]:
+    # Sentences are compared pairwise for every question: tokenize each plan sentence once.
+    return frozenset(keyword_tokens(sentence))
 
 
 def whole_sentence(chunk: Chunk, siblings: Sequence[Chunk]) -> list[Chunk]:
