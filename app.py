@@ -25,15 +25,20 @@ def create_app(assistant: Assistant, settings: Settings | None = None):  # type:
     return create(assistant, settings)
 
 
-def main(host: str | None = None, port: int | None = None) -> int:
-    """Build the assistant and serve the app until interrupted; returns the exit status."""
-    try:
-        settings = Settings.from_env(host=host, port=port)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+def main(settings: Settings | None = None) -> int:
+    """Build the assistant and serve the app until interrupted; returns the exit status.
+
+    ``policy-assistant serve`` passes the settings its global flags made (--data-dir, --corpus,
+    --embedder); ``python app.py`` reads them from the environment.
+    """
+    if settings is None:
+        try:
+            settings = Settings.from_env()
+        except ValueError as exc:
+            print(f"错误: {exc}", file=sys.stderr)
+            return 2
     if bool(settings.auth_user) != bool(settings.auth_password):
-        print("error: set both POLICY_ASSISTANT_AUTH_USER and POLICY_ASSISTANT_AUTH_PASSWORD, or neither",
+        print("错误: set both POLICY_ASSISTANT_AUTH_USER and POLICY_ASSISTANT_AUTH_PASSWORD, or neither",
               file=sys.stderr)
         return 2
     from ui.page import launch
@@ -44,7 +49,7 @@ def main(host: str | None = None, port: int | None = None) -> int:
     try:
         url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
     except OSError as exc:  # port taken, address not available
-        print(f"error: cannot serve on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
+        print(f"错误: cannot serve on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
         return 1
     login = "（需要登录）" if settings.auth_user else ""
     print(f"政策问答助手已启动：{url} {login}（Ctrl+C 退出）", flush=True)

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,24 @@ class UsageError(Exception):
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(
+    settings = Settings.from_env(
         corpus_path=getattr(args, "corpus", None),
         data_dir=getattr(args, "data_dir", None),
         embedder=getattr(args, "embedder", None),
     )
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise UsageError(f"数据目录不是目录: {settings.data_dir}")
+    return settings
+
+
+def terminal(text: str) -> str:
+    """Text safe to print: control characters (ANSI/OSC escapes, bells) removed, newlines and tabs kept.
+    Questions and file names come from users; an escape sequence in them must not reach the terminal."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
+def _out(text: str = "", file=None) -> None:  # type: ignore[no-untyped-def]
+    print(terminal(text), file=file or sys.stdout)
 
 
 def _build(args: argparse.Namespace, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -44,15 +58,21 @@ def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _print_answer(answer: Answer, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    if as_json:  # JSON escapes control characters itself
+        print(_json_line(answer.to_json(), indent=2))
         return
-    print(answer.text)
+    _out(answer.text)
     if answer.citations:
-        print("\n引用 Citations:")
+        _out("\n引用 Citations:")
         for c in answer.citations:
-            print(f"  【{c.clause_id}】{c.title}：{c.quote}")
+            _out(f"  【{c.clause_id}】{c.title}：{c.quote}")
     print(f"\n({answer.timings_ms.get('total', 0):.0f} ms)", file=sys.stderr)
+
+
+def _json_line(record: object, indent: int | None = None) -> str:
+    """JSON text that can always be written as UTF-8: a lone surrogate from the input becomes U+FFFD."""
+    text = json.dumps(record, ensure_ascii=False, indent=indent)
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _read_jsonl_questions(path: Path) -> list[tuple[str | None, str]]:
@@ -74,6 +94,9 @@ def _read_jsonl_questions(path: Path) -> list[tuple[str | None, str]]:
             except json.JSONDecodeError as exc:
                 out.append((None, f"line {number}: bad JSON ({exc.msg})"))
                 continue
+            except RecursionError:
+                out.append((None, f"line {number}: JSON nested too deeply"))
+                continue
             if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
                 out.append((None, f"line {number}: no string field 'question'"))
                 continue
@@ -85,23 +108,7 @@ def _read_jsonl_questions(path: Path) -> list[tuple[str | None, str]]:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     if args.jsonl:
-        source, target = Path(args.jsonl[0]), Path(args.jsonl[1])
-        items = _read_jsonl_questions(source)
-        assistant = _build(args)
-        errors = 0
-        with open(target, "w", encoding="utf-8") as out:
-            for question, error in items:
-                if question is not None:
-                    try:
-                        record = assistant.ask(question).to_json()
-                    except BadQuestion as exc:
-                        record, error = {"question": question, "error": str(exc)}, str(exc)
-                else:
-                    record = {"question": None, "error": error}
-                errors += bool(error)
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        print(f"{len(items)} answers written to {target} ({errors} with errors)", file=sys.stderr)
-        return 0
+        return _ask_file(args, Path(args.jsonl[0]), Path(args.jsonl[1]))
     if args.question is None:
         return _chat(args)
     from assistant.question import check
@@ -110,6 +117,36 @@ def cmd_ask(args: argparse.Namespace) -> int:
     check(args.question, _settings(args).max_question_chars)
     assistant = _build(args)
     _print_answer(assistant.ask(args.question), args.json)
+    return 0
+
+
+def _ask_file(args: argparse.Namespace, source: Path, target: Path) -> int:
+    """Answer every question of a file; a bad line gets an error record and the rest is answered."""
+    items = _read_jsonl_questions(source)
+    if target.is_dir():
+        raise UsageError(f"输出路径是一个目录: {target}")
+    # Opened before the models load, so an unwritable output fails in a second, not after a build.
+    with open(target, "w", encoding="utf-8") as out:
+        assistant = _build(args)
+        errors = 0
+        for number, (question, error) in enumerate(items, 1):
+            record: dict[str, Any]
+            if question is None:
+                record = {"question": None, "error": error}
+            else:
+                try:
+                    record = assistant.ask(question).to_json()
+                except BadQuestion as exc:
+                    record, error = {"question": question, "error": str(exc)}, str(exc)
+                except Exception as exc:  # one question must not lose the batch
+                    logging.getLogger(__name__).exception("question %d failed", number)
+                    error = f"internal error: {type(exc).__name__}"
+                    record = {"question": question, "error": error}
+            errors += bool(error)
+            if error:
+                _out(f"问题 {number}: {error}", file=sys.stderr)
+            out.write(_json_line(record) + "\n")
+    print(f"{len(items)} answers written to {terminal(str(target))} ({errors} with errors)", file=sys.stderr)
     return 0
 
 
@@ -128,7 +165,7 @@ def _chat(args: argparse.Namespace) -> int:
         try:
             answer = assistant.ask(line, history)
         except BadQuestion as exc:
-            print(exc)
+            _out(str(exc))
             continue
         _print_answer(answer, args.json)
         history.append(line)
@@ -198,16 +235,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.close()
         r = assistant.index_report
         state = "built" if r.built else "up to date"
-        print(f"{file.name}: {r.clauses} clauses, {r.chunks} chunks, index {state} in {r.seconds:.2f} s ({r.key})")
+        _out(f"{file.name}: {r.clauses} clauses, {r.chunks} chunks, index {state} in {r.seconds:.2f} s ({r.key})")
         for warning in assistant.plan.warnings:
-            print(f"  warning: {warning}")
+            _out(f"  warning: {warning}")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from app import main as serve_main
 
-    return serve_main(host=args.host, port=args.port)
+    settings = _settings(args)
+    if not Path(settings.corpus_path).is_file():
+        raise UsageError(f"找不到计划文件: {settings.corpus_path}")
+    given = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    return serve_main(replace(settings, **given))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -260,16 +303,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
-        return int(args.func(args) or 0)
-    except (UsageError, BadQuestion, ValueError, FileNotFoundError) as exc:
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full or closed stdout fails here, inside the handlers below
+        return status
+    except (UsageError, BadQuestion, ValueError, RecursionError) as exc:
         # ValueError covers MalformedDocument and bad settings: user input, not a crash.
-        print(f"错误: {exc}", file=sys.stderr)
+        _out(f"错误: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # unreadable input, unwritable output, a full disk, a read-only data dir
+        _out(f"错误: {_os_message(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `policy-assistant targets | head`: the reader left, nothing to report
         sys.stderr.close()
         return 0
+
+
+def _os_message(exc: OSError) -> str:
+    if exc.strerror and exc.filename:
+        return f"{exc.strerror}: {exc.filename}"
+    return str(exc) or type(exc).__name__
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import re
 from assistant import question as questions
 from assistant.answer import Answer
 from assistant.duties import department_lines, duty_lines
-from assistant.evidence import Line, refusal_text, render
+from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, target_lines
 from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.outline import Outline
@@ -44,6 +44,21 @@ _CJK = re.compile(r"[\u3400-\u9fff]+")
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
 _MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b", re.I)
 _DOC_NUMBER = re.compile(r"文号|发文字号|document number", re.I)
+_ONLY_INSTRUCTIONS = Reason("问题中只有对助手的指令，没有关于计划的问题",
+                            "the message holds only instructions to the assistant, no question about the plan")
+_NO_AUTHORING = Reason("本助手只依据计划原文回答问题，不撰写或修改内容",
+                       "the assistant answers from the plan's text; it does not write or change text")
+
+
+def _period_reason(period: tuple[str, ...], foreign: str) -> Reason:
+    """Why a year (or five-year plan) outside the plan's period is refused."""
+    named = f"{foreign}年" if foreign.isdigit() else foreign
+    if not period:
+        return Reason(f"本计划未规定{named}的内容", f"the plan says nothing about {foreign}")
+    return Reason(f"本计划覆盖{period[0]}—{period[-1]}年，未规定{named}的内容",
+                  f"the plan covers {period[0]}–{period[-1]}, not {foreign}")
+
+
 # The preamble names the parent document the plan implements: a question about that is not about ours.
 _PARENT = re.compile(r"贯彻|依据|根据|上级|自治区|parent|implement", re.I)
 WIDE_POOL = True
@@ -76,16 +91,16 @@ class ExtractiveComposer:
             reply = self._answer(question, retrieval, vector)
         hits = self._with_cited(reply.hits or retrieval.hits, reply.lines)
         if not reply.lines:
-            text = refusal_text(question.core or question.raw, question.english, reply.reason)
+            text = refusal_text(question.english, reply.reason)
             return Answer(question.raw, text, (), True, hits, kind="refusal")
         text, citations = render(self.plan, reply.lines, reply.lead)
         return Answer(question.raw, text, citations, reply.refused, hits, kind=reply.kind)
 
     def _answer(self, q: Question, retrieval: Retrieval, vector: list[float]) -> Reply:
         if not q.text:
-            return Reply.refusal("问题中只有对助手的指令，没有关于计划的问题")
+            return Reply.refusal(_ONLY_INSTRUCTIONS)
         if q.authoring:
-            return Reply.refusal("本助手只依据计划原文回答问题，不撰写或修改内容")
+            return Reply.refusal(_NO_AUTHORING)
         frame = read_frame(q, self.plan, self.lexicon, self.reader)
         named = [cid for cid in find_clause_ids(q.core) if cid in self.plan]
         if named:
@@ -96,13 +111,12 @@ class ExtractiveComposer:
             return Reply("clause", "", lines)
         place = questions.foreign_place(q.core, self._plan_text)
         if place:
-            return Reply.refusal(f"本计划不涉及{place}")
+            return Reply.refusal(Reason(f"本计划不涉及{place}", f"the plan is not about {place}"))
         period = self.plan.period_years
         foreign = [y for y in q.years if period and y not in period]
         foreign += [p for p in _FIVE_YEAR.findall(q.core) if p not in self._plan_text]
         if foreign:
-            span = f"本计划覆盖{period[0]}—{period[-1]}年" if period else "本计划"
-            return Reply.refusal(f"{span}，未规定{foreign[0]}{'年' if foreign[0].isdigit() else ''}的内容")
+            return Reply.refusal(_period_reason(period, foreign[0]))
         lead_lines: list[Line] = []
         if frame.asks == "document" and _DOC_NUMBER.search(q.core) and not _PARENT.search(q.core):
             lead_lines = self.outline.doc_number()
@@ -249,7 +263,7 @@ class ExtractiveComposer:
         """Answer each sub-question of "A？B？" on its own; say which parts the plan does not cover."""
         lines: list[Line] = []
         hits = list(retrieval.hits)
-        uncovered = []
+        uncovered: list[int] = []
         for i, piece in enumerate(pieces):
             # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
             # A later piece without a subject of its own continues the one before.
@@ -260,12 +274,14 @@ class ExtractiveComposer:
             reply = self._answer(sub, found, vector)
             if reply.refused and (reply.reason or reply.kind == "partial"):
                 # The plan says it does not give this (a detail, a place, a year): the answer says so.
-                uncovered.append(piece)
+                uncovered.append(i)
             lines += [line for line in reply.lines if line not in lines]
         if not lines:
             return Reply("refusal", "", [], True, hits=tuple(hits))
         if uncovered:  # a question the plan answers only in part is not answered
-            lead = "".join(f"计划中未提及“{p[:30]}”。" for p in uncovered) + "计划中相关的规定如下："
+            # Which part, by its number: the question's own words are never echoed back.
+            numbers = "、".join(f"第{i + 1}问" for i in uncovered)
+            lead = f"计划中未提及问题中{numbers}所问的内容。计划中相关的规定如下："
             return Reply("partial", lead, lines, refused=True, hits=tuple(hits))
         return Reply("passage", "", lines, hits=tuple(hits))
 

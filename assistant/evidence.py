@@ -43,11 +43,17 @@ def render(plan: Plan, lines: list[Line], lead: str = "") -> tuple[str, tuple[Ci
     return "\n".join(parts), tuple(citations)
 
 
-def refusal_text(topic: str, english: bool, reason: str = "") -> str:
-    topic = topic.strip().rstrip("？?。.")
-    if len(topic) > 40:
-        topic = topic[:40] + "…"
-    zh = f"计划中未提及“{topic}”的相关内容{('（' + reason + '）') if reason else ''}，无法依据本计划回答。"
+@dataclass(frozen=True)
+class Reason:
+    """Why a question is refused, in both languages. Built only from plan facts and fixed words, never
+    from the question's text: a refusal must not repeat what a user (or an attacker) wrote."""
+
+    zh: str
+    en: str
+
+
+def refusal_text(english: bool, reason: Reason | None = None) -> str:
+    """A short fixed refusal in the question's language, with the reason only when one applies."""
     if english:
-        return f"The plan does not cover this question. {zh}"
-    return zh
+        return "The plan does not cover this question." + (f" ({reason.en})" if reason else "")
+    return "计划中未提及这方面的内容，无法依据本计划回答" + (f"（{reason.zh}）" if reason else "") + "。"

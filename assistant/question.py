@@ -90,6 +90,25 @@ def check(raw: object, max_chars: int) -> str:
     return text
 
 
+def bound_history(history: object, max_item_chars: int, max_turns: int, max_total_chars: int) -> list[str]:
+    """The part of a client-supplied history the assistant reads: the last ``max_turns`` text items,
+    each no longer than a question may be, at most ``max_total_chars`` in all. Anything else is
+    dropped, never read: a history item is not checked like a question, and an unbounded one would
+    cost unbounded time (a 200 KB item once took minutes of regex work)."""
+    if not isinstance(history, (list, tuple)):
+        return []
+    kept: list[str] = []
+    total = 0
+    for item in reversed(history[-max_turns:] if max_turns > 0 else []):
+        if not isinstance(item, str) or not item.strip() or len(item) > max_item_chars:
+            continue
+        if total + len(item) > max_total_chars:
+            break
+        kept.append(item)
+        total += len(item)
+    return kept[::-1]
+
+
 def strip_injection(text: str) -> str:
     cleaned = _INJECTION.sub(" ", text)
     return " ".join(cleaned.split()).strip("，,。.:：;； ")

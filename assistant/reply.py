@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.evidence import Line
+from assistant.evidence import Line, Reason
 from knowledge.clause import Hit
 
 if TYPE_CHECKING:
@@ -20,11 +20,11 @@ class Reply:
     lead: str  # text before the cited lines ("" for none)
     lines: list[Line]
     refused: bool = False  # a partial refusal has lines but still counts as not answered
-    reason: str = ""  # why a refusal refused, shown to the user
+    reason: Reason | None = None  # why a refusal refused, shown to the user
     hits: tuple[Hit, ...] = ()  # when the handler searched on its own (compound questions)
 
     @classmethod
-    def refusal(cls, reason: str = "") -> Reply:
+    def refusal(cls, reason: Reason | None = None) -> Reply:
         return cls("refusal", "", [], True, reason)
 
     @classmethod
@@ -97,8 +97,9 @@ def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question
 
 def partial_text(detail: str, english: bool) -> str:
     zh, en = _DETAIL_WORDS[detail]
-    text = f"计划中未提及具体的{zh}。计划中相关的规定如下："
-    return f"The plan does not give the {en} asked for. {text}" if english else text
+    if english:
+        return f"The plan does not give the {en} asked for. What it says on the topic (quoted in Chinese):"
+    return f"计划中未提及具体的{zh}。计划中相关的规定如下："
 
 
 def evidence_lead(frame: QueryFrame, lines: Sequence[Line]) -> str:

@@ -72,8 +72,10 @@ class Assistant:
 
     def ask(self, question: object, history: Sequence[str] = ()) -> Answer:
         """Answer one question; raises BadQuestion (with a user-facing message) for unusable input."""
-        text = questions.check(question, self.settings.max_question_chars)
-        return self.chain.invoke({"question": text, "history": list(history)})
+        s = self.settings
+        text = questions.check(question, s.max_question_chars)
+        kept = questions.bound_history(history, s.max_question_chars, s.max_history_turns, s.max_history_chars)
+        return self.chain.invoke({"question": text, "history": kept})
 
     def _read(self, payload: dict[str, Any]) -> _State:
         started = time.perf_counter()

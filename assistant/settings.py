@@ -41,6 +41,17 @@ class Settings:
     max_question_chars: int = field(
         default=2000, metadata={"help": "longer questions are rejected with a message, not truncated"}
     )
+    max_history_turns: int = field(
+        default=6, metadata={"help": "earlier questions read for follow-ups; older ones are dropped"}
+    )
+    max_history_chars: int = field(
+        default=6000,
+        metadata={"help": "all history items together; an item longer than max_question_chars is dropped"},
+    )
+    time_budget_s: float = field(
+        default=5.0,
+        metadata={"help": "a compound question stops answering further parts after this many seconds"},
+    )
     refusal_margin: float = field(
         default=0.0,
         metadata={"help": "added to the calibrated refusal threshold; > 0 refuses more, < 0 refuses less"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import logging
@@ -48,6 +49,7 @@ class CachedEmbeddings(Embeddings):
         self.dim: int | None = getattr(inner, "dim", None)
         self.path = Path(cache_dir) / f"{self.name}.sqlite3"
         self._query = functools.lru_cache(maxsize=query_cache_size)(self._embed_query)
+        self._reported: set[tuple[str, str, str]] = set()
         self._guarded(lambda connection: None, "open")  # create the schema, recover a corrupt file early
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -117,12 +119,21 @@ class CachedEmbeddings(Embeddings):
                     log.warning("embedding cache %s is corrupt (%s); rebuilding it", self.path, error)
                     if self._move_aside():
                         continue
-                log.warning("embedding cache %s unusable for %s, going uncached: %s", self.path, what, error)
+                self._report(logging.WARNING, what, error)
                 return None
             except OSError as error:  # e.g. the cache directory cannot be created
-                log.warning("embedding cache %s unusable for %s, going uncached: %s", self.path, what, error)
+                # A read-only data dir is a supported setup (the index is served from a copy): not a fault.
+                level = logging.INFO if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM) else logging.WARNING
+                self._report(level, what, error)
                 return None
         return None
+
+    def _report(self, level: int, what: str, error: Exception) -> None:
+        """Log a failure once per kind of error: a full disk fails every batch of a build alike."""
+        kind = (what, type(error).__name__, str(error))
+        if kind not in self._reported:
+            self._reported.add(kind)
+            log.log(level, "embedding cache %s unusable for %s, going uncached: %s", self.path, what, error)
 
     def _move_aside(self) -> bool:
         # Kept next to the cache for inspection; only the latest corrupt copy is kept.

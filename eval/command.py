@@ -183,7 +183,7 @@ def run(
         assistant = _build(build_assistant)
         runs = {Path(p).stem: _evaluate(args, assistant, Path(p)) for p in paths}
     except UsageProblem as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误: {exc}", file=sys.stderr)
         return 2
     violations: list[str] = []
     for name, (run_, baseline) in runs.items():
@@ -194,7 +194,7 @@ def run(
             try:
                 written = write_report(run_, directory, baseline)
             except OSError as exc:
-                print(f"error: cannot write the report to {directory}: {exc.strerror or exc}", file=sys.stderr)
+                print(f"错误: cannot write the report to {directory}: {exc.strerror or exc}", file=sys.stderr)
                 return 2
             print("report: " + ", ".join(str(p) for p in written.values()), file=sys.stderr)
         if old is not None:
@@ -206,7 +206,7 @@ def run(
         try:
             (args.report / "side-by-side.md").write_text(f"# Per question type\n\n{table}\n", encoding="utf-8")
         except OSError as exc:
-            print(f"error: cannot write the report to {args.report}: {exc.strerror or exc}", file=sys.stderr)
+            print(f"错误: cannot write the report to {args.report}: {exc.strerror or exc}", file=sys.stderr)
             return 2
     if violations:
         print("\nquality bars missed:\n" + "\n".join(f"- {v}" for v in violations), file=sys.stderr)

@@ -158,6 +158,8 @@ def _parse_line(line: str, plan: Plan) -> tuple[Question | None, list[str]]:
         obj = json.loads(line)
     except json.JSONDecodeError as error:
         return None, [f"invalid JSON: {error.msg} (column {error.colno})"]
+    except RecursionError:
+        return None, ["invalid JSON: nested too deeply"]
     if not isinstance(obj, dict):
         return None, [f"expected a JSON object, got {_json_type(obj)}"]
     problems = _field_problems(obj)

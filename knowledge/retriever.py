@@ -14,12 +14,16 @@ from langchain_core.embeddings import Embeddings
 
 from knowledge.chunks import Chunk, chunk_clauses, keyword_tokens
 from knowledge.clause import Hit, Plan
-from knowledge.store import IndexMissing, VectorIndex
+from knowledge.store import IndexMissing, VectorIndex, writable
 
 #: Bump when chunking or the stored metadata change, so old indexes are rebuilt automatically.
 INDEX_FORMAT = 3
 _RRF_K = 60
 _DENSE_POOL = 400  # sentences fetched from Chroma per query: a plan has a few hundred, so all of them
+
+
+class IndexUnavailable(OSError):
+    """No usable index, and none can be built here (the directory cannot be written)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,12 @@ class Retriever:
             if rebuild:
                 raise IndexMissing("rebuild requested")
             index = VectorIndex.open(index_root, key)
-        except IndexMissing:
+        except IndexMissing as missing:
+            if not writable(index_root):
+                # Never rebuild where nothing can be written: say so instead of failing half-way.
+                raise IndexUnavailable(
+                    f"索引目录不可写（只读或磁盘已满），其中也没有可用的完整索引: {index_root}"
+                ) from missing
             vectors = _embed_in_batches(embeddings, [c.embed_text for c in chunks], progress)
             metadatas = [{"clause_id": c.clause_id, "position": c.position} for c in chunks]
             index = VectorIndex.build(

@@ -3,14 +3,25 @@
 Each index lives in its own directory ``root/<key>.<build-id>/`` and is published by atomically
 replacing the pointer file ``root/<key>.current``. A build that is killed half-way leaves a directory
 without pointer, which is ignored (and swept later), so the previous index keeps serving.
+
+Every process that has a build open (or is writing one) holds a shared ``flock`` on its ``LEASE`` file;
+the sweep deletes only builds whose lease it can take exclusively, so a running server never loses
+its index to ``ingest --force`` in another process. The kernel drops the lock of a killed process.
+
+A data directory that cannot be written (a read-only mount, a full disk) still serves: a complete
+build is copied to a temporary directory and opened there, since Chroma needs write access to open.
 """
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import json
+import logging
 import os
 import re
 import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -24,7 +35,10 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 import chromadb  # noqa: E402
 from chromadb.config import Settings  # noqa: E402
 
+log = logging.getLogger(__name__)
+
 _COLLECTION = "sentences"
+_LEASE = "LEASE"
 _BATCH = 1000
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,120}$")
 
@@ -41,6 +55,46 @@ class IndexMissing(LookupError):
     """No complete index exists for the key."""
 
 
+class IndexWriteError(OSError):
+    """A new build could not be written (a full disk, a failing store); the published one is untouched."""
+
+
+def _lease(directory: Path) -> int | None:
+    """A shared lock on the build's lease file, held until the fd is closed (or the process dies)."""
+    if not directory.is_dir():  # never let Chroma create an empty store where a build was
+        raise FileNotFoundError(f"index build {directory} does not exist")
+    try:
+        fd = os.open(directory / _LEASE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        try:  # a read-only build can still be leased through a read-only descriptor
+            fd = os.open(directory / _LEASE, os.O_RDONLY)
+        except OSError:
+            return None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    if not directory.is_dir():  # a sweep removed the build while we waited for the lock
+        os.close(fd)
+        raise FileNotFoundError(f"index build {directory} was removed")
+    return fd
+
+
+def writable(directory: Path) -> bool:
+    """Whether files can be created in directory (creating it if needed): False on a read-only mount."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".probe-"):
+            return True
+    except OSError:
+        return False
+
+
+def _private_copy(directory: Path) -> Path:
+    """A copy of a build in a temporary directory, removed at exit."""
+    target = Path(tempfile.mkdtemp(prefix="policy-assistant-index-"))
+    atexit.register(shutil.rmtree, target, True)
+    shutil.copytree(directory, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(_LEASE))
+    return target
+
+
 def _client(path: Path) -> Any:
     return chromadb.PersistentClient(
         path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False)
@@ -50,10 +104,24 @@ def _client(path: Path) -> Any:
 class VectorIndex:
     """One complete, immutable Chroma collection of embedded texts."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, lease: int | None = None) -> None:
         self.directory = directory
-        self._collection = _client(directory).get_collection(_COLLECTION, embedding_function=None)
+        self._lease = _lease(directory) if lease is None else lease
+        try:
+            self._collection = _client(directory).get_collection(_COLLECTION, embedding_function=None)
+        except BaseException:
+            self.close()
+            raise
         self._count: int | None = None
+
+    def close(self) -> None:
+        """Give up the lease (the build may then be swept); the object must not be used afterwards."""
+        lease, self._lease = getattr(self, "_lease", None), None
+        if lease is not None:
+            os.close(lease)
+
+    def __del__(self) -> None:
+        self.close()
 
     @staticmethod
     def check_key(key: str) -> str:
@@ -63,20 +131,57 @@ class VectorIndex:
 
     @classmethod
     def open(cls, root: Path, key: str) -> VectorIndex:
-        """The published index for key; raises IndexMissing when there is none (or it is damaged)."""
+        """The published index for key; raises IndexMissing when there is none (or it is damaged).
+
+        A build swept between reading the pointer and leasing it is replaced by a newer one: the
+        pointer is read again.
+        """
         pointer = root / f"{cls.check_key(key)}.current"
+        tried: set[str] = set()
+        while True:
+            try:
+                name = pointer.read_text(encoding="utf-8").strip()
+            except (OSError, ValueError) as exc:
+                raise IndexMissing(f"no complete index {key!r} in {root}") from exc
+            if name in tried:
+                raise IndexMissing(f"index {key!r} in {root} cannot be opened")
+            tried.add(name)
+            try:
+                return cls._open_build(root / name, key, root)
+            except FileNotFoundError:
+                continue
+
+    @classmethod
+    def _open_build(cls, directory: Path, key: str, root: Path) -> VectorIndex:
         try:
-            name = pointer.read_text(encoding="utf-8").strip()
-            directory = root / name
             marker = json.loads((directory / "COMPLETE").read_text(encoding="utf-8"))
-            index = cls(directory)
+            index = cls._open_dir(directory)
+        except FileNotFoundError:
+            raise
         except (OSError, ValueError, KeyError) as exc:
             raise IndexMissing(f"no complete index {key!r} in {root}") from exc
         except Exception as exc:  # chromadb raises its own types for damaged stores
             raise IndexMissing(f"index {key!r} in {root} cannot be opened: {exc}") from exc
         if index.count() != marker.get("count"):
+            index.close()
             raise IndexMissing(f"index {key!r} in {root} is incomplete")
         return index
+
+    @classmethod
+    def _open_dir(cls, directory: Path) -> VectorIndex:
+        try:
+            return cls(directory)
+        except FileNotFoundError:
+            raise
+        except Exception as exc:
+            # Chroma opens its store read-write: a read-only mount or a full disk refuses that. The
+            # build is complete (it has its marker), so a private copy elsewhere serves it; a damaged
+            # build fails there too and is rebuilt by the caller.
+            log.warning("index %s cannot be opened in place (%s); serving a temporary copy", directory, exc)
+            try:
+                return cls(_private_copy(directory))
+            except Exception:
+                raise exc from None
 
     @classmethod
     def build(
@@ -96,6 +201,36 @@ class VectorIndex:
         root.mkdir(parents=True, exist_ok=True)
         name = f"{key}.{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         directory = root / name
+        directory.mkdir()
+        lease = _lease(directory)  # held from the start, so a concurrent sweep leaves this build alone
+        try:
+            cls._write(directory, ids, texts, vectors, metadatas, progress)
+        except Exception as exc:
+            # A full disk or a failing store: drop the half-written build, keep the published one.
+            if lease is not None:
+                os.close(lease)
+            shutil.rmtree(directory, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise
+            raise IndexWriteError(f"无法写入索引 {directory}: {exc}") from exc
+        total = len(ids)
+        marker = {"count": total, "key": key, "built_at": time.time()}
+        (directory / "COMPLETE").write_text(json.dumps(marker), encoding="utf-8")
+        pointer = root / f"{key}.current"
+        _write_atomically(pointer, name)
+        # Earlier builds go unless a process still holds them (a running app): see sweep().
+        sweep(root, key, keep={name})
+        return cls(directory, lease)
+
+    @staticmethod
+    def _write(
+        directory: Path,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[dict[str, Any]],
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
         collection = _client(directory).create_collection(
             _COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
@@ -110,17 +245,6 @@ class VectorIndex:
             )
             if progress:
                 progress(end, total)
-        marker = {"count": total, "key": key, "built_at": time.time()}
-        (directory / "COMPLETE").write_text(json.dumps(marker), encoding="utf-8")
-        pointer = root / f"{key}.current"
-        try:
-            previous = pointer.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):  # absent or damaged: nothing to keep
-            previous = ""
-        _write_atomically(pointer, name)
-        # The previous build may still be open in another process (a running app): keep it one round.
-        sweep(root, key, keep={name, previous})
-        return cls(directory)
 
     def count(self) -> int:
         # A published index is never written again, so its size is read once.
@@ -161,16 +285,32 @@ def _write_atomically(path: Path, content: str) -> None:
 
 
 def sweep(root: Path, key: str, keep: set[str], min_age_s: float = 600.0) -> None:
-    """Remove this key's unpublished or superseded build directories (best effort).
+    """Remove this key's unpublished or superseded build directories that no process holds (best effort).
 
-    Directories younger than min_age_s are kept, since another process may still be building them.
+    A build is removed only when its lease can be locked exclusively: no running reader or builder
+    has it. A directory without a lease file (made by an older version) is removed after min_age_s.
     """
     now = time.time()
     for path in root.glob(f"{key}.*"):
         if path.name in keep or not path.is_dir():
             continue
         try:
-            if now - path.stat().st_mtime >= min_age_s:
-                shutil.rmtree(path, ignore_errors=True)
+            fd = os.open(path / _LEASE, os.O_RDWR)
+        except FileNotFoundError:
+            try:
+                if now - path.stat().st_mtime >= min_age_s:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
+            continue
         except OSError:
-            pass
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held by a reader or a builder
+            os.close(fd)
+            continue
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(fd)

@@ -15,6 +15,11 @@ import pytest
 from assistant.answer import KINDS, Answer, BadQuestion
 
 REFUSAL = "计划中未提及"
+REFUSAL_EN = "The plan does not"
+
+
+def _says_refused(text: str) -> bool:
+    return text.startswith(REFUSAL_EN) or REFUSAL in text
 STRUCTURED_KINDS = {"duty", "department", "target", "clause"}
 
 
@@ -150,11 +155,11 @@ def assert_contract(answer: Answer, plan) -> None:  # type: ignore[no-untyped-de
     assert "total" in answer.timings_ms and answer.timings_ms["total"] >= 0
     if answer.refused and answer.kind == "refusal":
         assert not answer.citations
-        assert REFUSAL in answer.text
+        assert _says_refused(answer.text)
         return
     if answer.refused:  # a partial refusal: says what the plan lacks, then cites what it does say
         assert answer.kind == "partial"
-        assert REFUSAL in answer.text.split("\n")[0]
+        assert _says_refused(answer.text.split("\n")[0])
     assert answer.kind != "refusal"
     assert answer.citations, "an answer that does not refuse must cite"
     retrieved = {h.clause_id for h in answer.hits}
@@ -302,6 +307,8 @@ FLOORS = {
     "dev2": {"correct": 0.88, "fact_recall": 0.92, "refusal_rate": 0.88},
     "dev3": {"correct": 0.66, "fact_recall": 0.75, "refusal_rate": 0.8},
     "test": {"correct": 0.72, "fact_recall": 0.79, "citation_precision": 0.74, "refusal_rate": 0.65},
+    # A second blind set, written the same way once the first had been used for many measurements.
+    "test2": {"correct": 0.76, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
 }
 
 

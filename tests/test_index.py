@@ -157,12 +157,17 @@ def test_rebuild_flag_writes_a_fresh_build_and_keeps_serving(assistant, e5, corp
     root = _copy_index_root(assistant, tmp_path)
     key = assistant.index_report.key
     old = (root / f"{key}.current").read_text(encoding="utf-8")
+    reader = VectorIndex.open(root, key)  # a running app holds the published build
     _, report = Retriever.open(assistant.plan, corpus_text, e5, root, rebuild=True)
     assert report.built
     new = (root / f"{key}.current").read_text(encoding="utf-8")
     assert new != old and (root / new / "COMPLETE").is_file()
-    assert (root / old).is_dir(), "the previous build is kept one round for processes still reading it"
-    assert VectorIndex.open(root, key).count() == report.chunks
+    assert (root / old).is_dir(), "a build a reader still holds is never swept"
+    assert reader.query(e5.embed_query("名师工作室"), 3), "and the reader keeps answering from it"
+    reader.close()
+    _, again = Retriever.open(assistant.plan, corpus_text, e5, root, rebuild=True)
+    assert not (root / old).exists(), "once no process holds it, the next build sweeps it"
+    assert VectorIndex.open(root, key).count() == again.chunks
 
 
 def test_killed_build_leaves_the_previous_index_serving(

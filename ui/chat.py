@@ -120,9 +120,10 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
         except (ValueError, IndexError):
             return gr.skip(), state, gr.skip(), notice("找不到要反馈的回答，请刷新页面后重试。")
         rating = str(data.get("rating"))
-        if turn.answer is None or turn.rating or rating not in ("up", "down"):
+        if turn.answer is None or rating not in ("up", "down"):
             return gr.skip(), state, gr.skip(), ""
-        log.record(rating, turn.answer, remark)
+        # Idempotent per answer: quick repeated clicks (which can see a stale state) update one entry.
+        log.record(rating, turn.answer, remark, answer_id=turn.id)
         state[index] = replace(turn, rating=rating)
         return transcript_html(state), state, "", '<div class="status ok">已记录您的反馈，谢谢！</div>'
 
@@ -151,7 +152,7 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
     def ask(question: str, history: list[str]) -> dict[str, Any]:
         """Answer one question; ``history`` holds the conversation's previous questions, oldest first."""
         try:
-            return assistant.ask(question, list(history or [])).to_json()
+            return assistant.ask(question, history if isinstance(history, list) else []).to_json()
         except BadQuestion as exc:
             raise gr.Error(str(exc)) from exc
 

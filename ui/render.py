@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answer import Answer, Citation
 from knowledge.clause import Clause, Plan
@@ -53,6 +54,7 @@ class Turn:
     answer: Answer | None = None
     error: str = ""  # the user-facing message of a rejected question
     rating: str = ""  # "up" / "down" once the user rated the answer
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)  # names the answer in the feedback log
 
 
 def citation_for_mark(answer: Answer, clause_id: str, before: str, seen: int) -> int | None:
