@@ -28,6 +28,16 @@ def verify(plan: Plan, clause_id: str, quote: str) -> None:
         raise UnverifiedQuote(f"quote is not verbatim in {clause_id}: {quote[:40]!r}")
 
 
+def readable(text: str) -> str:
+    """A sentence as an answer shows it: a bracketed aside of the plan ("（组织实施单位：市教育局）")
+    reads as a sentence of its own ("组织实施单位：市教育局。"). The quote keeps the brackets."""
+    stripped = text.strip()
+    if stripped.startswith(("（", "(")) and stripped.endswith(("）", ")")) and stripped.count("（") <= 1:
+        inner = stripped[1:-1].strip()
+        return inner if inner.endswith(("。", "；", "！", "？")) else inner + "。"
+    return text
+
+
 def render(plan: Plan, lines: list[Line], lead: str = "") -> tuple[str, tuple[Citation, ...]]:
     """Answer text with a 【id】 mark after each line, and its checked citations (one per line)."""
     parts = [lead] if lead else []
@@ -35,7 +45,7 @@ def render(plan: Plan, lines: list[Line], lead: str = "") -> tuple[str, tuple[Ci
     seen: set[tuple[str, str]] = set()
     for line in lines:
         verify(plan, line.clause_id, line.quote)
-        parts.append(f"{line.text}【{line.clause_id}】")
+        parts.append(f"{readable(line.text)}【{line.clause_id}】")
         if (line.clause_id, line.quote) not in seen:
             seen.add((line.clause_id, line.quote))
             clause = plan.get(line.clause_id)

@@ -58,6 +58,15 @@ class Settings:
     )
     host: str = field(default="127.0.0.1", metadata={"help": "address the web app binds to"})
     port: int = field(default=7860, metadata={"help": "port of the web app (0 = pick a free one)"})
+    max_upload_bytes: int = field(
+        default=5 * 1024 * 1024, metadata={"help": "largest file the web app accepts (evaluation uploads)"}
+    )
+    max_sessions: int = field(
+        default=200, metadata={"help": "web sessions kept in memory; the least recently used go first"}
+    )
+    session_ttl_s: int = field(
+        default=3600, metadata={"help": "a web conversation idle this long is forgotten"}
+    )
     auth_user: str = field(default="", metadata={"help": "web app login user; empty = no login"})
     auth_password: str = field(default="", metadata={"help": "web app login password"})
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import Answer
 from knowledge.clause import Plan
+from knowledge.departments import canonical_text
 
 if TYPE_CHECKING:
     from eval.questions import Question
@@ -137,8 +138,10 @@ def fact_alternatives(fact: str) -> list[str]:
 
 
 def has_fact(text: str, fact: str) -> bool:
-    normalized = normalize_fact_text(text)
-    return any(normalize_fact_text(a) in normalized for a in fact_alternatives(fact))
+    """Whether the text states the fact; department names compare in the assistant's canonical form
+    (a fact "市编办" is found in a quote that says "编办", and the other way round)."""
+    normalized = normalize_fact_text(canonical_text(text))
+    return any(normalize_fact_text(canonical_text(a)) in normalized for a in fact_alternatives(fact))
 
 
 def missing_facts(text: str, facts: Sequence[str]) -> list[str]:

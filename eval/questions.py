@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.clause import Plan
+from knowledge.departments import canonical_text
 from knowledge.ids import canonical_id
 
 #: Question types a file may use.
@@ -69,8 +70,9 @@ class Question:
 class QuestionFileError(ValueError):
     """A question file with problems; ``problems`` lists all of them, e.g. "line 7: gold_clauses: …"."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], valid: list[Question] | None = None) -> None:
         self.problems = list(problems)
+        self.valid = list(valid or [])  # the lines that passed, for a run that keeps going
         shown = "\n".join(self.problems[:20])
         more = f"\n… and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
         super().__init__(f"{len(self.problems)} problem(s) in question file:\n{shown}{more}")
@@ -107,7 +109,7 @@ def load_questions(path_or_text: str | Path | bytes, plan: Plan) -> list[Questio
     if not problems and not questions:
         problems.append("file: no questions (the file is empty)")
     if problems:
-        raise QuestionFileError(problems)
+        raise QuestionFileError(problems, questions)
     return questions
 
 
@@ -246,11 +248,12 @@ def _consistency_problems(question: Question, plan: Plan, gold_complete: bool) -
         if not _alternatives(fact):
             problems.append(f"answer_facts: empty fact '{fact}'")
     if question.answerable and question.gold_clauses and gold_complete:
-        texts = [plan.full_text(cid) for cid in question.gold_clauses]
+        # Department names as the assistant writes them ("市编办") count where the plan says "编办".
+        texts = [canonical_text(plan.full_text(cid)) for cid in question.gold_clauses]
         where = "、".join(question.gold_clauses)
         for fact in question.answer_facts:
             alternatives = _alternatives(fact)
-            if alternatives and not any(alt in text for alt in alternatives for text in texts):
+            if alternatives and not any(canonical_text(alt) in text for alt in alternatives for text in texts):
                 problems.append(f"answer_facts: '{fact}' not found in the text of {where}")
     return problems
 

@@ -196,6 +196,18 @@ def _spot(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
     return sorted(found)
 
 
+def canonical_text(text: str) -> str:
+    """The text with every unambiguous department name in its canonical form ("编办" → "市编办"), so
+    that two texts naming a body differently compare equal (eval facts against answers and the plan)."""
+    out, last = [], 0
+    for pos, surface, canons in _spot(text or ""):
+        out.append(text[last:pos])
+        out.append(canons[0] if len(canons) == 1 else surface)
+        last = pos + len(surface)
+    out.append((text or "")[last:])
+    return "".join(out)
+
+
 def find_departments(text: str) -> list[str]:
     """Canonical departments a question mentions, longest name first at each place, in order of
     mention (``财政局负责哪些任务`` → [``市财政局``]); ambiguous names yield every body they may mean."""

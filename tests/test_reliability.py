@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -339,3 +340,66 @@ def test_feedback_is_idempotent_per_answer_under_concurrent_clicks(assistant, tm
     assert [(e["answer_id"], e["rating"]) for e in entries] == [("answer-1", "up"), ("answer-2", "up")]
     assert FeedbackLog(log.path).record("up", answer, "改了主意", "answer-1") and len(entries) == 2
     assert len(log.path.read_text(encoding="utf-8").splitlines()) == 2, "a new process knows the ids too"
+
+
+# -- the web app: logins, anonymous routes, uploads -----------------------------------------------
+
+
+def test_login_backoff_and_no_anonymous_session_routes(assistant, assistant_settings) -> None:
+    import httpx
+
+    from ui.page import create_app, launch
+
+    settings = replace(assistant_settings, port=0, auth_user="reader", auth_password="s3cret-pw")
+    demo = create_app(assistant, settings)
+    url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
+    try:
+        with httpx.Client(base_url=url, timeout=10) as web:
+            statuses = [web.post("login", data={"username": "reader", "password": f"wrong{i}"}).status_code
+                        for i in range(8)]
+            assert statuses[:5] == [400] * 5, statuses
+            assert set(statuses[5:]) == {429}, "after 5 failures every attempt waits, however fast it comes"
+            right = web.post("login", data={"username": "reader", "password": "s3cret-pw"})
+            assert right.status_code == 429 and "retry-after" in right.headers, "even the right password"
+            for path in ("gradio_api/heartbeat/abc123", "gradio_api/cancel"):
+                response = web.request("GET" if "heartbeat" in path else "POST", path, json={})
+                assert response.status_code == 401, (path, response.status_code)
+    finally:
+        demo.close()
+
+
+def test_login_backoff_grows_and_a_success_clears_it() -> None:
+    from ui.guard import LoginBackoff
+
+    backoff = LoginBackoff(free_failures=3, base_delay_s=2, max_delay_s=60)
+    for _ in range(3):
+        assert backoff.wait_s("a", now=100.0) == 0
+        backoff.failed("a", now=100.0)
+    assert backoff.wait_s("a", now=100.0) == 2
+    backoff.failed("a", now=102.0)
+    assert backoff.wait_s("a", now=102.0) == 4
+    assert backoff.wait_s("b", now=102.0) == 0, "per client"
+    for _ in range(20):
+        backoff.failed("a", now=102.0)
+    assert backoff.wait_s("a", now=102.0) == 60, "capped"
+    backoff.succeeded("a")
+    assert backoff.wait_s("a", now=102.0) == 0
+
+
+def test_uploads_over_the_limit_are_refused_with_a_message(assistant, assistant_settings, tmp_path) -> None:
+    import httpx
+
+    from ui.page import create_app, launch
+
+    settings = replace(assistant_settings, port=0, max_upload_bytes=64 * 1024)
+    demo = create_app(assistant, settings)
+    url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
+    try:
+        big = b'{"id": "x"}\n' * 20_000  # 240 KB
+        response = httpx.post(url + "gradio_api/upload", files={"files": ("big.jsonl", big)}, timeout=30)
+        assert response.status_code == 413, response.status_code
+        assert "size" in response.text.lower() or "大" in response.text
+        small = httpx.post(url + "gradio_api/upload", files={"files": ("ok.jsonl", b'{"id": "x"}\n')}, timeout=30)
+        assert small.status_code == 200
+    finally:
+        demo.close()

@@ -56,7 +56,8 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def tab(browser, served: Served) -> Iterator[Tab]:  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     seen = Tab(page)
@@ -83,7 +84,7 @@ def test_answer_has_chips_that_open_the_clause_with_the_quote_marked(tab: Tab, s
     answer = page.locator("#chat-log .bubble.answer").last
     assert "96%" in answer.inner_text()
     chip = answer.locator(".cite-chip").first
-    assert chip.inner_text() == "三（二）"
+    assert chip.inner_text() == "【三（二）】"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
 
@@ -203,9 +204,45 @@ def test_feedback_is_logged_and_the_conversation_exported(tab: Tab, served: Serv
     page.wait_for_function("!document.querySelector('#export').disabled")
     with page.expect_download() as download:
         page.click("#export")
+    from docx import Document
+
+    document = Document(download.value.path())
+    text = "\n".join(p.text for p in document.paragraphs)
+    plan = served.assistant.plan
+    assert Q_2018 in text and "【三（二）】" in text and plan.title in text and plan.doc_number in text
+    assert "2018年，学前三年毛入园率达到96%" in text
+    assert "**" not in text and "> " not in text, "no Markdown clutter in the Word file"
+    with page.expect_download() as download:
+        page.click("#export-md")
     markdown = Path(download.value.path()).read_text("utf-8")
     assert Q_2018 in markdown and "【三（二）】" in markdown
-    assert "2018年，学前三年毛入园率达到96%" in markdown
+    with page.expect_download() as download:
+        page.click("#export-txt")
+    plain = Path(download.value.path()).read_text("utf-8")
+    assert Q_2018 in plain and "【三（二）】" in plain and "**" not in plain
+
+
+def test_copy_puts_the_answer_with_its_citations_on_the_clipboard(tab: Tab, served: Served) -> None:  # noqa: F811
+    page = tab.page
+    ask(page, Q_2018)
+    page.locator("#chat-log .msg.bot .copy").last.click()
+    page.locator("#chat-log .msg.bot .copy", has_text="已复制").last.wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    expected = served.assistant.ask(Q_2018).text
+    assert copied == expected and "【三（二）】" in copied
+    for noise in ("依据条款", "ms", "👍", "有用", "复制"):
+        assert noise not in copied
+
+
+def test_sources_list_each_clause_once_without_repeating_the_quotes(tab: Tab) -> None:
+    page = tab.page
+    ask(page, "如何加强教师队伍建设？")
+    answer = page.locator("#chat-log .bubble.answer").last
+    sources = answer.locator("details.sources")
+    assert sources.get_attribute("open") is None, "folded: the quotes are already in the answer"
+    ids = [c.get_attribute("data-clause") for c in sources.locator(".cite-chip").all()]
+    assert ids and len(ids) == len(set(ids))
+    assert sources.locator(".src-quote").count() == 0
 
 
 def test_new_chat_clears_the_conversation(tab: Tab) -> None:

@@ -94,7 +94,7 @@ def test_limit_keeps_the_first_questions(assistant, small_file, tmp_path):
     assert "前 2 题（共 4 题）" in view.message
 
 
-def test_malformed_file_shows_line_numbered_problems_escaped(assistant, tmp_path):
+def test_bad_lines_are_listed_and_the_valid_lines_still_run(assistant, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
         json.dumps(SMALL[0], ensure_ascii=False) + "\n"
@@ -104,9 +104,9 @@ def test_malformed_file_shows_line_numbered_problems_escaped(assistant, tmp_path
         encoding="utf-8",
     )
     view = run_evaluation(assistant, str(bad), None, report_dir=tmp_path / "report")
-    assert not view.ok and view.rows == [] and view.chart == ""
-    assert not (tmp_path / "report").exists()  # nothing was run
-    assert "3 处问题" in view.message
+    assert view.ok and [r["编号"] for r in view.rows] == [SMALL[0]["id"]], "the one valid line was evaluated"
+    assert (tmp_path / "report" / "report.json").is_file()
+    assert "3 处问题" in view.message and "已跳过" in view.message
     for line in ("line 2: invalid JSON", "line 3: gold_clauses: unknown clause ID", "line 4: type: unknown type"):
         assert line in view.message
     assert XSS not in view.message and "&lt;img src=x onerror=alert(1)&gt;" in view.message

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,20 +31,6 @@ EXAMPLES = [
     "如何加强教师队伍建设？",
     "柳州市的学前教育目标是什么？",
 ]
-#: Pieces end after a sentence or a citation mark, so a streamed prefix never shows half a mark.
-_PIECE = re.compile(r"(?<=[。；！？】\n])")
-MAX_PIECES = 4  # streamed updates per answer: progress is visible, the total stays fast
-PIECE_PAUSE_S = 0.01
-
-
-def pieces(text: str) -> list[str]:
-    """Growing prefixes of ``text`` to stream, at most MAX_PIECES, the last one the whole text."""
-    parts = [p for p in _PIECE.split(text) if p]
-    step = max(1, -(-len(parts) // MAX_PIECES))
-    prefixes = ["".join(parts[: i + step]) for i in range(0, len(parts), step)]
-    return prefixes or [text]
-
-
 def notice(message: str) -> str:
     return f'<div class="status notice">⚠️ {esc(message)}</div>' if message else ""
 
@@ -59,7 +43,8 @@ class ChatTab:
 
 def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -> ChatTab:
     """Lay out the chat tab inside the current gr.Tab and wire its events."""
-    turns = gr.State([])  # list[Turn], one list per browser session
+    # list[Turn], one list per browser session; forgotten when idle, so memory stays flat.
+    turns = gr.State([], time_to_live=assistant.settings.session_ttl_s)
     transcript = gr.HTML(EMPTY_CHAT, elem_id="chat-log", js_on_load=CLICK_JS, autoscroll=True, min_height=320)
     status = gr.HTML("", elem_id="chat-status")
     with gr.Row(equal_height=True):
@@ -75,7 +60,9 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
     gr.Examples(EXAMPLES, inputs=[question], label="示例问题", examples_per_page=len(EXAMPLES))
     with gr.Row():
         new_chat = gr.Button("新对话", size="sm", elem_id="new-chat")
-        export = gr.DownloadButton("导出 Markdown", size="sm", interactive=False, elem_id="export")
+        export = gr.DownloadButton("导出 Word", size="sm", interactive=False, elem_id="export")
+        export_txt = gr.DownloadButton("导出文本", size="sm", interactive=False, elem_id="export-txt")
+        export_md = gr.DownloadButton("导出 Markdown", size="sm", interactive=False, elem_id="export-md")
         comment = gr.Textbox(
             placeholder="反馈意见（可选，点击回答下方的 👍/👎 时一并提交）",
             show_label=False,
@@ -99,10 +86,8 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
             yield transcript_html(state[:-1]), state[:-1], text, notice(str(exc))
             return
         state[-1] = replace(state[-1], answer=answer)
-        prefixes = pieces(answer.text)
-        for prefix in prefixes[:-1]:
-            yield transcript_html(state, streamed=prefix), state, gr.skip(), gr.skip()
-            time.sleep(PIECE_PAUSE_S)
+        # The whole answer at once: it is composed in tens of milliseconds, and replaying a finished
+        # answer piece by piece would only pretend to stream.
         yield transcript_html(state), state, gr.skip(), gr.skip()
 
     def open_citation(state: list[Turn], evt: gr.EventData) -> tuple[str, gr.Sidebar]:
@@ -127,26 +112,28 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
         state[index] = replace(turn, rating=rating)
         return transcript_html(state), state, "", '<div class="status ok">已记录您的反馈，谢谢！</div>'
 
-    def export_file(state: list[Turn], request: gr.Request) -> gr.DownloadButton:
+    def export_files(state: list[Turn], request: gr.Request) -> tuple[gr.DownloadButton, ...]:
         if not state:
-            return gr.DownloadButton(value=None, interactive=False)
-        path = write_export(state, assistant.plan.title, request.session_hash or "")
-        return gr.DownloadButton(value=str(path), interactive=True)
+            return tuple(gr.DownloadButton(value=None, interactive=False) for _ in range(3))
+        paths = write_export(state, assistant.plan.title, request.session_hash or "", assistant.plan.doc_number)
+        return tuple(gr.DownloadButton(value=str(paths[k]), interactive=True) for k in ("docx", "txt", "md"))
 
-    def reset() -> tuple[str, list[Turn], str, str, str, gr.DownloadButton, gr.Sidebar]:
-        return EMPTY_CHAT, [], "", "", "", gr.DownloadButton(value=None, interactive=False), gr.Sidebar(open=False)
+    def reset() -> tuple[Any, ...]:
+        off = [gr.DownloadButton(value=None, interactive=False) for _ in range(3)]
+        return EMPTY_CHAT, [], "", "", "", *off, gr.Sidebar(open=False)
 
     outputs = [transcript, turns, question, status]
+    exports = [export, export_txt, export_md]
     send.click(respond, [question, turns], outputs, api_name="chat").then(
-        export_file, [turns], [export], api_visibility="private"
+        export_files, [turns], exports, api_visibility="private"
     )
     question.submit(respond, [question, turns], outputs, api_visibility="private").then(
-        export_file, [turns], [export], api_visibility="private"
+        export_files, [turns], exports, api_visibility="private"
     )
     transcript.cite(open_citation, [turns], [panel.body, panel.sidebar], api_visibility="private")
     transcript.rate(rate, [turns, comment], [transcript, turns, comment, status], api_visibility="private")
     new_chat.click(
-        reset, None, [transcript, turns, question, status, comment, export, panel.sidebar], api_name="new_chat"
+        reset, None, [transcript, turns, question, status, comment, *exports, panel.sidebar], api_name="new_chat"
     )
 
     def ask(question: str, history: list[str]) -> dict[str, Any]:

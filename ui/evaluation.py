@@ -63,15 +63,15 @@ def _empty(message: str) -> EvalView:
     return EvalView(message, pd.DataFrame(columns=METRIC_COLUMNS), pd.DataFrame(), "")
 
 
-def problems_html(problems: Sequence[str]) -> str:
-    """The validator's messages ("line N: …"), escaped, as a list the file author can work through."""
+def problems_html(problems: Sequence[str], skipped: bool = False) -> str:
+    """The validator's messages ("line N: …"), escaped, as a list the file author can work through;
+    ``skipped``: the valid lines were evaluated and these lines were left out."""
     shown = "".join(f"<li><code>{esc(p)}</code></li>" for p in problems[:MAX_PROBLEMS_SHOWN])
     more = len(problems) - MAX_PROBLEMS_SHOWN
     tail = f"<li>…另有 {more} 处问题未列出</li>" if more > 0 else ""
-    return _status(
-        f"<b>题目文件有 {len(problems)} 处问题，未开始评测。</b>请修改后重新上传：<ul>{shown}{tail}</ul>",
-        "notice",
-    )
+    head = (f"<b>题目文件有 {len(problems)} 处问题，这些行已跳过，其余题目照常评测：</b>" if skipped
+            else f"<b>题目文件有 {len(problems)} 处问题，未开始评测。</b>请修改后重新上传：")
+    return _status(f"{head}<ul>{shown}{tail}</ul>", "notice")
 
 
 def metrics_frame(run: EvalRun) -> pd.DataFrame:
@@ -158,10 +158,14 @@ def run_evaluation(
     folder by default). A bad file yields its validator messages, never an exception."""
     path = Path(file_path) if file_path else default_questions_path()
     source = "内置开发集" if not file_path else f"上传文件 {path.name}"
+    skipped = ""
     try:
         questions = load_questions(path, assistant.plan)
     except QuestionFileError as error:
-        return _empty(problems_html(error.problems))
+        if not error.valid:
+            return _empty(problems_html(error.problems))
+        # The valid lines run; the invalid ones are listed with their line numbers.
+        questions, skipped = error.valid, problems_html(error.problems, skipped=True)
     total = len(questions)
     if limit is not None and int(limit) >= 1:
         questions = questions[: int(limit)]
@@ -174,7 +178,7 @@ def run_evaluation(
     scope = f"前 {count} 题（共 {total} 题）" if count < total else f"全部 {count} 题"
     message = _status(
         f"已评测{esc(source)}的{scope}：未通过 {len(run.failed)} 题，用时 {run.duration_s:.1f} 秒。"
-    )
+    ) + skipped
     return EvalView(message, metrics_frame(run), by_type_frame(run), chart_svg(run.by_type),
                     question_rows(run), reports)
 

@@ -90,9 +90,17 @@ def launch(
     demo: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False
 ) -> str:
     """Serve ``demo`` on settings.host:settings.port (0 = a free port); returns the local URL."""
+    from starlette.middleware import Middleware
+
+    from ui.guard import Guard, GuardState
+
     port = settings.port or free_port(settings.host)
     auth = (settings.auth_user, settings.auth_password) if settings.auth_user else None
+    guard = GuardState(login_required=auth is not None)
     _, url, _ = demo.launch(
+        app_kwargs={"middleware": [Middleware(Guard, state=guard)]},
+        max_file_size=settings.max_upload_bytes,
+        state_session_capacity=settings.max_sessions,
         server_name=settings.host,
         server_port=port,
         auth=auth,
@@ -107,4 +115,5 @@ def launch(
         theme=theme(),
         css_paths=[STATIC / "app.css"],
     )
+    guard.tokens = demo.server_app.tokens  # the guard checks session routes against gradio's own logins
     return url

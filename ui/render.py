@@ -20,9 +20,25 @@ from knowledge.clause import Clause, Plan
 #: The action names are listed literally because gradio only creates listeners for quoted names.
 CLICK_JS = """
 const ACTIONS = ['cite', 'rate', 'open'];
-element.addEventListener('click', (event) => {
+async function copyText(text) {
+  try { await navigator.clipboard.writeText(text); return true; } catch (e) {}
+  const area = document.createElement('textarea');  // fallback where the Clipboard API is refused
+  area.value = text; area.style.position = 'fixed'; area.style.opacity = '0';
+  document.body.appendChild(area); area.select();
+  const done = document.execCommand('copy'); area.remove(); return done;
+}
+element.addEventListener('click', async (event) => {
   const el = event.target.closest('[data-action]');
-  if (!el || !element.contains(el) || !ACTIONS.includes(el.dataset.action)) return;
+  if (!el || !element.contains(el)) return;
+  if (el.dataset.action === 'copy') {  // handled here: the server is not involved
+    event.preventDefault();
+    const source = element.querySelector('#copy-' + el.dataset.turn);
+    const ok = source && await copyText(source.value);
+    el.textContent = ok ? '已复制' : '复制失败';
+    setTimeout(() => { el.textContent = '复制'; }, 1500);
+    return;
+  }
+  if (!ACTIONS.includes(el.dataset.action)) return;
   event.preventDefault();
   trigger(el.dataset.action, Object.assign({}, el.dataset));
 });
@@ -30,7 +46,6 @@ element.addEventListener('click', (event) => {
 
 _MARK = re.compile(r"【([^【】\n]{1,40})】")
 QUESTION_PREVIEW_CHARS = 300
-SOURCES_OPEN_UP_TO = 4
 
 
 def esc(text: object) -> str:
@@ -38,11 +53,11 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def chip(clause_id: str, action: str = "open", **data: object) -> str:
+def chip(clause_id: str, action: str = "open", label: str = "", **data: object) -> str:
     attrs = "".join(f' data-{esc(k)}="{esc(v)}"' for k, v in data.items())
     return (
         f'<button type="button" class="cite-chip" data-action="{esc(action)}" data-clause="{esc(clause_id)}"'
-        f'{attrs} title="查看条款原文">{esc(clause_id)}</button>'
+        f'{attrs} title="查看条款原文">{esc(label or clause_id)}</button>'
     )
 
 
@@ -88,20 +103,32 @@ def answer_text_html(answer: Answer, turn: int, text: str | None = None) -> str:
             out.append(esc(match.group(0)))
         else:
             seen[clause_id] = seen.get(clause_id, 0) + 1
-            out.append(chip(clause_id, "cite", turn=turn, cite=index))
+            # The label keeps the brackets, so text selected from the answer reads as the plan cites.
+            out.append(chip(clause_id, "cite", label=f"【{clause_id}】", turn=turn, cite=index))
         pos = match.end()
     out.append(esc(text[pos:]))
     return "<br>".join("".join(out).split("\n"))
 
 
 def _sources_html(answer: Answer, turn: int) -> str:
+    """The cited clauses, once each, by ID and title, folded: the quotes are already in the answer,
+    and a chip opens the clause's full text in the panel."""
+    first: dict[str, int] = {}
+    for i, c in enumerate(answer.citations):
+        first.setdefault(c.clause_id, i)
     items = "".join(
-        f'<li>{chip(c.clause_id, "cite", turn=turn, cite=i)} <span class="src-title">{esc(c.title)}</span>'
-        f'<div class="src-quote">“{esc(c.quote)}”</div></li>'
-        for i, c in enumerate(answer.citations)
+        f'<li>{chip(cid, "cite", turn=turn, cite=i)} <span class="src-title">{esc(answer.citations[i].title)}</span></li>'
+        for cid, i in first.items()
     )
-    opened = " open" if len(answer.citations) <= SOURCES_OPEN_UP_TO else ""  # long lists start folded
-    return f'<details class="sources"{opened}><summary>依据条款（{len(answer.citations)}）</summary><ol>{items}</ol></details>'
+    return f'<details class="sources"><summary>依据条款（{len(first)}）</summary><ol>{items}</ol></details>'
+
+
+def copy_html(answer: Answer, turn: int) -> str:
+    """A copy button and the plain text it copies: the answer with its 【】 citations, nothing else."""
+    return (
+        f'<textarea id="copy-{turn}" class="copy-source" hidden readonly>{html.escape(answer.text)}</textarea>'
+        f'<button type="button" class="copy" data-action="copy" data-turn="{turn}" title="复制回答（含出处）">复制</button>'
+    )
 
 
 def timings_text(answer: Answer) -> str:
@@ -142,7 +169,9 @@ def turn_html(index: int, turn: Turn, streamed: str | None = None) -> str:
         parts.append('<div class="msg bot"><div class="bubble pending">正在检索计划原文…</div></div>')
     elif turn.answer.refused:
         body = esc(turn.answer.text if streamed is None else streamed)
-        meta = "" if streamed is not None else f'<div class="meta">{esc(timings_text(turn.answer))}</div>'
+        meta = "" if streamed is not None else (
+            f'<div class="meta">{copy_html(turn.answer, index)}{esc(timings_text(turn.answer))}</div>'
+        )
         parts.append(
             f'<div class="msg bot" data-turn="{index}"><div class="bubble refusal">'
             f'<div class="tag">未找到依据</div>{body}{meta}</div></div>'
@@ -156,7 +185,7 @@ def turn_html(index: int, turn: Turn, streamed: str | None = None) -> str:
         else:
             tail = (
                 _sources_html(answer, index)
-                + f'<div class="meta">{esc(timings_text(answer))}<span class="rating">'
+                + f'<div class="meta">{copy_html(answer, index)}{esc(timings_text(answer))}<span class="rating">'
                 + _rating_html(index, turn.rating)
                 + "</span></div>"
             )

@@ -1,0 +1,130 @@
+"""An ASGI middleware in front of gradio: login backoff per client, and no anonymous session routes.
+
+gradio checks passwords but does not limit attempts, and its heartbeat and cancel routes answer without
+a login. When the app has a login, this guard:
+- counts failed ``POST /login`` per client address; after ``free_failures`` it answers 429 for a delay
+  that doubles with every further failure (capped), whatever the password; a success clears the count;
+- answers 401 on the session routes (heartbeat, cancel) unless the request carries a valid login token.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_LOGIN = ("/login", "/login/")
+_SESSION_ROUTES = ("/gradio_api/heartbeat/", "/gradio_api/cancel")
+
+
+@dataclass
+class LoginBackoff:
+    """Failed logins per client; thread-safe (uvicorn may serve from several threads)."""
+
+    free_failures: int = 5
+    base_delay_s: float = 2.0
+    max_delay_s: float = 300.0
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)  # client -> (count, last failure)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_s(self, client: str, now: float | None = None) -> float:
+        """Seconds the client must still wait before its next attempt (0 = may try now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            count, last = self._failures.get(client, (0, 0.0))
+        if count < self.free_failures:
+            return 0.0
+        delay = min(self.max_delay_s, self.base_delay_s * 2 ** (count - self.free_failures))
+        return max(0.0, last + delay - now)
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            count, _ = self._failures.get(client, (0, 0.0))
+            self._failures[client] = (count + 1, now)
+            if len(self._failures) > 10_000:  # bounded memory under a spray of addresses
+                oldest = min(self._failures, key=lambda c: self._failures[c][1])
+                del self._failures[oldest]
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+@dataclass
+class GuardState:
+    """Shared with the running gradio app after launch: its login tokens, and whether it has a login."""
+
+    backoff: LoginBackoff = field(default_factory=LoginBackoff)
+    tokens: MutableMapping[str, str] | None = None
+    login_required: bool = False
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, state: GuardState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.state.login_required:
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        client = (scope.get("client") or ("?", 0))[0]
+        if path in _LOGIN and scope.get("method") == "POST":
+            await self._login(client, scope, receive, send)
+            return
+        if path.startswith(_SESSION_ROUTES) and not self._logged_in(scope):
+            await _json(send, 401, {"detail": "需要登录。(Not authenticated.)"})
+            return
+        await self.app(scope, receive, send)
+
+    async def _login(self, client: str, scope: Scope, receive: Receive, send: Send) -> None:
+        wait = self.state.backoff.wait_s(client)
+        if wait > 0:
+            await _json(send, 429, {"detail": f"登录失败次数过多，请 {int(wait) + 1} 秒后再试。"},
+                        [(b"retry-after", str(int(wait) + 1).encode())])
+            return
+        status: list[int] = []
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if status and status[0] == 200:
+            self.state.backoff.succeeded(client)
+        elif status and status[0] in (400, 401):
+            self.state.backoff.failed(client)
+
+    def _logged_in(self, scope: Scope) -> bool:
+        tokens = self.state.tokens or {}
+        headers = dict(scope.get("headers") or [])
+        cookie = SimpleCookie()
+        try:
+            cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
+        except Exception:  # a malformed cookie header is simply not a login
+            return False
+        return any(name.startswith("access-token") and morsel.value in tokens for name, morsel in cookie.items())
+
+
+async def _json(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:
+    data = json.dumps(body, ensure_ascii=False).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                    (b"content-length", str(len(data)).encode()), *headers],
+    })
+    await send({"type": "http.response.body", "body": data})
