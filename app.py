@@ -14,11 +14,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.service import Assistant, build_assistant  # noqa: E402
+from assistant.service import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from assistant.startup import Startup  # noqa: E402
 
 
-def create_app(assistant: Assistant, settings: Settings | None = None):  # type: ignore[no-untyped-def]
+def create_app(assistant: Assistant | Startup, settings: Settings | None = None):  # type: ignore[no-untyped-def]
     """The gr.Blocks for ``assistant`` (see ui.page.create_app)."""
     from ui.page import create_app as create
 
@@ -43,8 +44,13 @@ def main(settings: Settings | None = None) -> int:
         return 2
     from ui.page import launch
 
-    print(f"loading the plan and models from {settings.data_dir} …", file=sys.stderr)
-    assistant = build_assistant(settings)
+    print(f"计划 {settings.corpus_path} · 嵌入模型 {settings.embedder} · 数据目录 {settings.data_dir}",
+          file=sys.stderr)
+    try:
+        assistant = Startup(settings)  # the page is served at once; the index builds behind it
+    except (ValueError, OSError) as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
     demo = create_app(assistant, settings)
     try:
         url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
@@ -54,7 +60,13 @@ def main(settings: Settings | None = None) -> int:
     login = "（需要登录）" if settings.auth_user else ""
     print(f"政策问答助手已启动：{url} {login}（Ctrl+C 退出）", flush=True)
     try:
+        if assistant.wait() is None:  # no index and none can be built (read-only, full disk…)
+            print(f"错误: {assistant.status()}", file=sys.stderr)
+            return 2
+        print("索引已就绪。", file=sys.stderr, flush=True)
         demo.block_thread()  # returns on Ctrl+C
+    except KeyboardInterrupt:
+        pass
     finally:
         demo.close()
     return 0

@@ -40,7 +40,23 @@ class _State:
     timings: dict[str, float] | None = None
 
 
-class Assistant:
+class PlanLookups:
+    """Lookups that read the parsed plan only (the CLI and the UI use them; no model needed)."""
+
+    plan: Plan
+
+    def clause(self, raw_id: str) -> Clause | None:
+        cid = canonical_id(raw_id, self.plan)
+        return self.plan.get(cid) if cid else None
+
+    def tasks(self, department: str) -> list[Task]:
+        return tasks_of(self.plan, canonical_department(department))
+
+    def targets(self) -> list[Target]:
+        return self.plan.targets()
+
+
+class Assistant(PlanLookups):
     """Answers questions about one plan. Thread-safe for concurrent ask() calls."""
 
     def __init__(
@@ -116,17 +132,6 @@ class Assistant:
         timings["compose"] = (t1 - t0) * 1000
         timings["total"] = (t1 - state.started) * 1000
         return replace(answer, timings_ms=timings)
-
-    # Lookups for the CLI and the UI: they read the parsed structure, not answer text.
-    def clause(self, raw_id: str) -> Clause | None:
-        cid = canonical_id(raw_id, self.plan)
-        return self.plan.get(cid) if cid else None
-
-    def tasks(self, department: str) -> list[Task]:
-        return tasks_of(self.plan, canonical_department(department))
-
-    def targets(self) -> list[Target]:
-        return self.plan.targets()
 
 
 def make_composer(settings: Settings, plan: Plan, retriever: Retriever, embeddings: Embeddings) -> ExtractiveComposer:

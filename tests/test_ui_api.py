@@ -216,3 +216,19 @@ def test_rendered_html_escapes_plan_and_answer_text() -> None:
         assert "<script" not in page and "<img" not in page and "<b>x" not in page
     assert "&lt;script&gt;" in pages[0] and "<mark>&lt;script&gt;" in pages[0]
     assert 'data-action="cite"' in pages[1] and "&lt;b&gt;x&lt;/b&gt;" in pages[1]
+
+
+def test_chart_draws_yearly_lines_and_overall_goals_apart(assistant) -> None:
+    import re as _re
+
+    from ui.chart import GOAL_OFFSET, rates_svg, series_of
+    from ui.targets import _COLORS, OVERALL_CLAUSE, RATES, YEARS, number
+
+    series = series_of(assistant.targets(), RATES, YEARS, OVERALL_CLAUSE, _COLORS, number)
+    assert [s.name for s in series] == list(RATES)
+    assert all(len(s.yearly) == 3 and s.goal for s in series), "three yearly targets and a 2020 goal each"
+    svg = rates_svg(series, YEARS)
+    assert svg.count("<polyline") == 3 and svg.count("<circle") == 9
+    assert svg.count("<path d=\"M") == 3, "each goal is its own marker, not a flat line over the years"
+    assert GOAL_OFFSET >= 60, "the goal marker and its axis label stay clear of the 2020 column"
+    assert "总体目标" in _re.sub(r"<[^>]+>", " ", svg.split("</svg>")[1]), "the legend names the goal marker"

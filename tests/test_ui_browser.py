@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -158,11 +159,47 @@ def test_department_lookup_with_an_alias(tab: Tab) -> None:
     assert "市财政局" in panel.locator(".duty").inner_text()
 
 
+def test_searching_filters_the_departments_and_the_role_filter_and_downloads_work(tab: Tab) -> None:
+    page = tab.page
+    page.get_by_role("tab", name="职责查询").click()
+    page.locator("#department-search input, #department-search textarea").first.press_sequentially("发改委")
+    page.locator("#department input").click()
+    options = page.get_by_role("option")
+    page.wait_for_function("document.querySelectorAll('[role=option]').length === 1")
+    assert options.all_inner_texts() == ["市发展改革委"], "an abbreviation finds its department"
+    options.first.click()
+    page.locator("#department-tasks table").wait_for()
+    every = page.locator("#department-tasks tbody tr").count()
+    page.get_by_label("具体实施").check()
+    page.wait_for_function(f"document.querySelectorAll('#department-tasks tbody tr').length < {every}")
+    roles = page.locator("#department-tasks tbody tr td:nth-child(3)").all_inner_texts()
+    assert roles and all("具体实施单位" in r for r in roles)
+    page.wait_for_function("!document.querySelector('#duties-xlsx').disabled")
+    with page.expect_download() as download:
+        page.click("#duties-csv")
+    import csv
+
+    table = list(csv.reader(Path(download.value.path()).read_text("utf-8-sig").splitlines()))
+    assert table[0] == ["部门", "条款", "任务", "角色"] and len(table) == len(roles) + 1
+    assert all(r[0] == "市发展改革委" and "具体实施单位" in r[3] for r in table[1:])
+    with page.expect_download() as download:
+        page.click("#duties-xlsx")
+    from openpyxl import load_workbook
+
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("部门", "条款", "任务", "角色") and len(rows) == len(roles) + 1
+    assert all("具体实施单位" in r[3] for r in rows[1:])
+    page.screenshot(path=str(ARTIFACTS / "duties.png"), full_page=True)
+
+
 def test_item_lists_its_departments(tab: Tab) -> None:
     page = tab.page
     page.get_by_role("tab", name="职责查询").click()
+    page.locator("#item-search input, #item-search textarea").first.press_sequentially("县县全覆盖")
     page.locator("#duty-item input").click()
-    page.locator("#duty-item input").fill("县县全覆盖")
+    page.wait_for_function("document.querySelectorAll('[role=option]').length === 1")
     page.get_by_role("option", name="四（二）3").first.click()
     result = page.locator("#item-departments table")
     result.wait_for()
@@ -175,7 +212,7 @@ def test_targets_tab_has_the_table_and_the_chart(tab: Tab) -> None:
     table = page.locator("#targets-table table")
     table.wait_for()
     assert "96.5%" in table.inner_text()
-    page.locator("#rates-chart canvas, #rates-chart svg").first.wait_for()
+    page.locator("#rates-chart svg.rates-chart").first.wait_for()
 
 
 def test_deep_link_opens_the_clause(browser, served: Served) -> None:  # noqa: F811

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+from eval.metrics import METRICS
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
 
 import gradio as gr  # noqa: E402
@@ -60,13 +62,17 @@ def test_small_file_runs_every_question_with_progress(small_view):
 def test_metric_tables_and_chart(small_view):
     view, _ = small_view
     metrics = dict(zip(view.metrics["指标"], view.metrics["数值"], strict=True))
-    assert {"hit@5", "fact_recall", "citation_precision", "refusal_rate"} <= set(metrics)
+    assert {"前5命中率", "要点召回率", "引用精确率", "正确拒答率", "完全正确率"} <= set(metrics)
+    assert len(metrics) == len(METRICS), "every metric is shown"
     assert all(isinstance(v, str) and v for v in metrics.values())
+    assert not any(any(ch.isascii() and ch.isalpha() for ch in label) for label in metrics), "labels in Chinese"
     counts = dict(zip(view.by_type["题型"], view.by_type["题数"], strict=True))
-    assert counts == {"numeric（数值）": 2, "english（英文）": 1, "adversarial（对抗）": 1}
+    assert counts == {"数值": 2, "英文": 1, "对抗": 1}
     assert view.chart.startswith("<svg") and view.chart.endswith("</svg>")
-    assert "numeric（数值）" in view.chart and "fact_recall" in view.chart and "http" not in view.chart.replace(
+    assert "数值" in view.chart and "要点召回率" in view.chart and "http" not in view.chart.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
+    reasons = [r["未通过原因"] for r in view.rows if r["failed"]]
+    assert all(not r.startswith(("missing", "cited", "false", "answered")) for r in reasons), reasons
 
 
 def test_only_failed_filter(small_view):
@@ -107,7 +113,7 @@ def test_bad_lines_are_listed_and_the_valid_lines_still_run(assistant, tmp_path)
     assert view.ok and [r["编号"] for r in view.rows] == [SMALL[0]["id"]], "the one valid line was evaluated"
     assert (tmp_path / "report" / "report.json").is_file()
     assert "3 处问题" in view.message and "已跳过" in view.message
-    for line in ("line 2: invalid JSON", "line 3: gold_clauses: unknown clause ID", "line 4: type: unknown type"):
+    for line in ("第 2 行：不是有效的 JSON", "第 3 行：标准条款编号", "第 4 行：未知题型 riddle"):
         assert line in view.message
     assert XSS not in view.message and "&lt;img src=x onerror=alert(1)&gt;" in view.message
     assert "Traceback" not in view.message
@@ -117,7 +123,7 @@ def test_empty_file_is_a_problem_not_a_crash(assistant, tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
     view = run_evaluation(assistant, empty, None)
-    assert not view.ok and "no questions" in view.message
+    assert not view.ok and "没有题目" in view.message
 
 
 def test_bundled_set_when_nothing_is_uploaded(assistant, tmp_path):

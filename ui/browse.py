@@ -10,7 +10,7 @@ import gradio as gr
 from assistant.service import Assistant
 from knowledge.clause import Clause, Plan
 from ui.panel import clause_or_missing
-from ui.render import CLICK_JS, chip, esc
+from ui.render import CLICK_JS, WARN, chip, esc
 
 MAX_QUERY_CHARS = 100
 MAX_RESULTS = 40
@@ -53,7 +53,7 @@ def search_html(plan: Plan, query: str) -> str:
     if not q:
         return ""
     if len(q) > MAX_QUERY_CHARS:
-        return f'<div class="status notice">⚠️ 搜索词过长（{len(q)} 字），请控制在 {MAX_QUERY_CHARS} 字以内。</div>'
+        return f'<div class="status notice">{WARN}搜索词过长（{len(q)} 字），请控制在 {MAX_QUERY_CHARS} 字以内。</div>'
     found = []
     for clause in plan:
         start = clause.text.lower().find(q.lower())
@@ -85,6 +85,13 @@ def clause_data(assistant: Assistant, raw_id: str) -> dict[str, Any]:
     }
 
 
+#: On a phone the detail column sits below the tree: bring the opened clause into view.
+SHOW_DETAIL_JS = """() => {
+  const detail = document.querySelector('#clause-detail');
+  if (detail && window.innerWidth <= 768) detail.scrollIntoView({block: 'start'});
+}"""
+
+
 @dataclass(frozen=True)
 class BrowseTab:
     detail: gr.HTML
@@ -109,7 +116,9 @@ def build_browse_tab(assistant: Assistant) -> BrowseTab:
     query.submit(search, [query], [results], api_visibility="private")
     query.change(search, [query], [results], api_visibility="private", trigger_mode="always_last")
     for source in (results, tree, detail):
-        source.open(open_detail, None, [detail], api_visibility="private")
+        source.open(open_detail, None, [detail], api_visibility="private").then(
+            None, None, None, js=SHOW_DETAIL_JS, api_visibility="private"
+        )
 
     def clause(clause_id: str) -> dict[str, Any]:
         """One clause by ID (aliases like 4.2.3 accepted): heading path, texts and departments."""

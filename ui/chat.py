@@ -17,6 +17,7 @@ from ui.panel import ClausePanel, clause_or_missing
 from ui.render import (
     CLICK_JS,
     EMPTY_CHAT,
+    WARN,
     Turn,
     citation_quote,
     esc,
@@ -32,7 +33,7 @@ EXAMPLES = [
     "柳州市的学前教育目标是什么？",
 ]
 def notice(message: str) -> str:
-    return f'<div class="status notice">⚠️ {esc(message)}</div>' if message else ""
+    return f'<div class="status notice">{WARN}{esc(message)}</div>' if message else ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
         export_txt = gr.DownloadButton("导出文本", size="sm", interactive=False, elem_id="export-txt")
         export_md = gr.DownloadButton("导出 Markdown", size="sm", interactive=False, elem_id="export-md")
         comment = gr.Textbox(
-            placeholder="反馈意见（可选，点击回答下方的 👍/👎 时一并提交）",
+            placeholder="反馈意见（可选，点击回答下方的“有用/有误”时一并提交）",
             show_label=False,
             scale=4,
             elem_id="feedback-comment",

@@ -21,14 +21,11 @@ from eval.harness import EvalRun, run_eval
 from eval.metrics import METRICS
 from eval.questions import QuestionFileError, default_questions_path, load_questions
 from eval.report import KEY_METRICS, format_value, write_report
+from ui.eval_labels import metric_label, metric_scope, problem_zh, reason_zh, type_label
 from ui.render import esc
 
-TYPE_LABELS = {
-    "factoid": "事实", "numeric": "数值", "responsibility": "职责", "list": "列举", "multi_clause": "多条款",
-    "paraphrase": "改写", "english": "英文", "unanswerable": "无法回答", "adversarial": "对抗",
-}
-CHART_METRICS = (("fact_recall", "事实召回 fact_recall", "#2563eb"),
-                 ("citation_precision", "引用精确率 citation_precision", "#16a34a"))
+CHART_METRICS = (("fact_recall", "要点召回率", "#2563eb"),
+                 ("citation_precision", "引用精确率", "#16a34a"))
 QUESTION_COLUMNS = ["编号", "题型", "问题", "回答", "未通过原因"]
 METRIC_COLUMNS = ["指标", "数值", "统计范围"]
 #: A validator report longer than this is cut; the author fixes the first ones and uploads again.
@@ -66,7 +63,7 @@ def _empty(message: str) -> EvalView:
 def problems_html(problems: Sequence[str], skipped: bool = False) -> str:
     """The validator's messages ("line N: …"), escaped, as a list the file author can work through;
     ``skipped``: the valid lines were evaluated and these lines were left out."""
-    shown = "".join(f"<li><code>{esc(p)}</code></li>" for p in problems[:MAX_PROBLEMS_SHOWN])
+    shown = "".join(f"<li><code>{esc(problem_zh(p))}</code></li>" for p in problems[:MAX_PROBLEMS_SHOWN])
     more = len(problems) - MAX_PROBLEMS_SHOWN
     tail = f"<li>…另有 {more} 处问题未列出</li>" if more > 0 else ""
     head = (f"<b>题目文件有 {len(problems)} 处问题，这些行已跳过，其余题目照常评测：</b>" if skipped
@@ -75,12 +72,9 @@ def problems_html(problems: Sequence[str], skipped: bool = False) -> str:
 
 
 def metrics_frame(run: EvalRun) -> pd.DataFrame:
-    rows = [[m.name, format_value(m.name, run.metrics.get(m.name)), m.over] for m in METRICS]
+    rows = [[metric_label(m.name), format_value(m.name, run.metrics.get(m.name)), metric_scope(m.name)]
+            for m in METRICS]
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
-
-
-def type_label(qtype: str) -> str:
-    return f"{qtype}（{TYPE_LABELS[qtype]}）" if qtype in TYPE_LABELS else qtype
 
 
 def by_type_frame(run: EvalRun) -> pd.DataFrame:
@@ -91,7 +85,7 @@ def by_type_frame(run: EvalRun) -> pd.DataFrame:
         [type_label(qtype), counts.get(qtype, 0), *(format_value(n, values.get(n)) for n in KEY_METRICS)]
         for qtype, values in run.by_type.items()
     ]
-    return pd.DataFrame(rows, columns=["题型", "题数", *KEY_METRICS])
+    return pd.DataFrame(rows, columns=["题型", "题数", *(metric_label(n) for n in KEY_METRICS)])
 
 
 def chart_svg(by_type: Mapping[str, Mapping[str, float | None]]) -> str:
@@ -105,7 +99,7 @@ def chart_svg(by_type: Mapping[str, Mapping[str, float | None]]) -> str:
     width = label_w + bar_w + 60
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="eval-chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px;font-size:12px" aria-label="各题型 fact_recall 与 citation_precision">'
+        f'width="100%" style="max-width:{width}px;font-size:12px" aria-label="各题型要点召回率与引用精确率">'
     ]
     for i, (_, legend, color) in enumerate(CHART_METRICS):
         x = label_w + i * 200
@@ -120,7 +114,7 @@ def chart_svg(by_type: Mapping[str, Mapping[str, float | None]]) -> str:
             by = y + i * bar_h
             length = 0.0 if value is None else max(0.0, min(1.0, value)) * bar_w
             parts.append(f'<rect x="{label_w}" y="{by}" width="{length:.1f}" height="{bar_h - 2}" fill="{color}">'
-                         f"<title>{esc(type_label(qtype))} {esc(name)} {esc(format_value(name, value))}</title>"
+                         f"<title>{esc(type_label(qtype))} {esc(metric_label(name))} {esc(format_value(name, value))}</title>"
                          "</rect>")
             parts.append(f'<text x="{label_w + length + 4:.1f}" y="{by + bar_h - 3}" fill="currentColor">'
                          f"{esc(format_value(name, value))}</text>")
@@ -136,7 +130,7 @@ def question_rows(run: EvalRun) -> list[dict[str, Any]]:
         if len(text) > ANSWER_PREVIEW_CHARS:
             text = text[:ANSWER_PREVIEW_CHARS] + "…"
         rows.append({"编号": q.id, "题型": type_label(q.type), "问题": q.question, "回答": text,
-                     "未通过原因": "；".join(result.failures), "failed": result.failed})
+                     "未通过原因": "；".join(reason_zh(r) for r in result.failures), "failed": result.failed})
     return rows
 
 
@@ -210,8 +204,8 @@ def add_eval_tab(assistant: Assistant) -> None:
             json_button = gr.DownloadButton("下载数据 report.json", visible=False, size="sm")
         with gr.Row():
             metrics_df = gr.Dataframe(label="总体指标", headers=METRIC_COLUMNS, interactive=False, wrap=True,
-                                      max_height=420, scale=1)
-            chart = gr.HTML(js_on_load=None, label="各题型 fact_recall / citation_precision", scale=1)
+                                      max_height=2000, scale=1)  # every metric, no inner scroll
+            chart = gr.HTML(js_on_load=None, label="各题型要点召回率 / 引用精确率", scale=1)
         by_type_df = gr.Dataframe(label="按题型", interactive=False, wrap=True)
         only_failed = gr.Checkbox(label="只看未通过", value=True)
         questions_df = gr.Dataframe(label="逐题结果", headers=QUESTION_COLUMNS, interactive=False, wrap=True,

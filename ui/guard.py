@@ -1,4 +1,5 @@
-"""An ASGI middleware in front of gradio: login backoff per client, and no anonymous session routes.
+"""ASGI middleware in front of gradio: login backoff per client, no anonymous session routes, and a
+script placed first in the page's <head> (gradio picks its UI language before its own ``head`` runs).
 
 gradio checks passwords but does not limit attempts, and its heartbeat and cancel routes answer without
 a login. When the app has a login, this guard:
@@ -128,3 +129,43 @@ async def _json(send: Send, status: int, body: dict[str, Any], headers: list[tup
                     (b"content-length", str(len(data)).encode()), *headers],
     })
     await send({"type": "http.response.body", "body": data})
+
+
+class HeadScript:
+    """Inserts ``script`` right after ``<head>`` of every HTML page gradio serves."""
+
+    def __init__(self, app: ASGIApp, script: str) -> None:
+        self.app = app
+        self.script = script.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def rewrite(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                if not headers.get(b"content-type", b"").startswith(b"text/html"):
+                    await send(message)
+                    start = {}  # not HTML: pass the body through
+                    return
+                start = message
+                return
+            if start == {}:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks).replace(b"<head>", b"<head>" + self.script, 1)
+            assert start is not None
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, rewrite)

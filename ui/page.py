@@ -14,6 +14,7 @@ import gradio as gr
 
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.startup import Startup
 from ui.browse import build_browse_tab
 from ui.chat import build_chat_tab
 from ui.duties import build_duties_tab
@@ -32,6 +33,43 @@ SYSTEM_FONTS = [
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 #: Reads ?clause=… from the page's own URL (runs in the browser before the load event is sent).
 READ_LINK_JS = "() => new URLSearchParams(window.location.search).get('clause') || ''"
+#: Runs before gradio's own scripts: gradio picks its UI language (buttons, upload box, "Toggle
+#: Sidebar", errors) from the browser's, and this page is Chinese whatever the browser says.
+FORCE_CHINESE = (
+    "<script>(() => { const zh = ['zh-CN', 'zh'];"
+    " Object.defineProperty(navigator, 'language', {get: () => zh[0]});"
+    " Object.defineProperty(navigator, 'languages', {get: () => zh}); document.documentElement.lang = zh[0]; })();</script>"
+)
+#: Keyboard and focus for the clause panel: a chip that opens it moves focus into it, Escape closes it
+#: and returns focus to the chip; gradio's English-only toggle gets a Chinese name and leaves the tab
+#: order while the panel is closed. Delegated listeners, so it works on gradio's later-built DOM.
+PANEL_KEYS = """<script>(() => {
+  let opener = null;
+  const sidebar = () => document.querySelector('#clause-sidebar');
+  const toggle = () => sidebar() && sidebar().querySelector('.toggle-button');
+  const sync = () => {
+    const s = sidebar(), t = toggle();
+    if (!t) return;
+    const open = s.classList.contains('open');
+    t.setAttribute('aria-label', open ? '关闭条款面板' : '打开条款面板');
+    t.tabIndex = open ? 0 : -1;
+  };
+  new MutationObserver(sync).observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ['class']});
+  document.addEventListener('click', (event) => {
+    const chip = event.target.closest('.cite-chip');
+    if (!chip || (sidebar() && sidebar().contains(chip))) return;
+    opener = chip;
+    setTimeout(() => {
+      const view = document.querySelector('#clause-panel .clause-view');
+      if (view && sidebar() && sidebar().classList.contains('open')) { view.tabIndex = -1; view.focus(); }
+    }, 400);
+  }, true);
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !sidebar() || !sidebar().classList.contains('open')) return;
+    toggle().click();
+    if (opener && document.contains(opener)) opener.focus();
+  });
+})();</script>"""
 #: The assistant is thread-safe; 2 cores run this many answers at once while the rest wait in the queue.
 CONCURRENCY = 8
 
@@ -40,7 +78,7 @@ def theme() -> gr.themes.Theme:
     return gr.themes.Default(primary_hue="blue", font=SYSTEM_FONTS, font_mono=MONO_FONTS)
 
 
-def create_app(assistant: Assistant, settings: Settings | None = None) -> gr.Blocks:
+def create_app(assistant: Assistant | Startup, settings: Settings | None = None) -> gr.Blocks:
     """Build the Blocks for one assistant; models stay loaded in ``assistant`` and are shared by all sessions."""
     settings = settings or assistant.settings
     log = FeedbackLog(settings.feedback_path)
@@ -57,6 +95,7 @@ def create_app(assistant: Assistant, settings: Settings | None = None) -> gr.Blo
             " · 每个回答都标注出处条款</div></div>",
             elem_id="app-header",
         )
+        _startup_bar(assistant)
         with gr.Tabs(elem_id="tabs") as tabs:
             with gr.Tab("问答", id="chat"):
                 build_chat_tab(assistant, log, panel)
@@ -80,6 +119,32 @@ def create_app(assistant: Assistant, settings: Settings | None = None) -> gr.Blo
     return demo
 
 
+def startup_html(startup: Startup) -> str:
+    """The cold-start progress bar ("正在建立索引 120/274"); "" once the assistant is ready."""
+    text = startup.status()
+    if not text:
+        return ""
+    percent = round(100 * startup.fraction())
+    return (
+        f'<div class="startup" role="status"><div class="startup-text">{esc(text)}'
+        "（可以先浏览原文、职责和指标；此时提问会稍候作答）</div>"
+        f'<progress max="100" value="{percent}">{percent}%</progress></div>'
+    )
+
+
+def _startup_bar(assistant: Assistant | Startup) -> None:
+    """While the index builds, a bar that a one-second timer refreshes until the assistant is ready."""
+    if not isinstance(assistant, Startup) or assistant.ready:
+        return
+    bar = gr.HTML(startup_html(assistant), elem_id="startup")
+    timer = gr.Timer(1.0)
+
+    def refresh() -> tuple[str, gr.Timer]:
+        return startup_html(assistant), gr.Timer(active=not assistant.ready)
+
+    timer.tick(refresh, None, [bar, timer], api_visibility="private", show_progress="hidden")
+
+
 def free_port(host: str) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
@@ -92,13 +157,13 @@ def launch(
     """Serve ``demo`` on settings.host:settings.port (0 = a free port); returns the local URL."""
     from starlette.middleware import Middleware
 
-    from ui.guard import Guard, GuardState
+    from ui.guard import Guard, GuardState, HeadScript
 
     port = settings.port or free_port(settings.host)
     auth = (settings.auth_user, settings.auth_password) if settings.auth_user else None
     guard = GuardState(login_required=auth is not None)
     _, url, _ = demo.launch(
-        app_kwargs={"middleware": [Middleware(Guard, state=guard)]},
+        app_kwargs={"middleware": [Middleware(Guard, state=guard), Middleware(HeadScript, script=FORCE_CHINESE)]},
         max_file_size=settings.max_upload_bytes,
         state_session_capacity=settings.max_sessions,
         server_name=settings.host,
@@ -114,6 +179,7 @@ def launch(
         footer_links=["api", "settings"],
         theme=theme(),
         css_paths=[STATIC / "app.css"],
+        head=PANEL_KEYS,
     )
     guard.tokens = demo.server_app.tokens  # the guard checks session routes against gradio's own logins
     return url

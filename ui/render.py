@@ -44,6 +44,16 @@ element.addEventListener('click', async (event) => {
 });
 """
 
+# Icons as inline SVG and CSS, not emoji: many office machines have no emoji font and show empty boxes.
+THUMB = (
+    '<svg class="icon{flip}" viewBox="0 0 24 24" width="14" height="14" aria-hidden="true" focusable="false">'
+    '<path fill="currentColor" d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 '
+    '6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z"/></svg>'
+)
+ICON_UP = THUMB.format(flip="")
+ICON_DOWN = THUMB.format(flip=" flip")
+WARN = '<span class="icon-warn" aria-hidden="true">!</span>'
+
 _MARK = re.compile(r"【([^【】\n]{1,40})】")
 QUESTION_PREVIEW_CHARS = 300
 
@@ -145,12 +155,12 @@ def timings_text(answer: Answer) -> str:
 
 def _rating_html(turn: int, rating: str) -> str:
     if rating:
-        return f'<span class="rated">已反馈 {"👍" if rating == "up" else "👎"}，谢谢！</span>'
+        return f'<span class="rated">已反馈（{"有用" if rating == "up" else "有误"}），谢谢！</span>'
     return (
         f'<button type="button" class="rate" data-action="rate" data-turn="{turn}" data-rating="up" '
-        f'title="回答有帮助">👍 有用</button>'
+        f'title="回答有帮助">{ICON_UP} 有用</button>'
         f'<button type="button" class="rate" data-action="rate" data-turn="{turn}" data-rating="down" '
-        f'title="回答有问题">👎 有误</button>'
+        f'title="回答有问题">{ICON_DOWN} 有误</button>'
     )
 
 
@@ -164,7 +174,7 @@ def turn_html(index: int, turn: Turn, streamed: str | None = None) -> str:
     """One exchange; ``streamed`` is the prefix of the answer shown while it is being streamed."""
     parts = [question_html(turn.question)]
     if turn.error:
-        parts.append(f'<div class="msg bot"><div class="bubble notice">⚠️ {esc(turn.error)}</div></div>')
+        parts.append(f'<div class="msg bot"><div class="bubble notice">{WARN}{esc(turn.error)}</div></div>')
     elif turn.answer is None:
         parts.append('<div class="msg bot"><div class="bubble pending">正在检索计划原文…</div></div>')
     elif turn.answer.refused:

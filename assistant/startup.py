@@ -1,0 +1,86 @@
+"""A cold start without a dead page: the plan is parsed at once, the models and the index in the background.
+
+The web app is served as soon as the plan is read. Lookups that need only the plan (clauses, duties,
+targets) work at once; a question waits for the index for up to ``wait_s`` and otherwise gets a clear
+message with the build's progress ("正在建立索引 120/274"). A failed build is reported the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant import question as questions
+from assistant.answer import Answer, BadQuestion
+from assistant.service import Assistant, PlanLookups, build_assistant
+from assistant.settings import Settings
+from knowledge.parser import load_plan
+
+log = logging.getLogger(__name__)
+
+
+class Startup(PlanLookups):
+    """An Assistant being built on a background thread, usable where an Assistant is expected."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        build: Callable[..., Assistant] = build_assistant,
+        wait_s: float = 60.0,
+    ) -> None:
+        self.settings = settings
+        self.plan = load_plan(Path(settings.corpus_path))  # fast, and fails early on a bad file
+        self.corpus_text = Path(settings.corpus_path).read_text(encoding="utf-8")
+        self.wait_s = wait_s
+        self._assistant: Assistant | None = None
+        self._error = ""
+        self._progress = (0, 0)
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._build, args=(build,), name="index-build", daemon=True)
+        self._thread.start()
+
+    def _build(self, build: Callable[..., Assistant]) -> None:
+        try:
+            self._assistant = build(self.settings, progress=self._on_progress)
+        except Exception as exc:  # shown to every user who asks; the process keeps serving lookups
+            log.exception("building the assistant failed")
+            self._error = str(exc) or type(exc).__name__
+        finally:
+            self._ready.set()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self._progress = (done, total)
+
+    # -- state ------------------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set() and self._assistant is not None
+
+    def status(self) -> str:
+        """What the page shows while starting: "" once ready."""
+        if self.ready:
+            return ""
+        if self._ready.is_set():
+            return f"助手启动失败：{self._error}"
+        done, total = self._progress
+        return f"正在建立索引 {done}/{total}" if total else "正在加载模型…"
+
+    def fraction(self) -> float:
+        done, total = self._progress
+        return 1.0 if self.ready else (done / total if total else 0.0)
+
+    def wait(self, timeout: float | None = None) -> Assistant | None:
+        self._ready.wait(timeout)
+        return self._assistant
+
+    # -- the Assistant's surface --------------------------------------------------------------------
+
+    def ask(self, question: object, history: Sequence[str] = ()) -> Answer:
+        questions.check(question, self.settings.max_question_chars)  # bad input: its own message at once
+        assistant = self.wait(self.wait_s)
+        if assistant is None:
+            raise BadQuestion(f"助手正在启动（{self.status()}），请稍候再问。")
+        return assistant.ask(question, history)

@@ -1,0 +1,55 @@
+"""A cold start in a real browser: the page is served before the index exists, shows the build's
+progress, answers a question asked meanwhile once the index is ready, and then hides the bar."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_reliability import _start_server, _stop
+from tests.test_ui_browser import ARGS, ARTIFACTS, CHROMIUM, TIMEOUT_MS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+]
+
+
+def test_cold_start_serves_the_page_at_once_with_progress(env, tmp_path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    proc, url = _start_server(env, tmp_path / "empty-data")  # no index, no embedding cache
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(url)
+            bar = page.locator("#startup .startup")
+            bar.wait_for()
+            assert "正在" in bar.inner_text()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "cold-start.png"), full_page=True)
+            # Browsing needs only the plan: it works while the index builds.
+            page.get_by_role("tab", name="原文").click()
+            page.get_by_role("tab", name="问答").click()
+            page.fill("#question textarea", "2019年学前三年毛入园率目标是多少？")
+            page.click("#send")
+            page.locator("#chat-log .bubble.answer").wait_for(timeout=120_000)  # waits for the index
+            assert "96.5%" in page.locator("#chat-log .bubble.answer").inner_text()
+            page.locator("#startup .startup").wait_for(state="detached", timeout=30_000)
+            browser.close()
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def env(assistant, assistant_settings) -> dict[str, str]:
+    import os
+
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "PYTHONIOENCODING": "utf-8",
+    }
