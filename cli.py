@@ -242,15 +242,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from app import main as serve_main
 
     settings = _settings(args)
     if not Path(settings.corpus_path).is_file():
         raise UsageError(f"找不到计划文件: {settings.corpus_path}")
     given = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    return serve_main(replace(settings, **given))
+    return serve_main(settings.replace(**given))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

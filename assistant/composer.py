@@ -10,6 +10,7 @@ whose asked detail (a date, an amount, a person) it does not give gets a partial
 from __future__ import annotations
 
 import re
+import time
 
 from assistant import question as questions
 from assistant.answer import Answer
@@ -38,6 +39,7 @@ from knowledge.departments import department_mentions
 from knowledge.ids import find_clause_ids
 from knowledge.lexicon import Lexicon
 from knowledge.retriever import Retrieval, Retriever
+from knowledge.scanners import YEAR
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 # A five-year-plan period ("十四五"): one the plan never names is outside it.
@@ -70,8 +72,10 @@ WHO_SENTENCE_COVERAGE = 0.6
 
 
 class ExtractiveComposer:
-    def __init__(self, plan: Plan, retriever: Retriever, book: TargetBook, thresholds: Thresholds):
+    def __init__(self, plan: Plan, retriever: Retriever, book: TargetBook, thresholds: Thresholds,
+                 time_budget_s: float = 5.0):
         self.plan = plan
+        self.time_budget_s = time_budget_s  # a compound question stops taking new parts after this
         self.retriever = retriever
         self.book = book
         self.thresholds = thresholds
@@ -219,7 +223,7 @@ class ExtractiveComposer:
             rest = q.core
             for name in named:
                 rest = rest.replace(name, "")
-            if not named or self.reader.has_topic(questions.YEAR.sub("", rest)):
+            if not named or self.reader.has_topic(YEAR.sub("", rest)):
                 return Reply.nothing()
         targets = self.book.select([m.indicator for m in indicators], q.years)
         lead, lines = target_lines(targets, frame.claimed, q.english)
@@ -264,7 +268,12 @@ class ExtractiveComposer:
         lines: list[Line] = []
         hits = list(retrieval.hits)
         uncovered: list[int] = []
+        deadline = time.perf_counter() + self.time_budget_s
+        late: list[int] = []
         for i, piece in enumerate(pieces):
+            if i and time.perf_counter() > deadline:  # the time budget: say what was left, do not hang
+                late = list(range(i, len(pieces)))
+                break
             # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
             # A later piece without a subject of its own continues the one before.
             sub = questions.read(piece, pieces[:i], self.reader)
@@ -278,6 +287,9 @@ class ExtractiveComposer:
             lines += [line for line in reply.lines if line not in lines]
         if not lines:
             return Reply("refusal", "", [], True, hits=tuple(hits))
+        if late:
+            lead = f"问题较长，第{late[0] + 1}问起未能在时限内作答，请分开提问。已作答部分如下："
+            return Reply("partial", lead, lines, refused=True, hits=tuple(hits))
         if uncovered:  # a question the plan answers only in part is not answered
             # Which part, by its number: the question's own words are never echoed back.
             numbers = "、".join(f"第{i + 1}问" for i in uncovered)

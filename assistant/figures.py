@@ -13,6 +13,7 @@ from assistant.evidence import Line
 from assistant.question import Question
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Plan, Target
+from knowledge.scanners import PERIOD_SPAN, PERIOD_YEAR
 
 #: An indicator is taken from the wording when this share of its bigrams occur in the question.
 LEXICAL_MATCH = 0.6
@@ -80,9 +81,9 @@ class TargetBook:
 
 
 def period_text(period: str) -> str:
-    if re.fullmatch(r"20\d\d", period):
+    if PERIOD_YEAR.fullmatch(period):
         return f"{period}年"
-    if re.fullmatch(r"20\d\d[—-]20\d\d", period):
+    if PERIOD_SPAN.fullmatch(period):
         return f"计划期内（{period}年）"
     return period
 

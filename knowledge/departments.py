@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from knowledge.clause import Duty, Plan
+from knowledge.scanners import ROLE_NOTE
 
 # canonical name → other ways people write it (without the 市 prefix; that is stripped before lookup)
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -78,7 +79,7 @@ def canonical_department(name: str) -> str:
     """The plan's canonical name for a department (``财政局`` → ``市财政局``, ``发改委`` →
     ``市发展改革委``); unknown bureaus get the 市 prefix, other names come back trimmed."""
     n = re.sub(r"\s+", "", name or "").strip("“”\"'‘’")
-    n = re.sub(r"[（(](?:牵头|配合|负责)[）)]$", "", n)
+    n = re.sub(ROLE_NOTE.pattern + "$", "", n)
     if n.endswith("等") and len(n) > 2:
         n = n[:-1]
     if n in _LOOKUP:
@@ -107,7 +108,7 @@ def department_matches(query: str, name: str) -> bool:
 
 def split_departments(text: str) -> tuple[str, ...]:
     """``市教育局、财政局，五象新区管委会`` → (市教育局, 市财政局, 五象新区管委会), canonical, no repeats."""
-    text = re.sub(r"[（(](?:牵头|配合|负责)[）)]", "", text or "")  # role notes are not part of the name
+    text = ROLE_NOTE.sub("", text or "")  # role notes are not part of the name
     pieces = re.split(r"([、，,；;/])", text)
     out: list[str] = []
     buf = ""

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -350,7 +349,7 @@ def test_login_backoff_and_no_anonymous_session_routes(assistant, assistant_sett
 
     from ui.page import create_app, launch
 
-    settings = replace(assistant_settings, port=0, auth_user="reader", auth_password="s3cret-pw")
+    settings = assistant_settings.replace(port=0, auth_user="reader", auth_password="s3cret-pw")
     demo = create_app(assistant, settings)
     url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
     try:
@@ -391,7 +390,7 @@ def test_uploads_over_the_limit_are_refused_with_a_message(assistant, assistant_
 
     from ui.page import create_app, launch
 
-    settings = replace(assistant_settings, port=0, max_upload_bytes=64 * 1024)
+    settings = assistant_settings.replace(port=0, max_upload_bytes=64 * 1024)
     demo = create_app(assistant, settings)
     url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
     try:
@@ -403,3 +402,45 @@ def test_uploads_over_the_limit_are_refused_with_a_message(assistant, assistant_
         assert small.status_code == 200
     finally:
         demo.close()
+
+
+def test_memory_stays_flat_over_500_chat_sessions(assistant, env, tmp_path) -> None:
+    from gradio_client import Client
+
+    data = _copy_data_dir(assistant, tmp_path / "data")
+    proc, url = _start_server(env, data)
+
+    def rss_mb() -> float:
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise AssertionError("no VmRSS")
+
+    questions = [Q_2019, "市财政局负责哪些任务？", "如何加强教师队伍建设？"]
+    try:
+        client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
+        seen = {}
+        for i in range(1, 501):
+            client.reset_session()  # a new browser session: its own conversation state on the server
+            client.predict(questions[i % 3], api_name="/chat")
+            if i in (50, 500):
+                seen[i] = rss_mb()
+        assert seen[500] <= seen[50] * 1.10, seen
+    finally:
+        _stop(proc)
+
+
+def test_a_compound_question_keeps_to_the_time_budget(assistant) -> None:
+    from assistant.composer import ExtractiveComposer
+
+    composer = assistant.composer
+    assert isinstance(composer, ExtractiveComposer)
+    long_question = "；".join(["2019年学前三年毛入园率目标是多少", "市财政局负责哪些任务", "如何加强教师队伍建设"] * 10)
+    saved = composer.time_budget_s
+    composer.time_budget_s = 0.0  # a budget already spent: only the first part is answered
+    try:
+        answer = assistant.ask(long_question)
+    finally:
+        composer.time_budget_s = saved
+    assert answer.kind == "partial" and "未能在时限内作答" in answer.text.split("\n")[0]
+    assert "96.5%" in answer.text, "the parts answered before the budget ran out are kept"

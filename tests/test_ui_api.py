@@ -57,7 +57,7 @@ def serve(assistant: Assistant) -> Served:
     """Start the app once per process on the session's assistant (no second model load or index build)."""
     with _lock:
         if not _served:
-            settings = replace(assistant.settings, host="127.0.0.1", port=0)
+            settings = assistant.settings.replace(host="127.0.0.1", port=0)
             demo = create_app(assistant, settings)
             url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
             _served.append(Served(url, assistant, settings, demo))
@@ -179,7 +179,7 @@ def test_chat_reports_bad_input_without_adding_a_turn(client: Client) -> None:
 
 
 def test_login_is_required_when_configured(served: Served) -> None:
-    settings = replace(served.settings, port=0, auth_user="reader", auth_password="s3cret-pw")
+    settings = served.settings.replace(port=0, auth_user="reader", auth_password="s3cret-pw")
     demo = create_app(served.assistant, settings)
     url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
     try:

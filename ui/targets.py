@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import gradio as gr
 
 from assistant.service import Assistant
 from knowledge.clause import Target
+from knowledge.scanners import NUMBER
 from ui.chart import rates_svg, series_of
 from ui.panel import ClausePanel, wire_open
 from ui.render import CLICK_JS, chip, esc
@@ -16,7 +16,6 @@ from ui.render import CLICK_JS, chip, esc
 RATES = ("学前三年毛入园率", "九年义务教育巩固率", "高中阶段毛入学率")
 YEARS = ("2018", "2019", "2020")
 OVERALL_CLAUSE = "三（一）"  # 总体目标: the figures the plan sets for the end of 2020
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _COLORS = ("#2563eb", "#16a34a", "#d97706")
 
 
@@ -51,7 +50,7 @@ def targets_html(targets: Sequence[Target]) -> str:
 
 
 def number(value: str) -> float | None:
-    match = _NUMBER.search(value)
+    match = NUMBER.search(value)
     return float(match.group()) if match else None
 
 
