@@ -309,3 +309,17 @@ def test_eval_tab_runs_the_bundled_set_and_shows_metrics(tab: Tab) -> None:
     assert "前 3 题" in status.inner_text()
     page.locator("svg.eval-chart").first.wait_for()
     assert page.locator("svg.eval-chart rect").count() > 0
+
+
+def test_quick_repeated_clicks_record_one_feedback_entry(tab: Tab, served: Served) -> None:  # noqa: F811
+    page = tab.page
+    question = "2020年高中阶段毛入学率目标是多少？"
+    ask(page, question)
+    # Ten clicks in one burst, before the page re-renders: each reaches the server with a stale state.
+    page.evaluate("""() => { const b = [...document.querySelectorAll("#chat-log .rate[data-rating='down']")].pop();
+                              for (let i = 0; i < 10; i++) b.click(); }""")
+    page.locator("#chat-status .ok").wait_for()
+    page.wait_for_timeout(1500)
+    entries = [json.loads(line) for line in served.settings.feedback_path.read_text("utf-8").splitlines()]
+    mine = [e for e in entries if e["question"] == question]
+    assert len(mine) == 1 and mine[0]["rating"] == "down", mine
