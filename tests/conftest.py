@@ -55,3 +55,21 @@ def assistant(assistant_settings, e5):
     from assistant.service import build_assistant
 
     return build_assistant(assistant_settings, embeddings=e5)
+
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, started once for every browser test module (one sync
+    Playwright per thread: a second one inside the first's event loop fails)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

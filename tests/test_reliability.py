@@ -162,6 +162,10 @@ def test_serve_honours_data_dir_corpus_and_embedder(assistant, env, tmp_path) ->
 
         page = httpx.get(url + "config", timeout=30).text
         assert "（修订稿）" in page, "--corpus: the served plan is the given file"
+        from gradio_client import Client
+
+        client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
+        assert client.predict("四（二）3 的内容是什么？", [], api_name="/ask")["citations"]  # waits for the index
         bundled_key = assistant.index_report.key
         keys = [p.name for p in (data / "index").glob("*.current")]
         assert any("_use" in k and not k.startswith(bundled_key.split("_e5")[0]) for k in keys), ("--embedder and --data-dir", keys)

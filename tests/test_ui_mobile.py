@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.test_ui_api import GRADIO_PANDAS_NOISE, Q_2018, Served, served  # noqa: F401
-from tests.test_ui_browser import ARTIFACTS, CHROMIUM, TIMEOUT_MS, ask, browser  # noqa: F401
+from tests.test_ui_browser import ARTIFACTS, CHROMIUM, TIMEOUT_MS, ask
 
 pytestmark = [
     GRADIO_PANDAS_NOISE,
@@ -18,7 +18,7 @@ WIDTH, HEIGHT = 390, 844
 
 
 @pytest.fixture
-def phone(browser, served: Served) -> Iterator[object]:  # noqa: F811
+def phone(browser, served: Served) -> Iterator[object]:  # noqa: F811  (browser: conftest)
     # An English-language phone: gradio's own words must still be Chinese.
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True,
                                   locale="en-US", device_scale_factor=2)

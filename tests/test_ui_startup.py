@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_reliability import _start_server, _stop
-from tests.test_ui_browser import ARGS, ARTIFACTS, CHROMIUM, TIMEOUT_MS
+from tests.test_ui_browser import ARTIFACTS, CHROMIUM, TIMEOUT_MS
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,30 +14,26 @@ pytestmark = [
 ]
 
 
-def test_cold_start_serves_the_page_at_once_with_progress(env, tmp_path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_cold_start_serves_the_page_at_once_with_progress(browser, env, tmp_path) -> None:
     proc, url = _start_server(env, tmp_path / "empty-data")  # no index, no embedding cache
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(TIMEOUT_MS)
-            page.goto(url)
-            bar = page.locator("#startup .startup")
-            bar.wait_for()
-            assert "正在" in bar.inner_text()
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "cold-start.png"), full_page=True)
-            # Browsing needs only the plan: it works while the index builds.
-            page.get_by_role("tab", name="原文").click()
-            page.get_by_role("tab", name="问答").click()
-            page.fill("#question textarea", "2019年学前三年毛入园率目标是多少？")
-            page.click("#send")
-            page.locator("#chat-log .bubble.answer").wait_for(timeout=120_000)  # waits for the index
-            assert "96.5%" in page.locator("#chat-log .bubble.answer").inner_text()
-            page.locator("#startup .startup").wait_for(state="detached", timeout=30_000)
-            browser.close()
+    try:  # the page is this test's own; the browser is the session's (conftest)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        bar = page.locator("#startup .startup")
+        bar.wait_for()
+        assert "正在" in bar.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "cold-start.png"), full_page=True)
+        # Browsing needs only the plan: it works while the index builds.
+        page.get_by_role("tab", name="原文").click()
+        page.get_by_role("tab", name="问答").click()
+        page.fill("#question textarea", "2019年学前三年毛入园率目标是多少？")
+        page.click("#send")
+        page.locator("#chat-log .bubble.answer").wait_for(timeout=120_000)  # waits for the index
+        assert "96.5%" in page.locator("#chat-log .bubble.answer").inner_text()
+        page.locator("#startup .startup").wait_for(state="detached", timeout=30_000)
+        page.close()
     finally:
         _stop(proc)
 
