@@ -110,3 +110,19 @@ def test_gradio_words_are_chinese_and_icons_need_no_emoji_font(phone) -> None:
     assert meta.locator("svg.icon").count() == 2, "the rating icons are inline SVG"
     assert not any(ch in meta.inner_text() for ch in "👍👎⚠️"), "no emoji"
     phone.screenshot(path=str(ARTIFACTS / "mobile-chat.png"))
+
+
+def test_eval_summary_shows_all_its_columns_on_a_phone(phone) -> None:
+    phone.get_by_role("tab", name="评测").click()
+    limit = phone.get_by_label("只评测前 N 题（0 表示全部）")
+    limit.fill("2")
+    limit.press("Tab")
+    phone.get_by_role("button", name="开始评测").click()
+    phone.locator("#eval-status .status").filter(has_text="已评测").wait_for(timeout=120_000)
+    headers = phone.get_by_role("columnheader").filter(has_text="统计范围").first
+    headers.wait_for()
+    box = headers.bounding_box()
+    assert box and box["x"] + box["width"] <= WIDTH + 1, "the third column is on screen"
+    table = headers.locator("xpath=ancestor::table[1]")
+    assert table.evaluate("t => t.getBoundingClientRect().width") > WIDTH * 0.8, "the table has the width"
+    phone.screenshot(path=str(ARTIFACTS / "mobile-eval.png"), full_page=True)

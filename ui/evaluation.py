@@ -204,9 +204,10 @@ def add_eval_tab(assistant: Assistant) -> None:
             json_button = gr.DownloadButton("下载数据 report.json", visible=False, size="sm")
         with gr.Row():
             metrics_df = gr.Dataframe(label="总体指标", headers=METRIC_COLUMNS, interactive=False, wrap=True,
-                                      column_widths=["28%", "14%", "58%"],
-                                      max_height=2000, scale=1)  # every metric, no inner scroll
-            chart = gr.HTML(js_on_load=None, label="各题型要点召回率 / 引用精确率", scale=1)
+                                      column_widths=["30%", "20%", "50%"],
+                                      max_height=2000, scale=1, min_width=340)  # every metric, no inner scroll
+            # min_width: on a phone the table and the chart stack instead of sharing 390 px.
+            chart = gr.HTML(js_on_load=None, label="各题型要点召回率 / 引用精确率", scale=1, min_width=340)
         by_type_df = gr.Dataframe(label="按题型", interactive=False, wrap=True)
         only_failed = gr.Checkbox(label="只看未通过", value=True)
         questions_df = gr.Dataframe(label="逐题结果", headers=QUESTION_COLUMNS, interactive=False, wrap=True,
