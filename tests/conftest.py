@@ -73,3 +73,18 @@ def browser():
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def env(assistant, assistant_settings) -> dict[str, str]:
+    """The environment of every CLI or server subprocess; `assistant` has built the index this data dir
+    holds, so subprocesses reuse it."""
+    return {
+        **os.environ,
+        "POLICY_ASSISTANT_DATA_DIR": str(assistant_settings.data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "PYTHONIOENCODING": "utf-8",
+    }

@@ -17,19 +17,6 @@ COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "cli"]
 Q_2019 = "2019年学前三年毛入园率目标是多少？"
 
 
-@pytest.fixture(scope="module")
-def env(assistant, assistant_settings) -> dict[str, str]:
-    """The environment of every run; `assistant` has built the index this data dir holds."""
-    return {
-        **os.environ,
-        "POLICY_ASSISTANT_DATA_DIR": str(assistant_settings.data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "PYTHONIOENCODING": "utf-8",
-    }
-
-
 def run(env: dict[str, str], *args: str | bytes, timeout: float = 120) -> subprocess.CompletedProcess:
     argv = [os.fsencode(a) for a in [*COMMAND, *args]]
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, timeout=timeout)

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import threading
@@ -25,18 +24,6 @@ from tests.test_cli import COMMAND, ROOT, assert_usage_error, run
 Q_2019 = "2019年学前三年毛入园率目标是多少？"
 OLD_FIGURE = "建设“名师工作室”25个"
 NEW_FIGURE = "建设“名师工作室”30个"
-
-
-@pytest.fixture(scope="module")
-def env(assistant, assistant_settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "POLICY_ASSISTANT_DATA_DIR": str(assistant_settings.data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "PYTHONIOENCODING": "utf-8",
-    }
 
 
 def _copy_data_dir(assistant, target: Path) -> Path:

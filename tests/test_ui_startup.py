@@ -36,16 +36,3 @@ def test_cold_start_serves_the_page_at_once_with_progress(browser, env, tmp_path
         page.close()
     finally:
         _stop(proc)
-
-
-@pytest.fixture(scope="module")
-def env(assistant, assistant_settings) -> dict[str, str]:
-    import os
-
-    return {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "PYTHONIOENCODING": "utf-8",
-    }
