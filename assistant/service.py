@@ -23,7 +23,7 @@ from assistant.thresholds import Thresholds
 from knowledge.clause import Clause, Plan, Target
 from knowledge.departments import canonical_department
 from knowledge.ids import canonical_id
-from knowledge.parser import load_plan
+from knowledge.parser import read_plan
 from knowledge.retriever import IndexReport, Retriever
 
 log = logging.getLogger(__name__)
@@ -154,9 +154,8 @@ def build_assistant(
     from embeddings.factory import make_embeddings
 
     corpus_path = Path(settings.corpus_path)
-    plan = load_plan(corpus_path)
-    # load_plan has validated the file (UTF-8, text); the raw text keys the index.
-    corpus_text = corpus_path.read_text(encoding="utf-8")
+    # Any format (PDF, Word, HTML, text in UTF-8 or GB18030); the text read from it keys the index.
+    plan, corpus_text = read_plan(corpus_path)
     for warning in plan.warnings:
         log.warning("%s: %s", corpus_path.name, warning)
     if embeddings is None:

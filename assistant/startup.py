@@ -16,7 +16,7 @@ from assistant import question as questions
 from assistant.answer import Answer, BadQuestion
 from assistant.service import Assistant, PlanLookups, build_assistant
 from assistant.settings import Settings
-from knowledge.parser import load_plan
+from knowledge.parser import read_plan
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,7 @@ class Startup(PlanLookups):
         wait_s: float = 60.0,
     ) -> None:
         self.settings = settings
-        self.plan = load_plan(Path(settings.corpus_path))  # fast, and fails early on a bad file
-        self.corpus_text = Path(settings.corpus_path).read_text(encoding="utf-8")
+        self.plan, self.corpus_text = read_plan(Path(settings.corpus_path))  # fails early on a bad file
         self.wait_s = wait_s
         self._assistant: Assistant | None = None
         self._error = ""

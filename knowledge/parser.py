@@ -187,20 +187,17 @@ def parse_plan(text: str) -> Plan:
 
 
 def load_plan(path: Path) -> Plan:
-    """Read and parse a UTF-8 plan file. Raises MalformedDocument when it is empty, binary or not UTF-8."""
-    data = Path(path).read_bytes()
-    if not data.strip():
-        raise MalformedDocument(f"{path}: the file is empty")
-    if b"\x00" in data:
-        raise MalformedDocument(f"{path}: the file is binary data, not text")
+    """Read and parse a plan file: PDF, Word, HTML or text (UTF-8, GB18030/GBK). Raises
+    MalformedDocument when it is empty, binary, undecodable or unreadable."""
+    return read_plan(path)[0]
+
+
+def read_plan(path: Path) -> tuple[Plan, str]:
+    """The parsed plan and the text it was read as (whatever the file's format; the text keys the index)."""
+    from knowledge.formats import read_document
+
+    text = read_document(Path(path))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise MalformedDocument(f"{path}: not UTF-8 text (undecodable byte at offset {exc.start})") from exc
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > max(3, len(text) // 100):
-        raise MalformedDocument(f"{path}: the file looks like binary data ({controls} control characters)")
-    try:
-        return parse_plan(text)
+        return parse_plan(text), text
     except MalformedDocument as exc:
         raise MalformedDocument(f"{path}: {exc}") from exc

@@ -274,7 +274,7 @@ def test_unstructured_document_becomes_paragraphs():
         (b"  \n\n\t\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "binary"),
         (bytes(range(128, 256)) * 8, "UTF-8"),
-        ("南宁市教育方案".encode("gbk"), "UTF-8"),
+        ("Déjà vu, café".encode("latin-1"), "UTF-8"),  # neither UTF-8 nor Chinese GB18030 (GBK is read: test_formats)
         (b"\x01\x02\x03\x04\x05\x06\x07\x08 text \x0e\x0f\x10\x11", "binary"),
     ],
 )
