@@ -42,13 +42,17 @@ def _out(text: str = "", file=None) -> None:  # type: ignore[no-untyped-def]
     print(terminal(text), file=file or sys.stdout)
 
 
-def _build(args: argparse.Namespace, **kwargs: Any):  # type: ignore[no-untyped-def]
+def _build(args: argparse.Namespace, single: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+    """The assistant for a command: the library's documents, or the one plan --corpus names."""
+    from assistant.library import open_assistant
     from assistant.service import build_assistant
 
     settings = _settings(args)
     if not Path(settings.corpus_path).is_file():
         raise UsageError(f"找不到计划文件: {settings.corpus_path}")
-    return build_assistant(settings, **kwargs)
+    if kwargs or single:  # ingest (a progress bar, a forced rebuild) and eval read one plan
+        return build_assistant(settings, **kwargs)
+    return open_assistant(settings)
 
 
 def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -174,8 +178,18 @@ def _chat(args: argparse.Namespace) -> int:
 def cmd_clause(args: argparse.Namespace) -> int:
     from knowledge.ids import canonical_id
 
-    plan = _plan(args)
-    cid = canonical_id(args.id, plan)
+    plan, local = _plan(args), args.id
+    if "·" in args.id:  # 南府办函2018-402·四（二）3: a clause of one library document
+        doc_id, local = args.id.split("·", 1)
+        from cli_library import _library
+
+        document = _library(args).get(doc_id.strip())
+        if document is None:
+            raise UsageError(f"文件库中没有“{doc_id}”（policy-assistant docs 列出全部文件）")
+        from knowledge.parser import load_plan
+
+        plan = load_plan(Path(document.path))
+    cid = canonical_id(local.strip(), plan)
     if cid is None:
         raise UsageError(f"未知条款编号: {args.id!r}（示例：四（二）3 或 4.2.3）")
     clause = plan.get(cid)
@@ -190,16 +204,20 @@ def cmd_clause(args: argparse.Namespace) -> int:
 
 def cmd_duties(args: argparse.Namespace) -> int:
     from assistant.duties import tasks_of
+    from cli_library import _library_documents
     from knowledge.departments import canonical_department
+    from knowledge.parser import load_plan
 
-    plan = _plan(args)
     department = canonical_department(args.department)
-    tasks = tasks_of(plan, department)
-    if not tasks:
+    documents = _library_documents(args)
+    several = len(documents) > 1
+    found = [(doc_id, task) for doc_id, path in documents for task in tasks_of(load_plan(path), department)]
+    if not found:
         raise UsageError(f"计划中没有“{args.department}”负责的任务")
-    print(f"{department}：{len(tasks)} 项任务")
-    for task in tasks:
-        print(f"  【{task.clause.id}】{task.clause.title}（{'、'.join(task.roles)}）")
+    print(f"{department}：{len(found)} 项任务" + (f"（{len(documents)} 个文件）" if several else ""))
+    for doc_id, task in found:
+        cid = f"{doc_id}·{task.clause.id}" if several else task.clause.id
+        print(f"  【{cid}】{task.clause.title}（{'、'.join(task.roles)}）")
     return 0
 
 
@@ -241,6 +259,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _library_command(name: str, args: argparse.Namespace) -> int:
+    import cli_library
+
+    return int(getattr(cli_library, name)(args))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from app import main as serve_main
 
@@ -254,7 +278,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.command import run
 
-    return run(args, lambda: _build(args), read_plan=lambda: _plan(args), settings=_settings(args))
+    # Question files cite the clauses of one plan (--corpus, the bundled one by default).
+    return run(args, lambda: _build(args, single=True), read_plan=lambda: _plan(args), settings=_settings(args))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -282,6 +307,16 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("files", nargs="*")
     ingest.add_argument("--force", action="store_true", help="rebuild even when up to date")
     ingest.set_defaults(func=cmd_ingest)
+    add = sub.add_parser("add", help="add plan files (PDF, Word, HTML, text) to the library")
+    add.add_argument("files", nargs="+")
+    add.add_argument("--title", help="a title to show instead of the plan's own")
+    add.set_defaults(func=lambda a: _library_command("cmd_add", a))
+    docs = sub.add_parser("docs", help="list the library's documents")
+    docs.add_argument("--json", action="store_true")
+    docs.set_defaults(func=lambda a: _library_command("cmd_docs", a))
+    remove = sub.add_parser("remove", help="remove a document from the library")
+    remove.add_argument("doc", help="the document's ID (see docs)")
+    remove.set_defaults(func=lambda a: _library_command("cmd_remove", a))
     serve = sub.add_parser("serve", help="start the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -304,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = int(args.func(args) or 0)
         sys.stdout.flush()  # a full or closed stdout fails here, inside the handlers below
         return status
-    except (UsageError, BadQuestion, ValueError, RecursionError) as exc:
+    except (UsageError, BadQuestion, ValueError, RecursionError) as exc:  # LibraryError is a ValueError
         # ValueError covers MalformedDocument and bad settings: user input, not a crash.
         _out(f"错误: {exc}", file=sys.stderr)
         return EXIT_USAGE

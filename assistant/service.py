@@ -49,6 +49,10 @@ class PlanLookups:
         cid = canonical_id(raw_id, self.plan)
         return self.plan.get(cid) if cid else None
 
+    def clause_plan(self, raw_id: str) -> Plan | None:
+        """The plan a clause ID refers to (one plan here; a library picks the document)."""
+        return self.plan
+
     def tasks(self, department: str) -> list[Task]:
         return tasks_of(self.plan, canonical_department(department))
 

@@ -63,6 +63,10 @@ class Settings(BaseModel):
         return self.data_dir / "embedding-cache"
 
     @property
+    def library_dir(self) -> Path:
+        return self.data_dir / "library"
+
+    @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
 

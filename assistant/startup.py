@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from assistant import question as questions
 from assistant.answer import Answer, BadQuestion
-from assistant.service import Assistant, PlanLookups, build_assistant
+from assistant.library import LibraryAssistant, open_assistant, primary_plan_path
+from assistant.service import Assistant, PlanLookups
 from assistant.settings import Settings
 from knowledge.parser import read_plan
 
@@ -27,20 +27,21 @@ class Startup(PlanLookups):
     def __init__(
         self,
         settings: Settings,
-        build: Callable[..., Assistant] = build_assistant,
+        build: Callable[..., Assistant | LibraryAssistant] = open_assistant,
         wait_s: float = 60.0,
     ) -> None:
         self.settings = settings
-        self.plan, self.corpus_text = read_plan(Path(settings.corpus_path))  # fails early on a bad file
+        # The first document's plan at once (a library's first, or the one plan): fails early on a bad file.
+        self.plan, self.corpus_text = read_plan(primary_plan_path(settings))
         self.wait_s = wait_s
-        self._assistant: Assistant | None = None
+        self._assistant: Assistant | LibraryAssistant | None = None
         self._error = ""
         self._progress = (0, 0)
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._build, args=(build,), name="index-build", daemon=True)
         self._thread.start()
 
-    def _build(self, build: Callable[..., Assistant]) -> None:
+    def _build(self, build: Callable[..., Assistant | LibraryAssistant]) -> None:
         try:
             self._assistant = build(self.settings, progress=self._on_progress)
         except Exception as exc:  # shown to every user who asks; the process keeps serving lookups
@@ -71,7 +72,15 @@ class Startup(PlanLookups):
         done, total = self._progress
         return 1.0 if self.ready else (done / total if total else 0.0)
 
-    def wait(self, timeout: float | None = None) -> Assistant | None:
+    def clause_plan(self, raw_id: str):  # type: ignore[no-untyped-def]
+        assistant = self._assistant
+        return assistant.clause_plan(raw_id) if assistant is not None else self.plan
+
+    def clause(self, raw_id: str):  # type: ignore[no-untyped-def]
+        assistant = self._assistant  # a library resolves qualified IDs; before it is ready, the first plan
+        return assistant.clause(raw_id) if assistant is not None else PlanLookups.clause(self, raw_id)
+
+    def wait(self, timeout: float | None = None) -> Assistant | LibraryAssistant | None:
         self._ready.wait(timeout)
         return self._assistant
 

@@ -14,7 +14,7 @@ from langchain_core.embeddings import Embeddings
 
 from knowledge.chunks import Chunk, chunk_clauses, keyword_tokens
 from knowledge.clause import Hit, Plan
-from knowledge.store import IndexMissing, VectorIndex, writable
+from knowledge.store import IndexMissing, VectorIndex, drop, writable
 
 #: Bump when chunking or the stored metadata change, so old indexes are rebuilt automatically.
 INDEX_FORMAT = 3
@@ -48,9 +48,18 @@ class Retrieval:
 
 
 def index_key(corpus_text: str, embedder_name: str) -> str:
-    digest = hashlib.sha256(f"{INDEX_FORMAT}\n{corpus_text}".encode()).hexdigest()[:12]
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in embedder_name)
-    return f"plan_{digest}_{safe}"
+    return f"{_key_prefix(corpus_text)}{safe}"
+
+
+def _key_prefix(corpus_text: str) -> str:
+    digest = hashlib.sha256(f"{INDEX_FORMAT}\n{corpus_text}".encode()).hexdigest()[:12]
+    return f"plan_{digest}_"
+
+
+def drop_indexes(index_root: Path, corpus_text: str) -> int:
+    """Remove a plan's indexes, for every embedder (when its document leaves the library)."""
+    return drop(index_root, _key_prefix(corpus_text))
 
 
 class Retriever:

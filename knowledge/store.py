@@ -314,3 +314,14 @@ def sweep(root: Path, key: str, keep: set[str], min_age_s: float = 600.0) -> Non
             shutil.rmtree(path, ignore_errors=True)
         finally:
             os.close(fd)
+
+
+def drop(root: Path, prefix: str) -> int:
+    """Unpublish every index whose key starts with prefix and remove its builds that no process holds
+    (a running reader keeps its build until it closes; a later sweep takes it). Returns the keys dropped."""
+    pointers = list(root.glob(f"{prefix}*.current")) if root.is_dir() else []
+    for pointer in pointers:
+        key = pointer.name[: -len(".current")]
+        pointer.unlink(missing_ok=True)
+        sweep(root, key, keep=set(), min_age_s=0.0)
+    return len(pointers)

@@ -105,3 +105,13 @@ def write_site_page(markdown: str, target: Path) -> Path:
 
 def squeezed(text: str) -> str:
     return re.sub(r"\s", "", text)
+
+
+def county_plan(markdown: str) -> str:
+    """A second plan: the county's own implementation plan, with its own title, 文号 and figures."""
+    text = markdown.replace("南府办函〔2018〕402号", "武府办〔2019〕12号")
+    text = text.replace("南宁市人民政府办公厅", "武鸣区人民政府办公室")
+    text = text.replace("# 南宁市贯彻《", "# 武鸣区贯彻《").replace("关于印发南宁市贯彻", "关于印发武鸣区贯彻")
+    text = text.replace("《南宁市贯彻〈", "《武鸣区贯彻〈")
+    assert "学前三年毛入园率达到 96.5%" in text
+    return text.replace("学前三年毛入园率达到 96.5%", "学前三年毛入园率达到 95.2%")

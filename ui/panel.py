@@ -25,7 +25,9 @@ def build_panel() -> ClausePanel:
 
 def clause_or_missing(assistant: Assistant, raw_id: str, quote: str = "") -> str:
     clause = assistant.clause(raw_id)
-    return missing_clause_html(raw_id) if clause is None else clause_html(assistant.plan, clause, quote)
+    # A library's qualified ID (武府办2019-12·三（二）) names the plan the clause is read from.
+    plan = assistant.clause_plan(raw_id) or assistant.plan
+    return missing_clause_html(raw_id) if clause is None else clause_html(plan, clause, quote)
 
 
 def wire_open(component: gr.HTML, assistant: Assistant, panel: ClausePanel) -> None:
