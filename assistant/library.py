@@ -175,6 +175,9 @@ def open_assistant(settings, embeddings=None, progress=None):  # type: ignore[no
     documents = _library_documents(settings)
     if documents is None:
         return build_assistant(settings, embeddings=embeddings, progress=progress)
+    if len(documents) == 1:
+        single = settings.replace(corpus_path=Path(documents[0].path))
+        return build_assistant(single, embeddings=embeddings, progress=progress)
     if embeddings is None:
         embeddings = make_embeddings(settings.embedder, cache_dir=settings.cache_dir)
     shelf = [Shelved(d, build_assistant(settings.replace(corpus_path=Path(d.path)), embeddings=embeddings))

@@ -86,9 +86,27 @@ class Startup(PlanLookups):
 
     # -- the Assistant's surface --------------------------------------------------------------------
 
-    def ask(self, question: object, history: Sequence[str] = ()) -> Answer:
+    def ask(self, question: object, history: Sequence[str] = (), document: str = "") -> Answer:
+        """``document``: a library document's ID to answer from only ("" = every document)."""
         questions.check(question, self.settings.max_question_chars)  # bad input: its own message at once
         assistant = self.wait(self.wait_s)
         if assistant is None:
             raise BadQuestion(f"助手正在启动（{self.status()}），请稍候再问。")
+        if isinstance(assistant, LibraryAssistant):
+            return assistant.ask(question, history, document)
         return assistant.ask(question, history)
+
+    def documents(self) -> list[str]:
+        """IDs of the documents answered from (empty with a single plan)."""
+        assistant = self._assistant
+        return [s.document.id for s in assistant.shelf] if isinstance(assistant, LibraryAssistant) else []
+
+    def reload(self) -> None:
+        """Serve the library as it is now (after an add or a remove); the loaded model is reused, and
+        indexes already built are opened, not rebuilt. Questions keep going to the old one meanwhile."""
+        current = self.wait()
+        if current is None:
+            raise BadQuestion(f"助手尚未就绪（{self.status()}）")
+        shelf = getattr(current, "shelf", None)
+        embeddings = shelf[0].assistant.embeddings if shelf else current.embeddings  # type: ignore[union-attr]
+        self._assistant = open_assistant(self.settings, embeddings=embeddings)

@@ -40,9 +40,11 @@ def notice(message: str) -> str:
 class ChatTab:
     transcript: gr.HTML
     turns: gr.State
+    picker: gr.Dropdown
 
 
-def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -> ChatTab:
+def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel, documents: list[str] | None = None
+                   ) -> ChatTab:
     """Lay out the chat tab inside the current gr.Tab and wire its events."""
     # list[Turn], one list per browser session; forgotten when idle, so memory stays flat.
     turns = gr.State([], time_to_live=assistant.settings.session_ttl_s)
@@ -58,6 +60,9 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
             elem_id="question",
         )
         send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+    # Which documents to answer from (a library of several plans); hidden while there is one plan.
+    picker = gr.Dropdown(["全部文件", *(documents or [])], value="全部文件", label="查找范围", elem_id="doc-picker",
+                         visible=documents is not None, interactive=True)
     gr.Examples(EXAMPLES, inputs=[question], label="示例问题", examples_per_page=len(EXAMPLES))
     with gr.Row():
         new_chat = gr.Button("新对话", size="sm", elem_id="new-chat")
@@ -71,7 +76,7 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
             elem_id="feedback-comment",
         )
 
-    def respond(text: str, state: list[Turn]) -> Iterator[tuple[str, list[Turn], Any, str]]:
+    def respond(text: str, state: list[Turn], scope: str = "全部文件") -> Iterator[tuple[str, list[Turn], Any, str]]:
         state = list(state or [])
         history = [t.question for t in state if t.answer is not None]
         try:  # the assistant's own input check, before the question is shown as asked
@@ -82,7 +87,8 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
         state.append(Turn(question=shown))
         yield transcript_html(state), state, "", ""  # the question and a placeholder, at once
         try:
-            answer = assistant.ask(text, history)
+            document = "" if not scope or scope == "全部文件" else scope
+            answer = assistant.ask(text, history, document) if document else assistant.ask(text, history)
         except BadQuestion as exc:
             yield transcript_html(state[:-1]), state[:-1], text, notice(str(exc))
             return
@@ -125,10 +131,10 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
 
     outputs = [transcript, turns, question, status]
     exports = [export, export_txt, export_md]
-    send.click(respond, [question, turns], outputs, api_name="chat").then(
+    send.click(respond, [question, turns, picker], outputs, api_name="chat").then(
         export_files, [turns], exports, api_visibility="private"
     )
-    question.submit(respond, [question, turns], outputs, api_visibility="private").then(
+    question.submit(respond, [question, turns, picker], outputs, api_visibility="private").then(
         export_files, [turns], exports, api_visibility="private"
     )
     transcript.cite(open_citation, [turns], [panel.body, panel.sidebar], api_visibility="private")
@@ -145,4 +151,4 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel) -
             raise gr.Error(str(exc)) from exc
 
     gr.api(ask, api_name="ask")
-    return ChatTab(transcript, turns)
+    return ChatTab(transcript, turns, picker)

@@ -97,14 +97,20 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
         )
         _startup_bar(assistant)
         with gr.Tabs(elem_id="tabs") as tabs:
+            library = isinstance(assistant, Startup)
             with gr.Tab("问答", id="chat"):
-                build_chat_tab(assistant, log, panel)
+                chat = build_chat_tab(assistant, log, panel, _document_ids(settings) if library else None)
             with gr.Tab("职责查询", id="duties"):
                 build_duties_tab(assistant, panel)
             with gr.Tab("目标指标", id="targets"):
                 build_targets_tab(assistant, panel)
             with gr.Tab("原文", id="browse"):
                 browse = build_browse_tab(assistant)
+            if library:
+                with gr.Tab("文件库", id="library"):
+                    from ui.library import build_library_tab
+
+                    build_library_tab(assistant, settings, chat.picker)
             add_eval_tab(assistant)  # 评测: filled in by the evaluation work (ui/evaluation.py)
         link = gr.Textbox(visible=False, elem_id="deep-link")
 
@@ -117,6 +123,16 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
         demo.load(follow_link, [link], [tabs, browse.detail], js=READ_LINK_JS, api_visibility="private")
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
+
+
+def _document_ids(settings: Settings) -> list[str]:
+    from knowledge.library import Library
+
+    try:
+        documents = Library(settings.library_dir, settings.corpus_path).documents()
+    except (ValueError, OSError):
+        return []
+    return [d.id for d in documents] if len(documents) > 1 else []
 
 
 def startup_html(startup: Startup) -> str:
