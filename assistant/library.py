@@ -22,6 +22,10 @@ from knowledge.library import Document
 
 #: Separates the document from the clause in a qualified ID: 南府办函2018-402·四（二）3.
 SEPARATOR = "·"
+#: Without a document named or chosen, answers come from at most this many documents: those whose best
+#: retrieved sentence is within RETRIEVAL_MARGIN of the best document's (the rest are named, not quoted).
+MAX_DOCUMENTS = 3
+RETRIEVAL_MARGIN = 0.03
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治区|省|市|县|区|州|盟|旗))")
 
 
@@ -87,8 +91,18 @@ class LibraryAssistant:
         else:
             targets = self.named(text) or next((self.named(h) for h in reversed(list(history)) if self.named(h)), [])
             targets = targets or self.shelf
-        answers = [(s, s.assistant.ask(text, history)) for s in targets]
-        return _merged(text, answers)
+        if len(targets) == 1:
+            return _merged(text, [(targets[0], targets[0].assistant.ask(text, history))])
+        # Rank the documents by their nearest sentence (cheap), then answer from the best ones only.
+        ranked = sorted(((s, s.assistant.closeness(text)) for s in targets), key=lambda p: p[1], reverse=True)
+        chosen = [s for s, score in ranked if score >= ranked[0][1] - RETRIEVAL_MARGIN][:MAX_DOCUMENTS]
+        answers = [(s, s.assistant.ask(text, history)) for s in chosen]
+        answer = _merged(text, answers)
+        left = len(targets) - len(chosen)
+        if left > 0 and not answer.refused:
+            note = f"\n\n另有 {left} 个文件可能也有相关内容，可在“查找范围”中选择某一文件再问。"
+            answer = replace(answer, text=answer.text + note)
+        return answer
 
     # Lookups: a qualified ID names its document, a plain one means the first document.
     def clause(self, raw_id: str) -> Clause | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -97,6 +98,13 @@ class Assistant(PlanLookups):
         kept = questions.bound_history(history, s.max_question_chars, s.max_history_turns, s.max_history_chars)
         return self.chain.invoke({"question": text, "history": kept})
 
+    def closeness(self, text: str) -> float:
+        """How close the plan's nearest sentence is to ``text`` (cosine): a library ranks its documents
+        by this before answering from the best ones. One nearest-neighbour query; the question's
+        vector is cached by the embeddings, so several plans embed it once."""
+        matches = self.retriever.index.query(self.embeddings.embed_query(text), 1, with_text=False)
+        return matches[0].similarity if matches else 0.0
+
     def _read(self, payload: dict[str, Any]) -> _State:
         started = time.perf_counter()
         question = questions.read(payload["question"], payload.get("history", ()), self.composer.reader)
@@ -172,6 +180,14 @@ def build_assistant(
                      _cross_lingual_opener(settings, plan, corpus_text, embeddings))
 
 
+@functools.lru_cache(maxsize=4)
+def _shared_embeddings(spec: str, cache_dir: Path) -> Embeddings:
+    """One loaded cross-lingual model per process, however many plans a library serves."""
+    from embeddings.factory import make_embeddings
+
+    return make_embeddings(spec, cache_dir=cache_dir)
+
+
 def _cross_lingual_opener(
     settings: Settings, plan: Plan, corpus_text: str, embeddings: Embeddings
 ) -> Callable[[], Retriever | None] | None:
@@ -180,10 +196,8 @@ def _cross_lingual_opener(
         return None
 
     def open_index() -> Retriever | None:
-        from embeddings.factory import make_embeddings
-
         try:
-            other = make_embeddings(spec, cache_dir=settings.cache_dir)
+            other = _shared_embeddings(spec, settings.cache_dir)
             retriever, _ = Retriever.open(plan, corpus_text, other, settings.index_dir)
         except Exception as exc:  # a missing optional model must not break Chinese questions
             log.warning("cross-lingual embedder %r unavailable (%s); English questions use %s",
