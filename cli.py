@@ -120,6 +120,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # Reject bad input before loading the model and the index.
     check(args.question, _settings(args).max_question_chars)
     assistant = _build(args)
+    if args.doc:
+        if not hasattr(assistant, "shelf"):
+            raise UsageError("--doc 需要文件库中有多个文件（policy-assistant add 添加）")
+        _print_answer(assistant.ask(args.question, (), args.doc), args.json)
+        return 0
     _print_answer(assistant.ask(args.question), args.json)
     return 0
 
@@ -293,6 +298,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     ask.add_argument("--jsonl", nargs=2, metavar=("IN", "OUT"), help="answer a file of questions")
+    ask.add_argument("--doc", help="answer from this library document only (see docs)")
     ask.set_defaults(func=cmd_ask)
     clause = sub.add_parser("clause", help="show a clause, e.g. 四（二）3 or 4.2.3")
     clause.add_argument("id")

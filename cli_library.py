@@ -30,7 +30,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     """Add plan files to the library; each gets its index built before the library lists it."""
     import time
 
-    from assistant.service import build_assistant
+    from assistant.service import index_plan
     from embeddings.factory import make_embeddings
 
     settings = _settings(args)
@@ -44,10 +44,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         built: list[Any] = []
 
         def prepare(copy: Path, built: list[Any] = built) -> None:  # indexed before the library lists it
-            built.append(build_assistant(settings.replace(corpus_path=copy), embeddings=embeddings))
+            built.append(index_plan(settings.replace(corpus_path=copy), embeddings))
 
         document = library.add(source, args.title or "", prepare=prepare)
-        chunks = built[0].index_report.chunks if built else 0
+        chunks = built[0].chunks if built else 0
         _out(f"已添加 {document.id}：{document.title}（{document.clauses} 条款，{chunks} 句，"
              f"{time.perf_counter() - started:.1f} 秒）")
         for warning in document.warnings:

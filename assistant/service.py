@@ -180,6 +180,14 @@ def build_assistant(
                      _cross_lingual_opener(settings, plan, corpus_text, embeddings))
 
 
+def index_plan(settings: Settings, embeddings: Embeddings) -> IndexReport:
+    """Build (or find) the index of settings.corpus_path only: what adding a document to the library
+    needs before the library lists it. The answering parts are built when the library is opened."""
+    plan, corpus_text = read_plan(Path(settings.corpus_path))
+    _, report = Retriever.open(plan, corpus_text, embeddings, settings.index_dir)
+    return report
+
+
 @functools.lru_cache(maxsize=4)
 def _shared_embeddings(spec: str, cache_dir: Path) -> Embeddings:
     """One loaded cross-lingual model per process, however many plans a library serves."""

@@ -25,6 +25,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.library import open_assistant  # noqa: E402
+from assistant.service import index_plan  # noqa: E402
 from assistant.settings import BUNDLED_CORPUS, Settings  # noqa: E402
 from embeddings.factory import make_embeddings  # noqa: E402
 from knowledge.library import Library  # noqa: E402
@@ -68,8 +69,7 @@ def main() -> int:
             source = work / f"plan-{count}.md"
             source.write_text(variant(markdown, count), encoding="utf-8")
             started = time.perf_counter()
-            library.add(source, prepare=lambda copy: open_assistant(settings.replace(corpus_path=copy),
-                                                                     embeddings=embeddings))
+            library.add(source, prepare=lambda copy: index_plan(settings.replace(corpus_path=copy), embeddings))
             add_times.append(time.perf_counter() - started)
             count += 1
         assistant = open_assistant(settings, embeddings=embeddings)

@@ -19,6 +19,7 @@ from typing import Any
 from knowledge.clause import Plan
 from knowledge.departments import canonical_text
 from knowledge.ids import canonical_id
+from knowledge.library import document_id
 
 #: Question types a file may use.
 TYPES = (
@@ -215,6 +216,13 @@ def _canonical_gold(raw_ids: list[str], plan: Plan) -> tuple[list[str], list[str
     gold: list[str] = []
     problems: list[str] = []
     for raw in raw_ids:
+        if "·" in raw:  # a document-qualified ID (南府办函2018-402·三（二）): it must name the evaluated plan
+            doc_id, local = raw.split("·", 1)
+            if doc_id.strip() != document_id(plan, set()):
+                problems.append(f"gold_clauses: '{raw}' names document '{doc_id}', not the evaluated plan "
+                                f"'{document_id(plan, set())}'")
+                continue
+            raw = local.strip()
         cid = _canonical(raw, plan)
         if cid is None:
             problems.append(f"gold_clauses: unknown clause ID '{raw}'")

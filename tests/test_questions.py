@@ -192,3 +192,14 @@ def test_empty_file_is_reported(plan: Plan) -> None:
 def test_every_bad_file_is_covered() -> None:
     covered = {b[0] for b in BAD_FILES} | {"empty.jsonl", "several-problems.jsonl"}
     assert {p.name for p in BAD.glob("*.jsonl")} == covered
+
+
+def test_gold_clauses_may_name_the_evaluated_document(corpus_plan) -> None:
+    from eval.questions import QuestionFileError, load_questions
+
+    line = ('{"id": "d1", "question": "2019年学前三年毛入园率目标是多少？", "gold_clauses": ["%s"], '
+            '"answer_facts": ["96.5%%"], "answerable": true, "type": "numeric"}')
+    ok = load_questions((line % "南府办函2018-402·三（二）") + "\n", corpus_plan)
+    assert ok[0].gold_clauses == ("三（二）",)
+    with pytest.raises(QuestionFileError, match="names document"):
+        load_questions((line % "武府办2019-12·三（二）") + "\n", corpus_plan)

@@ -93,11 +93,11 @@ def _indexer(startup: Startup, settings: Settings) -> Callable[[Path], None]:
     """Builds a new document's index with the loaded model, before the library lists it."""
 
     def build(copy: Path) -> None:
-        from assistant.service import build_assistant
+        from assistant.service import index_plan
 
         current = startup.wait()
         shelf = getattr(current, "shelf", None)
         embeddings = shelf[0].assistant.embeddings if shelf else getattr(current, "embeddings", None)
-        build_assistant(settings.replace(corpus_path=copy), embeddings=embeddings)
+        index_plan(settings.replace(corpus_path=copy), embeddings)
 
     return build
