@@ -31,8 +31,11 @@ def documents_html(documents: list[Document]) -> str:
     )
 
 
-def build_library_tab(startup: Startup, settings: Settings, picker: gr.Dropdown) -> None:
-    """Lay out the tab; ``picker`` (the chat's document choice) is refreshed after every change."""
+def build_library_tab(startup: Startup, settings: Settings, picker: gr.Dropdown
+                      ) -> tuple[Callable[[], tuple[Any, ...]], list[Any]]:
+    """Lay out the tab; ``picker`` (the chat's document choice) is refreshed after every change.
+    Returns a refresh function and its outputs, for the page to run at every page load (another
+    session may have changed the library since the page was built)."""
     from assistant.settings import BUNDLED_CORPUS
 
     library = Library(settings.library_dir, settings.corpus_path)
@@ -80,6 +83,14 @@ def build_library_tab(startup: Startup, settings: Settings, picker: gr.Dropdown)
     outputs = [status, listing, choice, picker]
     upload.upload(add, [upload], [*outputs, upload], api_visibility="private")
     remove.click(drop, [choice], outputs, api_visibility="private")
+
+    def refresh() -> tuple[Any, ...]:
+        documents = _documents(library)
+        ids = [d.id for d in documents]
+        several = ids if len(ids) > 1 else []
+        return documents_html(documents), gr.Dropdown(choices=ids), gr.Dropdown(choices=["全部文件", *several])
+
+    return refresh, [listing, choice, picker]
 
 
 def _documents(library: Library) -> list[Document]:

@@ -110,7 +110,7 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
                 with gr.Tab("文件库", id="library"):
                     from ui.library import build_library_tab
 
-                    build_library_tab(assistant, settings, chat.picker)
+                    refresh_library, library_outputs = build_library_tab(assistant, settings, chat.picker)
             add_eval_tab(assistant)  # 评测: filled in by the evaluation work (ui/evaluation.py)
         link = gr.Textbox(visible=False, elem_id="deep-link")
 
@@ -121,6 +121,8 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
             return gr.Tabs(selected="browse"), clause_or_missing(assistant, raw_id)
 
         demo.load(follow_link, [link], [tabs, browse.detail], js=READ_LINK_JS, api_visibility="private")
+        if library:
+            demo.load(refresh_library, None, library_outputs, api_visibility="private")
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
