@@ -227,8 +227,13 @@ def cmd_duties(args: argparse.Namespace) -> int:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
-    plan = _plan(args)
-    rows = [(t.indicator, t.period, t.value, t.clause_id) for t in plan.targets()]
+    from cli_library import _library_documents
+    from knowledge.parser import load_plan
+
+    documents = _library_documents(args)
+    several = len(documents) > 1  # a library: each target's clause names its document
+    rows = [(t.indicator, t.period, t.value, f"{doc_id}·{t.clause_id}" if several else t.clause_id)
+            for doc_id, path in documents for t in load_plan(path).targets()]
     if args.json:
         keys = ("indicator", "period", "value", "clause_id")
         print(json.dumps([dict(zip(keys, r, strict=False)) for r in rows], ensure_ascii=False, indent=2))

@@ -68,6 +68,11 @@ def test_two_plans_answer_with_qualified_citations_and_a_document_filter(library
     chosen = json.loads(run(library_env, "ask", "2019年学前三年毛入园率目标是多少？", "--doc", CITY_ID, "--json").stdout)
     assert "96.5%" in chosen["answer"] and "95.2%" not in chosen["answer"], "--doc: the chosen document only"
 
+    targets = run(library_env, "targets", "--json")
+    assert targets.returncode == 0, targets.stderr
+    rows = {(r["clause_id"], r["value"]) for r in json.loads(targets.stdout)}
+    assert (f"{COUNTY_ID}·三（二）", "95.2%") in rows and (f"{CITY_ID}·三（二）", "96.5%") in rows
+
     clause = run(library_env, "clause", f"{COUNTY_ID}·三（二）")
     assert clause.returncode == 0 and "95.2%" in clause.stdout
 
