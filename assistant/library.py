@@ -109,6 +109,9 @@ class LibraryAssistant:
         shelved, local = self._split(raw_id)
         return shelved.assistant.clause(local) if shelved else None
 
+    def plans(self) -> list[tuple[str, Plan]]:
+        return [(s.document.id, s.assistant.plan) for s in self.shelf]
+
     def clause_plan(self, raw_id: str) -> Plan | None:
         shelved, _ = self._split(raw_id)
         return shelved.assistant.plan if shelved else None
@@ -120,9 +123,9 @@ class LibraryAssistant:
     def targets(self) -> list[Target]:
         return self.shelf[0].assistant.targets()
 
-    def tasks_everywhere(self, department: str) -> list[tuple[Document, Task]]:
-        """A department's tasks in every document, each with its document."""
-        return [(s.document, t) for s in self.shelf for t in s.assistant.tasks(department)]
+    def tasks_everywhere(self, department: str) -> list[tuple[str, Task]]:
+        """A department's tasks in every document, each with its document's ID."""
+        return [(s.document.id, t) for s in self.shelf for t in s.assistant.tasks(department)]
 
     def _split(self, raw_id: str) -> tuple[Shelved | None, str]:
         if SEPARATOR in raw_id:

@@ -54,6 +54,10 @@ class PlanLookups:
         """The plan a clause ID refers to (one plan here; a library picks the document)."""
         return self.plan
 
+    def plans(self) -> list[tuple[str, Plan]]:
+        """(document ID, plan) of every plan served; one plan has no ID (its citations are plain)."""
+        return [("", self.plan)]
+
     def tasks(self, department: str) -> list[Task]:
         return tasks_of(self.plan, canonical_department(department))
 

@@ -96,6 +96,17 @@ class Startup(PlanLookups):
             return assistant.ask(question, history, document)
         return assistant.ask(question, history)
 
+    def plans(self):  # type: ignore[no-untyped-def]
+        """(document ID, plan) of every plan served; the first plan alone until the build is done."""
+        assistant = self._assistant
+        return assistant.plans() if assistant is not None else [("", self.plan)]
+
+    def tasks_everywhere(self, department: str):  # type: ignore[no-untyped-def]
+        assistant = self._assistant
+        if isinstance(assistant, LibraryAssistant):
+            return assistant.tasks_everywhere(department)
+        return [("", t) for t in self.tasks(department)]
+
     def documents(self) -> list[str]:
         """IDs of the documents answered from (empty with a single plan)."""
         assistant = self._assistant

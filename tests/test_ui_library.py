@@ -64,6 +64,27 @@ def test_upload_a_pdf_and_ask_what_only_it_answers(browser, library_app, tmp_pat
         panel.locator("mark").wait_for()
         assert "95.2%" in panel.locator("mark").inner_text(), "the panel shows the PDF's clause, quote marked"
 
+        # 职责查询 across both plans; 目标指标 and 原文 for the chosen plan.
+        page.get_by_role("tab", name="职责查询").click()
+        page.locator("#department-search textarea, #department-search input").first.press_sequentially("发改委")
+        page.locator("#department input").click()
+        page.get_by_role("option", name="市发展改革委").click()
+        tasks = page.locator("#department-tasks")
+        tasks.locator("table").wait_for()
+        chips = [c.get_attribute("data-clause") for c in tasks.locator(".cite-chip").all()]
+        assert any(c.startswith(f"{COUNTY_ID}·") for c in chips) and any(c.startswith("南府办函2018-402·") for c in chips)
+        page.get_by_role("tab", name="目标指标").click()
+        page.locator("#targets-doc input").click()
+        page.get_by_role("option", name=COUNTY_ID).click()
+        page.locator("#targets-table", has_text="95.2%").wait_for()
+        page.get_by_role("tab", name="原文").click()
+        page.locator("#browse-doc input").click()
+        page.get_by_role("option", name=COUNTY_ID).click()
+        page.locator("#plan-tree .plan-title", has_text="武鸣区").wait_for()
+        page.locator("#plan-tree .node").nth(2).click()
+        page.locator("#clause-detail .clause-view").wait_for()
+        page.get_by_role("tab", name="问答").click()
+
         page.locator("#doc-picker input").click()
         page.get_by_role("option", name="南府办函2018-402").click()
         ask(page, "2019年学前三年毛入园率目标是多少？")

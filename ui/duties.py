@@ -19,13 +19,19 @@ _ITEM_HINT = '<div class="meta">选择一项任务，查看它的组织实施单
 
 
 def department_tasks(assistant: Assistant, department: str) -> dict[str, Any]:
-    """A department's tasks as plain data (the /duties API and the table share it)."""
+    """A department's tasks as plain data (the /duties API and the table share it); in a library of
+    several plans, the tasks of every plan, their clause IDs naming the document."""
     name = " ".join(str(department or "").split())
     canonical = canonical_department(name) if name else ""
-    tasks = assistant.tasks(name) if name else []
+    everywhere = getattr(assistant, "tasks_everywhere", None)
+    pairs = (everywhere(name) if everywhere else [("", t) for t in assistant.tasks(name)]) if name else []
     return {
         "department": canonical,
-        "tasks": [{"clause_id": t.clause.id, "title": t.clause.title, "roles": list(t.roles)} for t in tasks],
+        "tasks": [
+            {"clause_id": f"{doc}·{t.clause.id}" if doc else t.clause.id, "title": t.clause.title,
+             "roles": list(t.roles)}
+            for doc, t in pairs
+        ],
     }
 
 

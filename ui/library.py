@@ -31,7 +31,7 @@ def documents_html(documents: list[Document]) -> str:
     )
 
 
-def build_library_tab(startup: Startup, settings: Settings, picker: gr.Dropdown
+def build_library_tab(startup: Startup, settings: Settings, picker: gr.Dropdown, views: list[gr.Dropdown]
                       ) -> tuple[Callable[[], tuple[Any, ...]], list[Any]]:
     """Lay out the tab; ``picker`` (the chat's document choice) is refreshed after every change.
     Returns a refresh function and its outputs, for the page to run at every page load (another
@@ -54,8 +54,9 @@ def build_library_tab(startup: Startup, settings: Settings, picker: gr.Dropdown
         startup.reload()
         documents = _documents(library)
         ids = [d.id for d in documents]
+        shown = [gr.Dropdown(choices=ids, value=ids[0] if ids else None, visible=len(ids) > 1) for _ in views]
         return (f'<div class="status {kind}">{message}</div>', documents_html(documents),
-                gr.Dropdown(choices=ids, value=None), gr.Dropdown(choices=[ALL, *ids], value=ALL))
+                gr.Dropdown(choices=ids, value=None), gr.Dropdown(choices=[ALL, *ids], value=ALL), *shown)
 
     def add(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         added, problems = [], []
@@ -80,7 +81,7 @@ def build_library_tab(startup: Startup, settings: Settings, picker: gr.Dropdown
             return after_change(esc(str(exc)), "notice")
         return after_change(f"已移除 {esc(document.id)}（{esc(document.title)}）。")
 
-    outputs = [status, listing, choice, picker]
+    outputs = [status, listing, choice, picker, *views]
     upload.upload(add, [upload], [*outputs, upload], api_visibility="private")
     remove.click(drop, [choice], outputs, api_visibility="private")
 

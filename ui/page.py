@@ -103,14 +103,15 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
             with gr.Tab("职责查询", id="duties"):
                 build_duties_tab(assistant, panel)
             with gr.Tab("目标指标", id="targets"):
-                build_targets_tab(assistant, panel)
+                targets_doc = build_targets_tab(assistant, panel)
             with gr.Tab("原文", id="browse"):
                 browse = build_browse_tab(assistant)
             if library:
                 with gr.Tab("文件库", id="library"):
                     from ui.library import build_library_tab
 
-                    refresh_library, library_outputs = build_library_tab(assistant, settings, chat.picker)
+                    refresh_library, library_outputs = build_library_tab(
+                        assistant, settings, chat.picker, [browse.document, targets_doc])
             add_eval_tab(assistant)  # 评测: filled in by the evaluation work (ui/evaluation.py)
         link = gr.Textbox(visible=False, elem_id="deep-link")
 
@@ -123,6 +124,15 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
         demo.load(follow_link, [link], [tabs, browse.detail], js=READ_LINK_JS, api_visibility="private")
         if library:
             demo.load(refresh_library, None, library_outputs, api_visibility="private")
+
+            def document_pickers() -> tuple[gr.Dropdown, gr.Dropdown]:
+                """原文 and 目标指标 show one plan at a time: pick which, when there are several."""
+                ids = [doc for doc, _ in assistant.plans() if doc]
+                value = ids[0] if ids else None
+                return (gr.Dropdown(choices=ids, value=value, visible=len(ids) > 1),
+                        gr.Dropdown(choices=ids, value=value, visible=len(ids) > 1))
+
+            demo.load(document_pickers, None, [browse.document, targets_doc], api_visibility="private")
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 

@@ -23,7 +23,7 @@ def _period_key(period: str) -> tuple[int, str]:
     return (0, period) if period.isdigit() else (1, period)
 
 
-def targets_html(targets: Sequence[Target]) -> str:
+def targets_html(targets: Sequence[Target], prefix: str = "") -> str:
     """Indicators as rows, periods as columns; each figure carries a chip to the clause that sets it."""
     if not targets:
         return '<div class="meta">计划中未解析到数值目标。</div>'
@@ -33,7 +33,8 @@ def targets_html(targets: Sequence[Target]) -> str:
     for t in targets:
         label = "（总体目标）" if t.clause_id == OVERALL_CLAUSE else ""
         cells.setdefault((t.indicator, t.period), []).append(
-            f'<span class="figure" title="{esc(t.sentence)}">{esc(t.value)}{esc(label)}</span> {chip(t.clause_id)}'
+            f'<span class="figure" title="{esc(t.sentence)}">{esc(t.value)}{esc(label)}</span> '
+            f'{chip(prefix + t.clause_id, label=t.clause_id)}'
         )
     head = "".join(f"<th>{esc(p)}{'年' if p.isdigit() else ''}</th>" for p in periods)
     rows = "".join(
@@ -54,12 +55,24 @@ def number(value: str) -> float | None:
     return float(match.group()) if match else None
 
 
-def build_targets_tab(assistant: Assistant, panel: ClausePanel) -> None:
+def build_targets_tab(assistant: Assistant, panel: ClausePanel) -> gr.Dropdown:
+    """Lay out the tab; returns its document picker (shown for a library of several plans)."""
     targets = assistant.targets()
+    document = gr.Dropdown([], label="文件", visible=False, elem_id="targets-doc", interactive=True)
     series = series_of(targets, RATES, YEARS, OVERALL_CLAUSE, _COLORS, number)
-    gr.HTML(rates_svg(series, YEARS), elem_id="rates-chart")
+    chart = gr.HTML(rates_svg(series, YEARS), elem_id="rates-chart")
     table = gr.HTML(targets_html(targets), elem_id="targets-table", js_on_load=CLICK_JS)
     wire_open(table, assistant, panel)
+
+    def show_document(doc_id: str | None) -> tuple[str, str]:
+        for found_id, plan in assistant.plans():
+            if found_id and found_id == doc_id:
+                chosen = plan.targets()
+                shown = series_of(chosen, RATES, YEARS, OVERALL_CLAUSE, _COLORS, number)
+                return rates_svg(shown, YEARS), targets_html(chosen, f"{found_id}·")
+        return rates_svg(series, YEARS), targets_html(targets)
+
+    document.change(show_document, [document], [chart, table], api_visibility="private")
 
     def targets_api() -> list[dict[str, str]]:
         """Every numeric target of the plan: indicator, period, value, the clause and its sentence."""
@@ -75,3 +88,4 @@ def build_targets_tab(assistant: Assistant, panel: ClausePanel) -> None:
         ]
 
     gr.api(targets_api, api_name="targets")
+    return document
