@@ -24,6 +24,8 @@ from knowledge.parser import read_plan
 
 _DOC_NUMBER = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,10})[〔\[【（(](?P<year>\d{4})[〕\]】）)](?P<n>\d+)号$")
 _MANIFEST = "manifest.json"
+#: A plan has at least this many Chinese characters; a shorter or foreign text is not one.
+_MIN_CHINESE = 100
 
 
 class LibraryError(ValueError):
@@ -85,8 +87,8 @@ class Library:
         twin = next((d for d in current if d.digest == digest), None)
         if twin is not None:
             raise LibraryError(f"文件库中已有相同内容的文件：{twin.id}（{twin.title}）")
-        if not len(plan):
-            raise LibraryError("文件中没有识别到条款，不像是一份计划")
+        if not len(plan) or len(re.findall(r"[\u4e00-\u9fff]", text)) < _MIN_CHINESE:
+            raise LibraryError("文件中几乎没有中文正文，不像是一份计划")
         doc_id = document_id(plan, {d.id for d in current})
         staging = self.root / "docs" / f".{uuid.uuid4().hex[:8]}.tmp"
         staging.mkdir(parents=True)

@@ -78,6 +78,10 @@ def test_two_plans_answer_with_qualified_citations_and_a_document_filter(library
 
     again = run(library_env, "add", str(county_docx))
     assert "已有相同内容" in assert_usage_error(again)
+    not_a_plan = Path(library_env["POLICY_ASSISTANT_DATA_DIR"]).parent / "minutes.txt"
+    not_a_plan.write_text("Meeting notes\n\nWe met on Tuesday and agreed to meet again.\n", encoding="utf-8")
+    assert "不像是一份计划" in assert_usage_error(run(library_env, "add", str(not_a_plan)))
+    assert [d["id"] for d in _docs(library_env)] == [CITY_ID, COUNTY_ID], "the library is unchanged"
 
     removed = run(library_env, "remove", COUNTY_ID)
     assert removed.returncode == 0, removed.stderr
