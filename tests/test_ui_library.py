@@ -73,6 +73,11 @@ def test_upload_a_pdf_and_ask_what_only_it_answers(browser, library_app, tmp_pat
         tasks.locator("table").wait_for()
         chips = [c.get_attribute("data-clause") for c in tasks.locator(".cite-chip").all()]
         assert any(c.startswith(f"{COUNTY_ID}·") for c in chips) and any(c.startswith("南府办函2018-402·") for c in chips)
+        page.locator("#item-search textarea, #item-search input").first.press_sequentially("县县全覆盖")
+        page.locator("#duty-item input").click()
+        page.get_by_role("option", name=f"{COUNTY_ID}·四（二）3").first.click()
+        page.locator("#item-departments table").wait_for()
+        assert "市教育局" in page.locator("#item-departments").inner_text()
         page.get_by_role("tab", name="目标指标").click()
         page.locator("#targets-doc input").click()
         page.get_by_role("option", name=COUNTY_ID).click()

@@ -136,10 +136,22 @@ def write_tables(result: dict[str, Any], session: str) -> tuple[Path, Path] | No
     return csv, xlsx
 
 
-def build_duties_tab(assistant: Assistant, panel: ClausePanel) -> None:
+def duty_items(assistant: Assistant) -> list[tuple[str, str]]:
+    """(label, clause ID) of every item with departments, in every plan served; a library's IDs and
+    labels name the document."""
+    plans = assistant.plans()
+    several = len(plans) > 1
+    return [
+        (f"{doc + '·' if several else ''}{c.id}  {c.title}", f"{doc}·{c.id}" if several else c.id)
+        for doc, plan in plans for c in plan if c.duty is not None
+    ]
+
+
+def build_duties_tab(assistant: Assistant, panel: ClausePanel) -> gr.Dropdown:
+    """Lay out the tab; returns the item dropdown, whose choices change with the library."""
     plan = assistant.plan
     departments_all = list(all_departments(plan))
-    items = [(f"{c.id}  {c.title}", c.id) for c in plan if c.duty is not None]
+    items = duty_items(assistant)
     with gr.Row():
         with gr.Column(scale=3):
             gr.Markdown("#### 部门 → 任务")
@@ -182,7 +194,8 @@ def build_duties_tab(assistant: Assistant, panel: ClausePanel) -> None:
 
     def filter_items(typed: str) -> gr.Dropdown:
         q = " ".join(str(typed or "").split())[:100]
-        return gr.Dropdown(choices=[(label, cid) for label, cid in items if q in label] if q else items)
+        current = duty_items(assistant)  # the library may have changed since the page was built
+        return gr.Dropdown(choices=[(label, cid) for label, cid in current if q in label] if q else current)
 
     def show_item(clause_id: str | None) -> str:
         return item_html(item_departments(assistant, clause_id or ""))
@@ -211,3 +224,4 @@ def build_duties_tab(assistant: Assistant, panel: ClausePanel) -> None:
 
     gr.api(duties, api_name="duties")
     gr.api(responsible, api_name="responsible")
+    return item

@@ -101,7 +101,7 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
             with gr.Tab("问答", id="chat"):
                 chat = build_chat_tab(assistant, log, panel, _document_ids(settings) if library else None)
             with gr.Tab("职责查询", id="duties"):
-                build_duties_tab(assistant, panel)
+                duty_item = build_duties_tab(assistant, panel)
             with gr.Tab("目标指标", id="targets"):
                 targets_doc = build_targets_tab(assistant, panel)
             with gr.Tab("原文", id="browse"):
@@ -125,14 +125,18 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
         if library:
             demo.load(refresh_library, None, library_outputs, api_visibility="private")
 
-            def document_pickers() -> tuple[gr.Dropdown, gr.Dropdown]:
-                """原文 and 目标指标 show one plan at a time: pick which, when there are several."""
+            def document_pickers() -> tuple[gr.Dropdown, gr.Dropdown, gr.Dropdown]:
+                """原文 and 目标指标 show one plan at a time: pick which, when there are several; the
+                duty items come from every plan."""
+                from ui.duties import duty_items
+
                 ids = [doc for doc, _ in assistant.plans() if doc]
                 value = ids[0] if ids else None
                 return (gr.Dropdown(choices=ids, value=value, visible=len(ids) > 1),
-                        gr.Dropdown(choices=ids, value=value, visible=len(ids) > 1))
+                        gr.Dropdown(choices=ids, value=value, visible=len(ids) > 1),
+                        gr.Dropdown(choices=duty_items(assistant)))
 
-            demo.load(document_pickers, None, [browse.document, targets_doc], api_visibility="private")
+            demo.load(document_pickers, None, [browse.document, targets_doc, duty_item], api_visibility="private")
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
