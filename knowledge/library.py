@@ -8,6 +8,7 @@ manifest the library holds the configured default plan (the bundled one), which 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -15,7 +16,8 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -79,8 +81,23 @@ class Library:
     def get(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents() if d.id == doc_id), None)
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One change at a time, across processes: two adds must not both write the manifest they read."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def add(self, source: Path, title: str = "", prepare: Callable[[Path], None] | None = None) -> Document:
         """Add a plan file; ``prepare`` (the index build) runs on the copy before the library changes."""
+        with self._locked():
+            return self._add(source, title, prepare)
+
+    def _add(self, source: Path, title: str, prepare: Callable[[Path], None] | None) -> Document:
         current = self.documents()
         plan, text = read_plan(Path(source))
         digest = hashlib.sha256(text.encode()).hexdigest()
@@ -109,6 +126,10 @@ class Library:
         return entry
 
     def remove(self, doc_id: str) -> Document:
+        with self._locked():
+            return self._remove(doc_id)
+
+    def _remove(self, doc_id: str) -> Document:
         current = self.documents()
         entry = next((d for d in current if d.id == doc_id), None)
         if entry is None:
