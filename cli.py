@@ -275,6 +275,14 @@ def _library_command(name: str, args: argparse.Namespace) -> int:
     return int(getattr(cli_library, name)(args))
 
 
+def cmd_api(args: argparse.Namespace) -> int:
+    from api import serve
+
+    settings = _settings(args)
+    given = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    return serve(settings.replace(**given))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from app import main as serve_main
 
@@ -328,6 +336,10 @@ def parser() -> argparse.ArgumentParser:
     remove = sub.add_parser("remove", help="remove a document from the library")
     remove.add_argument("doc", help="the document's ID (see docs)")
     remove.set_defaults(func=lambda a: _library_command("cmd_remove", a))
+    api = sub.add_parser("api", help="serve the HTTP API (REST and OpenAI-compatible)")
+    api.add_argument("--host")
+    api.add_argument("--port", type=int)
+    api.set_defaults(func=cmd_api)
     serve = sub.add_parser("serve", help="start the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

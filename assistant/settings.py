@@ -51,6 +51,7 @@ class Settings(BaseModel):
     max_sessions: int = Field(100, ge=1, description="web sessions kept in memory; the least recently used "
                                                      "go first")
     session_ttl_s: int = Field(3600, ge=1, description="a web conversation idle this long is forgotten")
+    api_keys: str = Field("", description="comma-separated bearer keys the HTTP API requires; empty = open")
     auth_user: str = Field("", description="web app login user; empty = no login")
     auth_password: str = Field("", description="web app login password")
 
