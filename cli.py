@@ -180,70 +180,6 @@ def _chat(args: argparse.Namespace) -> int:
         history.append(line)
 
 
-def cmd_clause(args: argparse.Namespace) -> int:
-    from knowledge.ids import canonical_id
-
-    plan, local = _plan(args), args.id
-    if "·" in args.id:  # 南府办函2018-402·四（二）3: a clause of one library document
-        doc_id, local = args.id.split("·", 1)
-        from cli_library import _library
-
-        document = _library(args).get(doc_id.strip())
-        if document is None:
-            raise UsageError(f"文件库中没有“{doc_id}”（policy-assistant docs 列出全部文件）")
-        from knowledge.parser import load_plan
-
-        plan = load_plan(Path(document.path))
-    cid = canonical_id(local.strip(), plan)
-    if cid is None:
-        raise UsageError(f"未知条款编号: {args.id!r}（示例：四（二）3 或 4.2.3）")
-    clause = plan.get(cid)
-    assert clause is not None
-    print(f"【{clause.id}】{clause.heading_path}\n")
-    print(plan.full_text(cid))
-    if clause.duty:
-        print(f"\n组织实施单位: {'、'.join(clause.duty.organizers)}")
-        print(f"具体实施单位: {'、'.join(clause.duty.implementers) or '（未列出）'}")
-    return 0
-
-
-def cmd_duties(args: argparse.Namespace) -> int:
-    from assistant.duties import tasks_of
-    from cli_library import _library_documents
-    from knowledge.departments import canonical_department
-    from knowledge.parser import load_plan
-
-    department = canonical_department(args.department)
-    documents = _library_documents(args)
-    several = len(documents) > 1
-    found = [(doc_id, task) for doc_id, path in documents for task in tasks_of(load_plan(path), department)]
-    if not found:
-        raise UsageError(f"计划中没有“{args.department}”负责的任务")
-    print(f"{department}：{len(found)} 项任务" + (f"（{len(documents)} 个文件）" if several else ""))
-    for doc_id, task in found:
-        cid = f"{doc_id}·{task.clause.id}" if several else task.clause.id
-        print(f"  【{cid}】{task.clause.title}（{'、'.join(task.roles)}）")
-    return 0
-
-
-def cmd_targets(args: argparse.Namespace) -> int:
-    from cli_library import _library_documents
-    from knowledge.parser import load_plan
-
-    documents = _library_documents(args)
-    several = len(documents) > 1  # a library: each target's clause names its document
-    rows = [(t.indicator, t.period, t.value, f"{doc_id}·{t.clause_id}" if several else t.clause_id)
-            for doc_id, path in documents for t in load_plan(path).targets()]
-    if args.json:
-        keys = ("indicator", "period", "value", "clause_id")
-        print(json.dumps([dict(zip(keys, r, strict=False)) for r in rows], ensure_ascii=False, indent=2))
-        return 0
-    width = max((len(r[0]) for r in rows), default=4)
-    for indicator, period, value, cid in rows:
-        print(f"{indicator:\u3000<{width}}  {period:<10} {value:<10} 【{cid}】")
-    return 0
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -270,6 +206,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _library_command(name: str, args: argparse.Namespace) -> int:
+    """The commands that read plans or the library (clause, duties, targets, add, docs, remove)."""
     import cli_library
 
     return int(getattr(cli_library, name)(args))
@@ -315,13 +252,13 @@ def parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
     clause = sub.add_parser("clause", help="show a clause, e.g. 四（二）3 or 4.2.3")
     clause.add_argument("id")
-    clause.set_defaults(func=cmd_clause)
+    clause.set_defaults(func=lambda a: _library_command("cmd_clause", a))
     duties = sub.add_parser("duties", help="tasks of a department, e.g. 财政局")
     duties.add_argument("department")
-    duties.set_defaults(func=cmd_duties)
+    duties.set_defaults(func=lambda a: _library_command("cmd_duties", a))
     targets = sub.add_parser("targets", help="the numeric targets table")
     targets.add_argument("--json", action="store_true")
-    targets.set_defaults(func=cmd_targets)
+    targets.set_defaults(func=lambda a: _library_command("cmd_targets", a))
     ingest = sub.add_parser("ingest", help="(re)build the index")
     ingest.add_argument("files", nargs="*")
     ingest.add_argument("--force", action="store_true", help="rebuild even when up to date")
