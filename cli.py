@@ -212,12 +212,16 @@ def _library_command(name: str, args: argparse.Namespace) -> int:
     return int(getattr(cli_library, name)(args))
 
 
+def _address(args: argparse.Namespace, settings: Settings) -> Settings:
+    """--host and --port of `serve` and `api`, over the settings."""
+    given = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    return settings.replace(**given)
+
+
 def cmd_api(args: argparse.Namespace) -> int:
     from api import serve
 
-    settings = _settings(args)
-    given = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    return serve(settings.replace(**given))
+    return serve(_address(args, _settings(args)))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -226,8 +230,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not Path(settings.corpus_path).is_file():
         raise UsageError(f"找不到计划文件: {settings.corpus_path}")
-    given = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    return serve_main(settings.replace(**given))
+    return serve_main(_address(args, settings))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

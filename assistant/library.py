@@ -60,6 +60,11 @@ class LibraryAssistant:
         self.corpus_text = first.corpus_text
 
     @property
+    def embeddings(self):  # type: ignore[no-untyped-def]
+        """The one loaded model every document shares."""
+        return self.shelf[0].assistant.embeddings
+
+    @property
     def index_report(self):  # type: ignore[no-untyped-def]
         return self.shelf[0].assistant.index_report
 

@@ -107,17 +107,10 @@ class Startup(PlanLookups):
             return assistant.tasks_everywhere(department)
         return [("", t) for t in self.tasks(department)]
 
-    def documents(self) -> list[str]:
-        """IDs of the documents answered from (empty with a single plan)."""
-        assistant = self._assistant
-        return [s.document.id for s in assistant.shelf] if isinstance(assistant, LibraryAssistant) else []
-
     def reload(self) -> None:
         """Serve the library as it is now (after an add or a remove); the loaded model is reused, and
         indexes already built are opened, not rebuilt. Questions keep going to the old one meanwhile."""
         current = self.wait()
         if current is None:
             raise BadQuestion(f"助手尚未就绪（{self.status()}）")
-        shelf = getattr(current, "shelf", None)
-        embeddings = shelf[0].assistant.embeddings if shelf else current.embeddings  # type: ignore[union-attr]
-        self._assistant = open_assistant(self.settings, embeddings=embeddings)
+        self._assistant = open_assistant(self.settings, embeddings=current.embeddings)

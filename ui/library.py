@@ -108,8 +108,6 @@ def _indexer(startup: Startup, settings: Settings) -> Callable[[Path], None]:
         from assistant.service import index_plan
 
         current = startup.wait()
-        shelf = getattr(current, "shelf", None)
-        embeddings = shelf[0].assistant.embeddings if shelf else getattr(current, "embeddings", None)
-        index_plan(settings.replace(corpus_path=copy), embeddings)
+        index_plan(settings.replace(corpus_path=copy), current.embeddings if current is not None else None)
 
     return build
