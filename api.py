@@ -3,27 +3,38 @@
 `policy-assistant api` serves it with uvicorn. Every answer is the same checked ``Answer`` the CLI and
 the web app give; the OpenAI-compatible route puts the cited text in ``content`` and the citations in an
 extra ``citations`` field, so the ``openai`` client, LangChain's ``ChatOpenAI`` and chat front ends work
-unchanged. With ``POLICY_ASSISTANT_API_KEYS`` set, every route but /api/health needs a bearer key.
+unchanged.
+
+Auth is one gate in front of every API path (/api, /v1, /docs, /openapi.json and the docs' own files):
+with ``POLICY_ASSISTANT_API_KEYS`` set, or a web login configured, a request needs a valid bearer key, or
+(when the web app is served by the same process, see server.py) a logged-in web session.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, MutableMapping
+from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, BadQuestion
 from assistant.settings import Settings
 
 MODEL = "policy-assistant"
+#: Every path the API serves; everything else belongs to the web app when both share a process.
+API_PATHS = ("/api/", "/v1/", "/docs", "/openapi.json")
+Scope = MutableMapping[str, Any]
 
 
 class AskBody(BaseModel):
@@ -43,21 +54,26 @@ class ChatBody(BaseModel):
     stream: bool = False
 
 
-def create_api(assistant: Any, settings: Settings) -> FastAPI:
-    """The API around an assistant (an Assistant, a library, or a Startup still building)."""
-    app = FastAPI(title="policy-assistant API", version="1", docs_url="/docs")
+def create_api(assistant: Any, settings: Settings, session: Callable[[Scope], bool] | None = None) -> FastAPI:
+    """The API around an assistant (an Assistant, a library, or a Startup still building).
+
+    ``session(scope)`` says whether a request carries a logged-in web session (server.py passes the web
+    app's); with a web login configured and no session check, only bearer keys open the API."""
+    # Swagger UI from files bundled in fastapi-offline: a government network cannot reach a CDN.
+    app = FastAPI(title="policy-assistant API", version="1", docs_url=None, redoc_url=None)
+    import fastapi_offline
+
+    app.mount("/docs/static", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+              name="docs-static")
     keys = {k.strip() for k in settings.api_keys.split(",") if k.strip()}
+    app.add_middleware(ApiGate, keys=keys, closed=bool(keys or settings.auth_user), session=session)
 
-    def authorized(request: Request) -> None:
-        if not keys:
-            return
-        header = request.headers.get("authorization", "")
-        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        if not any(secrets.compare_digest(token, key) for key in keys):
-            raise HTTPException(401, "错误: 需要有效的 API 密钥（Authorization: Bearer …）",
-                                headers={"WWW-Authenticate": "Bearer"})
-
-    guarded = [Depends(authorized)]
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="policy-assistant API",
+                                   swagger_js_url="/docs/static/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs/static/swagger-ui.css",
+                                   swagger_favicon_url="/docs/static/favicon.png")
 
     @app.exception_handler(BadQuestion)
     async def bad_question(_: Request, exc: BadQuestion) -> JSONResponse:
@@ -70,16 +86,20 @@ def create_api(assistant: Any, settings: Settings) -> FastAPI:
 
     @app.get("/api/health")
     def health() -> dict[str, Any]:
+        """Ready or starting, the documents served and the index version (its key: plan digest + model)."""
         ready = getattr(assistant, "ready", True)
+        inner = assistant.wait(0) if hasattr(assistant, "wait") else assistant
+        report = getattr(inner, "index_report", None) if ready else None
         plans = assistant.plans() if ready and hasattr(assistant, "plans") else []
         return {"status": "ok" if ready else "starting", "documents": len(plans) or 1,
-                "index": getattr(getattr(assistant, "index_report", None), "key", "")}
+                "index": getattr(report, "key", ""), "pid": os.getpid(),
+                "store": settings.chroma_url or "embedded"}
 
-    @app.post("/api/ask", dependencies=guarded)
+    @app.post("/api/ask")
     async def ask(body: AskBody) -> dict[str, Any]:
         return (await answer(body.question, body.history, body.document)).to_json()
 
-    @app.get("/api/clauses/{clause_id}", dependencies=guarded)
+    @app.get("/api/clauses/{clause_id}")
     def clause(clause_id: str) -> dict[str, Any]:
         found = assistant.clause(clause_id)
         if found is None:
@@ -91,7 +111,7 @@ def create_api(assistant: Any, settings: Settings) -> FastAPI:
                 "organizers": list(duty.organizers) if duty else [],
                 "implementers": list(duty.implementers) if duty else []}
 
-    @app.get("/api/duties/{department}", dependencies=guarded)
+    @app.get("/api/duties/{department}")
     def duties(department: str) -> dict[str, Any]:
         everywhere = getattr(assistant, "tasks_everywhere", None)
         pairs = everywhere(department) if everywhere else [("", t) for t in assistant.tasks(department)]
@@ -99,16 +119,16 @@ def create_api(assistant: Any, settings: Settings) -> FastAPI:
             {"document": doc, "clause_id": t.clause.id, "title": t.clause.title, "roles": list(t.roles)}
             for doc, t in pairs]}
 
-    @app.get("/api/targets", dependencies=guarded)
+    @app.get("/api/targets")
     def targets() -> list[dict[str, str]]:
         return [{"indicator": t.indicator, "period": t.period, "value": t.value, "clause_id": t.clause_id,
                  "sentence": t.sentence} for t in assistant.targets()]
 
-    @app.get("/v1/models", dependencies=guarded)
+    @app.get("/v1/models")
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": MODEL, "object": "model", "created": 0, "owned_by": MODEL}]}
 
-    @app.post("/v1/chat/completions", dependencies=guarded, response_model=None)
+    @app.post("/v1/chat/completions", response_model=None)
     async def chat(body: ChatBody) -> Any:
         asked = [_text(m.content) for m in body.messages if m.role == "user" and _text(m.content).strip()]
         if not asked:
@@ -127,6 +147,32 @@ def create_api(assistant: Any, settings: Settings) -> FastAPI:
         return StreamingResponse(_stream(completion_id, result, citations), media_type="text/event-stream")
 
     return app
+
+
+class ApiGate:
+    """ASGI middleware: API paths need a bearer key or a logged-in web session once auth is configured."""
+
+    def __init__(self, app: Any, keys: set[str], closed: bool,
+                 session: Callable[[Scope], bool] | None = None) -> None:
+        self.app, self.keys, self.closed, self.session = app, keys, closed, session
+
+    def allows(self, scope: Scope) -> bool:
+        if not self.closed or not str(scope.get("path", "")).startswith(API_PATHS):
+            return True
+        header = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+        token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        if token and any(secrets.compare_digest(token, key) for key in self.keys):
+            return True
+        return bool(self.session and self.session(scope))
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or self.allows(scope):
+            await self.app(scope, receive, send)
+            return
+        detail = ("错误: 需要有效的 API 密钥（Authorization: Bearer …）" if self.keys else
+                  "错误: 需要登录网页应用，或设置 POLICY_ASSISTANT_API_KEYS 并使用 API 密钥")
+        response = JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        await response(scope, receive, send)
 
 
 def _text(content: str | list[dict[str, Any]] | None) -> str:

@@ -26,6 +26,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         corpus_path=getattr(args, "corpus", None),
         data_dir=getattr(args, "data_dir", None),
         embedder=getattr(args, "embedder", None),
+        chroma_url=getattr(args, "chroma_url", None),
     )
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         raise UsageError(f"数据目录不是目录: {settings.data_dir}")
@@ -230,7 +231,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not Path(settings.corpus_path).is_file():
         raise UsageError(f"找不到计划文件: {settings.corpus_path}")
-    return serve_main(_address(args, settings))
+    if not 1 <= args.workers <= 64:
+        raise UsageError(f"--workers 须在 1 到 64 之间: {args.workers}")
+    return serve_main(_address(args, settings), workers=args.workers)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -245,6 +248,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", help="plan file (default: the bundled Nanning education plan)")
     p.add_argument("--data-dir", dest="data_dir", type=Path, help="index, cache and feedback directory")
     p.add_argument("--embedder", help="e5 (default), use, or st:<local model dir>")
+    p.add_argument("--chroma-url", dest="chroma_url",
+                   help="a Chroma server (chroma run) to keep the indexes in, e.g. http://127.0.0.1:8000")
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question (no question: interactive chat)")
@@ -280,9 +285,11 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("--host")
     api.add_argument("--port", type=int)
     api.set_defaults(func=cmd_api)
-    serve = sub.add_parser("serve", help="start the web app")
+    serve = sub.add_parser("serve", help="start the web app and the HTTP API")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="app processes behind one sticky front (each loads its own models)")
     serve.set_defaults(func=cmd_serve)
     evaluate = sub.add_parser("eval", help="score answers on a labelled question file")
     try:

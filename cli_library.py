@@ -72,6 +72,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    from assistant.service import open_store
     from knowledge.parser import read_plan
     from knowledge.retriever import drop_indexes
 
@@ -84,7 +85,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     except (ValueError, OSError):
         text = ""
     library.remove(args.doc)
-    dropped = drop_indexes(_settings(args).index_dir, text) if text else 0
+    dropped = drop_indexes(open_store(_settings(args)), text) if text else 0
     _out(f"已移除 {document.id}：{document.title}（索引 {dropped} 个）")
     return 0
 

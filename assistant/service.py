@@ -26,6 +26,7 @@ from knowledge.departments import canonical_department
 from knowledge.ids import canonical_id
 from knowledge.parser import read_plan
 from knowledge.retriever import IndexReport, Retriever
+from knowledge.store import DiskStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ def build_assistant(
     if embeddings is None:
         embeddings = make_embeddings(settings.embedder, cache_dir=settings.cache_dir)
     retriever, report = Retriever.open(
-        plan, corpus_text, embeddings, settings.index_dir, rebuild=rebuild, progress=progress
+        plan, corpus_text, embeddings, open_store(settings), rebuild=rebuild, progress=progress
     )
     composer = make_composer(settings, plan, retriever, embeddings)
     return Assistant(settings, plan, corpus_text, embeddings, retriever, composer, report,
@@ -188,8 +189,23 @@ def index_plan(settings: Settings, embeddings: Embeddings) -> IndexReport:
     """Build (or find) the index of settings.corpus_path only: what adding a document to the library
     needs before the library lists it. The answering parts are built when the library is opened."""
     plan, corpus_text = read_plan(Path(settings.corpus_path))
-    _, report = Retriever.open(plan, corpus_text, embeddings, settings.index_dir)
+    _, report = Retriever.open(plan, corpus_text, embeddings, open_store(settings))
     return report
+
+
+def open_store(settings: Settings) -> Store:
+    """Where the indexes live: the Chroma server of settings.chroma_url, else embedded in the data dir."""
+    if settings.chroma_url:
+        return _server_store(settings.chroma_url, settings.data_dir)
+    return DiskStore(settings.index_dir)
+
+
+@functools.lru_cache(maxsize=4)
+def _server_store(url: str, lock_dir: Path) -> Store:
+    """One client per server and process (it holds a connection pool)."""
+    from knowledge.server_store import ServerStore
+
+    return ServerStore(url, lock_dir=lock_dir)
 
 
 @functools.lru_cache(maxsize=4)
@@ -210,7 +226,7 @@ def _cross_lingual_opener(
     def open_index() -> Retriever | None:
         try:
             other = _shared_embeddings(spec, settings.cache_dir)
-            retriever, _ = Retriever.open(plan, corpus_text, other, settings.index_dir)
+            retriever, _ = Retriever.open(plan, corpus_text, other, open_store(settings))
         except Exception as exc:  # a missing optional model must not break Chinese questions
             log.warning("cross-lingual embedder %r unavailable (%s); English questions use %s",
                         spec, exc, settings.embedder)

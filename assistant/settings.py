@@ -33,6 +33,8 @@ class Settings(BaseModel):
                                             "st:<local model dir>")
     cross_lingual_embedder: str = Field("use", description="embedding backend for questions in another "
                                                            "language than the plan's (English); empty = the main one")
+    chroma_url: str = Field("", description="a Chroma server (`chroma run`) shared by several app processes, "
+                                             "e.g. http://127.0.0.1:8000; empty = embedded Chroma in data_dir")
     composer: str = Field("extractive", description="answer composer; 'extractive' needs no LLM and no network")
     top_k: int = Field(8, ge=1, le=100, description="clauses retrieved per question")
     max_question_chars: int = Field(2000, ge=1, description="longer questions are rejected with a message")
@@ -70,6 +72,11 @@ class Settings(BaseModel):
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as POLICY_ASSISTANT_<FIELD> variables: what from_env() reads back (a worker
+        process started by `serve --workers` gets the parent's settings this way)."""
+        return {f"{ENV_PREFIX}{name.upper()}": str(value) for name, value in self.model_dump().items()}
 
     def replace(self, **changes: Any) -> Settings:
         """A validated copy with some fields changed (``model_copy`` would skip validation)."""

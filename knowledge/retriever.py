@@ -14,7 +14,7 @@ from langchain_core.embeddings import Embeddings
 
 from knowledge.chunks import Chunk, chunk_clauses, keyword_tokens
 from knowledge.clause import Hit, Plan
-from knowledge.store import IndexMissing, VectorIndex, drop, writable
+from knowledge.store import DiskStore, IndexMissing, Store, VectorIndex
 
 #: Bump when chunking or the stored metadata change, so old indexes are rebuilt automatically.
 INDEX_FORMAT = 3
@@ -57,9 +57,14 @@ def _key_prefix(corpus_text: str) -> str:
     return f"plan_{digest}_"
 
 
-def drop_indexes(index_root: Path, corpus_text: str) -> int:
+def drop_indexes(store: Store | Path, corpus_text: str) -> int:
     """Remove a plan's indexes, for every embedder (when its document leaves the library)."""
-    return drop(index_root, _key_prefix(corpus_text))
+    return as_store(store).drop(_key_prefix(corpus_text))
+
+
+def as_store(store: Store | Path | str) -> Store:
+    """A store; a plain directory means the embedded store there."""
+    return DiskStore(Path(store)) if isinstance(store, str | Path) else store
 
 
 class Retriever:
@@ -89,7 +94,7 @@ class Retriever:
         plan: Plan,
         corpus_text: str,
         embeddings: Embeddings,
-        index_root: Path,
+        store: Store | Path,
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ) -> tuple[Retriever, IndexReport]:
@@ -97,23 +102,24 @@ class Retriever:
         started = time.perf_counter()
         chunks = chunk_clauses(plan.clauses)
         key = index_key(corpus_text, getattr(embeddings, "name", type(embeddings).__name__))
+        store = as_store(store)
+        index = None if rebuild else _published(store, key)
         built = False
-        try:
-            if rebuild:
-                raise IndexMissing("rebuild requested")
-            index = VectorIndex.open(index_root, key)
-        except IndexMissing as missing:
-            if not writable(index_root):
-                # Never rebuild where nothing can be written: say so instead of failing half-way.
-                raise IndexUnavailable(
-                    f"索引目录不可写（只读或磁盘已满），其中也没有可用的完整索引: {index_root}"
-                ) from missing
-            vectors = _embed_in_batches(embeddings, [c.embed_text for c in chunks], progress)
-            metadatas = [{"clause_id": c.clause_id, "position": c.position} for c in chunks]
-            index = VectorIndex.build(
-                index_root, key, [c.id for c in chunks], [c.sentence for c in chunks], vectors, metadatas
-            )
-            built = True
+        if index is None:
+            # One builder per key at a time: workers starting together build once, the others wait
+            # and then find the index published.
+            with store.building(key):
+                index = None if rebuild else _published(store, key)
+                if index is None:
+                    if not store.writable():
+                        # Never rebuild where nothing can be written: say so instead of failing half-way.
+                        raise IndexUnavailable(
+                            f"索引目录不可写（只读或磁盘已满），其中也没有可用的完整索引: {store.describe()}")
+                    vectors = _embed_in_batches(embeddings, [c.embed_text for c in chunks], progress)
+                    metadatas = [{"clause_id": c.clause_id, "position": c.position} for c in chunks]
+                    index = store.build(
+                        key, [c.id for c in chunks], [c.sentence for c in chunks], vectors, metadatas)
+                    built = True
         report = IndexReport(key, len(plan), len(chunks), built, time.perf_counter() - started)
         return cls(plan, chunks, index, embeddings), report
 
@@ -170,6 +176,13 @@ class Retriever:
                 )
             )
         return hits
+
+
+def _published(store: Store, key: str) -> VectorIndex | None:
+    try:
+        return store.open(key)
+    except IndexMissing:
+        return None
 
 
 def _embed_in_batches(

@@ -32,12 +32,30 @@ def e5_embeddings():
     return make_embeddings("e5")
 
 
+#: Set (by scripts/test.sh) to run the suite's assistant against a running Chroma server instead of the
+#: embedded store; tests/chroma_server.py starts one itself when a test needs a server and none is given.
+SERVER_URL = os.environ.get("POLICY_ASSISTANT_TEST_CHROMA_URL", "")
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory):
+    """The URL of a real Chroma server: the one the environment names, or a `chroma run` started here."""
+    if SERVER_URL:
+        yield SERVER_URL
+        return
+    from tests.chroma_server import ChromaServer
+
+    with ChromaServer(tmp_path_factory.mktemp("chroma-server")) as server:
+        yield server.url
+
+
 @pytest.fixture(scope="session")
 def assistant_settings(tmp_path_factory):
-    """Settings whose data dir (index + embedding cache) is shared by the whole session, CLI runs included."""
+    """Settings whose data dir (index + embedding cache) is shared by the whole session, CLI runs included;
+    the indexes live on the Chroma server when the suite runs in server mode."""
     from assistant.settings import Settings
 
-    return Settings(data_dir=tmp_path_factory.mktemp("assistant-data"))
+    return Settings(data_dir=tmp_path_factory.mktemp("assistant-data"), chroma_url=SERVER_URL)
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +100,7 @@ def env(assistant, assistant_settings) -> dict[str, str]:
     return {
         **os.environ,
         "POLICY_ASSISTANT_DATA_DIR": str(assistant_settings.data_dir),
+        "POLICY_ASSISTANT_CHROMA_URL": assistant_settings.chroma_url,
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "ANONYMIZED_TELEMETRY": "False",

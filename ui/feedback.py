@@ -1,5 +1,9 @@
 """The 👍/👎 log: one JSON object per line, written under a lock (eval/feedback.py reads it back).
 
+Several app processes (`serve --workers N`) share the file: every change holds an exclusive ``flock`` on
+``<file>.lock`` and reads the file afresh under it, so no process appends between another's read and
+its atomic rewrite, and none works from a stale view of the entries.
+
 Feedback is idempotent per answer: each entry carries the answer's id, a repeated click with the same
 rating and comment changes nothing, and a changed rating or comment replaces the answer's entry (the
 file is rewritten atomically) instead of adding a second one.
@@ -7,6 +11,7 @@ file is rewritten atomically) instead of adding a second one.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -26,7 +31,6 @@ class FeedbackLog:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.Lock()  # whole lines only: concurrent sessions must not interleave
-        self._ids: dict[str, tuple[str, str]] | None = None  # answer id -> (rating, comment), read lazily
 
     def record(self, rating: str, answer: Answer, comment: str = "", answer_id: str = "") -> dict:
         """Record (or update) the rating of one answer; ``answer_id`` names the answer across clicks."""
@@ -45,26 +49,26 @@ class FeedbackLog:
             ],
         }
         line = json.dumps(entry, ensure_ascii=False) + "\n"
-        with self._lock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes (or the process dies)
             ids = self._known()
             if ids.get(answer_id) == (rating, entry["comment"]):
                 return entry
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             if answer_id in ids:
                 self._replace(answer_id, line)
             else:
                 with self.path.open("a", encoding="utf-8") as out:
                     out.write(line)
-            ids[answer_id] = (rating, entry["comment"])
         return entry
 
     def _known(self) -> dict[str, tuple[str, str]]:
-        if self._ids is None:
-            self._ids = {}
-            for entry in self._entries():
-                if isinstance(entry.get("answer_id"), str):
-                    self._ids[entry["answer_id"]] = (str(entry.get("rating")), str(entry.get("comment", "")))
-        return self._ids
+        """answer id -> (rating, comment), as the file says now (another process may have written)."""
+        ids = {}
+        for entry in self._entries():
+            if isinstance(entry.get("answer_id"), str):
+                ids[entry["answer_id"]] = (str(entry.get("rating")), str(entry.get("comment", "")))
+        return ids
 
     def _entries(self) -> list[dict]:
         try:

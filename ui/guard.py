@@ -5,7 +5,8 @@ gradio checks passwords but does not limit attempts, and its heartbeat and cance
 a login. When the app has a login, this guard:
 - counts failed ``POST /login`` per client address; after ``free_failures`` it answers 429 for a delay
   that doubles with every further failure (capped), whatever the password; a success clears the count;
-- answers 401 on the session routes (heartbeat, cancel) unless the request carries a valid login token.
+- answers 401 on every route but the login page and its files unless the request carries a valid login
+  token (gradio's heartbeat, cancel, token, user and other routes answer without one).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _LOGIN = ("/login", "/login/")
-_SESSION_ROUTES = ("/gradio_api/heartbeat/", "/gradio_api/cancel")
+# What the login page itself loads; with a login configured, every other path needs one (gradio leaves
+# some of its own routes open: heartbeat, cancel, token, user, app_id, runs, startup-events, …).
+_PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/static/", "/theme.css", "/favicon.ico", "/robots.txt")
 
 
 @dataclass
@@ -70,6 +73,17 @@ class GuardState:
     tokens: MutableMapping[str, str] | None = None
     login_required: bool = False
 
+    def logged_in(self, scope: Scope) -> bool:
+        """Whether the request carries a login token gradio issued (its ``access-token*`` cookie)."""
+        tokens = self.tokens or {}
+        headers = dict(scope.get("headers") or [])
+        cookie = SimpleCookie()
+        try:
+            cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
+        except Exception:  # a malformed cookie header is simply not a login
+            return False
+        return any(name.startswith("access-token") and morsel.value in tokens for name, morsel in cookie.items())
+
 
 class Guard:
     def __init__(self, app: ASGIApp, state: GuardState) -> None:
@@ -85,7 +99,8 @@ class Guard:
         if path in _LOGIN and scope.get("method") == "POST":
             await self._login(client, scope, receive, send)
             return
-        if path.startswith(_SESSION_ROUTES) and not self._logged_in(scope):
+        public = path == "/" or path.startswith(_PUBLIC_PREFIXES)  # "/" shows the login form until then
+        if not public and not self.state.logged_in(scope):
             await _json(send, 401, {"detail": "需要登录。(Not authenticated.)"})
             return
         await self.app(scope, receive, send)
@@ -108,17 +123,6 @@ class Guard:
             self.state.backoff.succeeded(client)
         elif status and status[0] in (400, 401):
             self.state.backoff.failed(client)
-
-    def _logged_in(self, scope: Scope) -> bool:
-        tokens = self.state.tokens or {}
-        headers = dict(scope.get("headers") or [])
-        cookie = SimpleCookie()
-        try:
-            cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
-        except Exception:  # a malformed cookie header is simply not a login
-            return False
-        return any(name.startswith("access-token") and morsel.value in tokens for name, morsel in cookie.items())
-
 
 async def _json(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:
     data = json.dumps(body, ensure_ascii=False).encode()

@@ -20,6 +20,7 @@ from ui.chat import build_chat_tab
 from ui.duties import build_duties_tab
 from ui.evaluation import add_eval_tab
 from ui.feedback import FeedbackLog
+from ui.guard import GuardState
 from ui.panel import build_panel, clause_or_missing
 from ui.render import esc
 from ui.targets import build_targets_tab
@@ -183,35 +184,54 @@ def free_port(host: str) -> int:
         return s.getsockname()[1]
 
 
+def _options(settings: Settings, guard: GuardState) -> dict[str, Any]:
+    """What launch() and mount() both pass to gradio: login, limits, look, and the guard middleware."""
+    from starlette.middleware import Middleware
+
+    from ui.guard import Guard, HeadScript
+
+    auth = (settings.auth_user, settings.auth_password) if settings.auth_user else None
+    return {
+        "app_kwargs": {"middleware": [Middleware(Guard, state=guard),
+                                      Middleware(HeadScript, script=FORCE_CHINESE)]},
+        "max_file_size": settings.max_upload_bytes,
+        "auth": auth,
+        "auth_message": "请输入用户名和密码" if auth else None,
+        "ssr_mode": False,
+        "mcp_server": False,
+        "footer_links": ["api", "settings"],
+        "theme": theme(),
+        "css_paths": [STATIC / "app.css"],
+        "head": PANEL_KEYS,
+    }
+
+
 def launch(
     demo: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False
 ) -> str:
-    """Serve ``demo`` on settings.host:settings.port (0 = a free port); returns the local URL."""
-    from starlette.middleware import Middleware
-
-    from ui.guard import Guard, GuardState, HeadScript
+    """Serve ``demo`` alone on settings.host:settings.port (0 = a free port); returns the local URL."""
+    from ui.guard import GuardState
 
     port = settings.port or free_port(settings.host)
-    auth = (settings.auth_user, settings.auth_password) if settings.auth_user else None
-    guard = GuardState(login_required=auth is not None)
+    guard = GuardState(login_required=bool(settings.auth_user))
     _, url, _ = demo.launch(
-        app_kwargs={"middleware": [Middleware(Guard, state=guard), Middleware(HeadScript, script=FORCE_CHINESE)]},
-        max_file_size=settings.max_upload_bytes,
+        **_options(settings, guard),
         state_session_capacity=settings.max_sessions,
         server_name=settings.host,
         server_port=port,
-        auth=auth,
-        auth_message="请输入用户名和密码" if auth else None,
         prevent_thread_lock=prevent_thread_lock,
         quiet=quiet,
         share=False,
-        ssr_mode=False,
-        mcp_server=False,
         inbrowser=False,
-        footer_links=["api", "settings"],
-        theme=theme(),
-        css_paths=[STATIC / "app.css"],
-        head=PANEL_KEYS,
     )
     guard.tokens = demo.server_app.tokens  # the guard checks session routes against gradio's own logins
     return url
+
+
+def mount(app: Any, demo: gr.Blocks, settings: Settings, guard: GuardState) -> None:
+    """Mount ``demo`` at "/" of a FastAPI app (server.py: the API and the web app in one process)."""
+    demo.state_session_capacity = settings.max_sessions
+    gr.mount_gradio_app(app, demo, path="/", server_name=settings.host, server_port=settings.port,
+                        **_options(settings, guard))
+    mounted = next(route.app for route in app.routes if getattr(route, "path", None) == "")
+    guard.tokens = mounted.tokens

@@ -1,0 +1,79 @@
+"""The web app and the HTTP API in one process: FastAPI with the gradio page mounted at "/", under uvicorn.
+
+`policy-assistant serve` (and ``python app.py``) run this. One login guards both: with a web login
+configured, the page asks for it, gradio's own routes refuse anonymous requests, and the API takes a
+bearer key or the logged-in session. ``--workers N`` runs N of these processes behind balancer.py.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Any
+
+from assistant.settings import Settings
+from assistant.startup import Startup
+
+
+def create_server(assistant: Any, settings: Settings) -> Any:
+    """The FastAPI app: API routes first (/api, /v1, /docs), the gradio page on every other path."""
+    from api import create_api
+    from ui.guard import GuardState
+    from ui.page import create_app, mount
+
+    guard = GuardState(login_required=bool(settings.auth_user))
+    app = create_api(assistant, settings, session=guard.logged_in)
+    mount(app, create_app(assistant, settings), settings, guard)
+    return app
+
+
+def run(settings: Settings, quiet: bool = False) -> int:
+    """Serve until interrupted; returns the exit status (1: cannot listen, 2: no index can be had)."""
+    import uvicorn
+
+    from ui.page import free_port
+
+    def say(text: str, stream: Any = sys.stderr) -> None:
+        if not quiet:
+            print(text, file=stream, flush=True)
+
+    try:
+        assistant = Startup(settings)  # the page is served at once; the index builds behind it
+    except (ValueError, OSError) as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
+    port = settings.port or free_port(settings.host)
+    server = uvicorn.Server(uvicorn.Config(create_server(assistant, settings), host=settings.host, port=port,
+                                           log_level="warning", timeout_graceful_shutdown=5))
+    failed: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            server.run()
+        except BaseException as exc:  # uvicorn exits (SystemExit) when it cannot bind
+            failed.append(exc)
+
+    thread = threading.Thread(target=serve, name="uvicorn", daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
+    if not server.started:
+        print(f"错误: cannot serve on {settings.host}:{port} (address in use or not available)", file=sys.stderr)
+        return 1
+    login = "（需要登录）" if settings.auth_user else ""
+    say(f"政策问答助手已启动：http://{settings.host}:{port} {login}（API: /api, /v1, /docs；Ctrl+C 退出）",
+        sys.stdout)
+    try:
+        if assistant.wait() is None:  # no index and none can be built (read-only, full disk, no server)
+            print(f"错误: {assistant.status()}", file=sys.stderr)
+            return 2
+        say("索引已就绪。")
+        while thread.is_alive():
+            thread.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    return 0
