@@ -1,13 +1,16 @@
-"""Load test on loopback: N concurrent users asking back to back, through the HTTP API (/api/ask,
-/v1/chat/completions streaming and not) and through the Gradio app's /chat.
+"""Load test on loopback: N concurrent users asking back to back through one `policy-assistant serve`
+(the web app and the API in one process, or `--workers 2` behind the front), with the index embedded or
+on a Chroma server (`chroma run`, started here).
 
-    python bench/load.py [--users 20,50] [--seconds 20]
+    python bench/load.py [--users 20,50] [--seconds 15] [--workers 1,2] [--stores embedded,server]
 
-Starts `policy-assistant api` and `policy-assistant serve` on free ports (the index must exist in the
-data dir: run `policy-assistant ingest` first), warms both with every dev question once, then prints per
-route and user count: answers/s, p50/p95/p99 latency, errors and the server's RSS. Bounded in users and
-time; loopback only. The users cycle through the 156 dev questions, so question embeddings are cached;
-the load generator shares the machine's 2 cores with the servers.
+Routes: /api/ask, /v1/chat/completions (streaming and not), and the web app's own /ask through
+gradio_client. Per configuration, route and user count it prints: answers/s, p50/p95/p99 latency,
+errors, the CPU-seconds the server processes spent per answer, the CPU bound that implies on this
+machine's cores (cores / CPU-s per answer) and the share of it reached, and RSS per server process.
+The index must exist in the data dir (`policy-assistant ingest`); the users cycle through the dev
+questions after one warm-up pass, so question embeddings are cached. The load generator shares the
+machine with the servers; its own CPU is not counted in the bound.
 """
 
 from __future__ import annotations
@@ -15,55 +18,93 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 COMMAND = [str(Path(sys.executable).parent / "policy-assistant")]
 QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "eval/data/dev.jsonl").read_text("utf-8").splitlines()
              if line.strip()]
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(kind: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    proc = subprocess.Popen([*COMMAND, kind, "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    probe = "/api/health" if kind == "api" else "/"
-    for _ in range(600):
+def tree(pid: int) -> list[int]:
+    """pid and all its descendants."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            if httpx.get(url + probe, timeout=2).status_code == 200:
-                if kind == "api" and httpx.get(url + probe).json()["status"] != "ok":
-                    raise httpx.ConnectError("starting")
-                return proc
-        except httpx.HTTPError:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += tree(int(child))
+    return found
+
+
+def cpu_s(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        except OSError:
             pass
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit(f"{kind} did not start")
+    return total / TICKS
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return 0.0
 
 
-def run_users(users: int, seconds: float, ask) -> dict[str, float]:  # type: ignore[no-untyped-def]
+@contextmanager
+def chroma_server(data_dir: Path) -> Iterator[tuple[str, int]]:
+    from tests.chroma_server import ChromaServer
+
+    with tempfile.TemporaryDirectory() as tmp, ChromaServer(Path(tmp) / "chroma") as server:
+        assert server.process is not None
+        yield server.url, server.process.pid
+
+
+@contextmanager
+def serve(env: dict[str, str], workers: int) -> Iterator[tuple[str, subprocess.Popen]]:
+    from tests.chroma_server import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([*COMMAND, "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(1200):
+            try:
+                if all(httpx.get(f"{url}/api/health", timeout=2).json()["status"] == "ok" for _ in range(workers)):
+                    break
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.25)
+        else:
+            raise SystemExit("the server did not start")
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def run_users(users: int, seconds: float, ask: Callable[[str], None]) -> dict[str, float]:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -94,25 +135,16 @@ def run_users(users: int, seconds: float, ask) -> dict[str, float]:  # type: ign
     def pct(p: float) -> float:
         return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1) if latencies else 0.0
 
-    return {"answers/s": round(len(latencies) / elapsed, 1), "p50 ms": pct(0.5), "p95 ms": pct(0.95),
-            "p99 ms": pct(0.99), "errors": errors[0],
-            "mean ms": round(statistics.mean(latencies), 1) if latencies else 0.0}
+    return {"answers": len(latencies), "answers/s": round(len(latencies) / elapsed, 1), "p50 ms": pct(0.5),
+            "p95 ms": pct(0.95), "p99 ms": pct(0.99), "errors": errors[0]}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--users", default="20,50")
-    parser.add_argument("--seconds", type=float, default=20)
-    args = parser.parse_args()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False"}
-    api_port, ui_port = free_port(), free_port()
-    api, ui = start("api", api_port, env), start("serve", ui_port, env)
-    api_url, ui_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ui_port}"
+def routes(url: str) -> dict[str, Callable[[str], None]]:
     local = threading.local()
 
     def client() -> httpx.Client:
         if not hasattr(local, "client"):
-            local.client = httpx.Client(base_url=api_url, timeout=60)
+            local.client = httpx.Client(base_url=url, timeout=60)
         return local.client
 
     def rest(q: str) -> None:
@@ -132,23 +164,53 @@ def main() -> int:
         from gradio_client import Client
 
         if not hasattr(local, "gradio"):
-            local.gradio = Client(ui_url, verbose=False, download_files=False, analytics_enabled=False)
+            local.gradio = Client(url, verbose=False, download_files=False, analytics_enabled=False)
         local.gradio.predict(q, [], api_name="/ask")
 
-    try:
-        for q in QUESTIONS:  # warm both servers: the first answer to a question embeds it
-            rest(q)
-            gradio(q)
-        for users in [int(u) for u in args.users.split(",")]:
-            for name, ask, pid in (("/api/ask", rest, api.pid), ("/v1/chat/completions", openai_plain, api.pid),
-                                   ("/v1/chat/completions stream", openai_stream, api.pid),
-                                   ("gradio /ask", gradio, ui.pid)):
-                result = run_users(users, args.seconds, ask)
-                print(json.dumps({"route": name, "users": users, **result, "server RSS MB": round(rss_mb(pid), 1)},
-                                 ensure_ascii=False), flush=True)
-    finally:
-        api.terminate()
-        ui.terminate()
+    return {"/api/ask": rest, "/v1/chat/completions": openai_plain, "/v1/chat/completions stream": openai_stream,
+            "gradio /ask": gradio}
+
+
+def measure(config: str, url: str, pids: Callable[[], list[int]], users_list: list[int], seconds: float) -> None:
+    table = routes(url)
+    for q in QUESTIONS:  # warm every worker: the first answer to a question embeds it
+        for _ in range(2):
+            table["/api/ask"](q)
+    cores = os.cpu_count() or 1
+    for users in users_list:
+        for name, ask in table.items():
+            before = cpu_s(pids())
+            result = run_users(users, seconds, ask)
+            spent = cpu_s(pids()) - before
+            per_answer = spent / max(1, result["answers"])
+            bound = cores / per_answer if per_answer else 0.0
+            print(json.dumps({
+                "config": config, "route": name, "users": users, **result,
+                "server CPU ms/answer": round(per_answer * 1000, 1), "CPU bound answers/s": round(bound, 1),
+                "of bound %": round(100 * result["answers/s"] / bound, 1) if bound else 0.0,
+                "RSS MB": [rss_mb(p) for p in pids()],
+            }, ensure_ascii=False), flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", default="20,50")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--stores", default="embedded,server")
+    args = parser.parse_args()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False"}
+    users = [int(u) for u in args.users.split(",")]
+    for store in args.stores.split(","):
+        for workers in [int(w) for w in args.workers.split(",")]:
+            config = f"{workers} worker{'s' if workers > 1 else ''}, {store} Chroma"
+            if store == "server":
+                with chroma_server(ROOT) as (chroma_url, chroma_pid), \
+                        serve({**env, "POLICY_ASSISTANT_CHROMA_URL": chroma_url}, workers) as (url, proc):
+                    measure(config, url, lambda proc=proc, c=chroma_pid: [*tree(proc.pid), c], users, args.seconds)
+            else:
+                with serve(env, workers) as (url, proc):
+                    measure(config, url, lambda proc=proc: tree(proc.pid), users, args.seconds)
     return 0
 
 

@@ -81,7 +81,8 @@ class VectorIndex:
     """One complete, immutable Chroma collection of embedded texts."""
 
     def __init__(self, collection: Any, lease: int | None = None,
-                 reopen: Callable[[], VectorIndex] | None = None) -> None:
+                 reopen: Callable[[], VectorIndex] | None = None, directory: Path | None = None) -> None:
+        self.directory = directory  # the build's directory (embedded store); None on a server
         self._collection = collection
         self._lease = lease
         self._reopen = reopen
@@ -250,7 +251,7 @@ class DiskStore:
             if lease is not None:
                 os.close(lease)
             raise
-        return VectorIndex(collection, lease)
+        return VectorIndex(collection, lease, directory=directory)
 
     def _open_dir(self, directory: Path) -> VectorIndex:
         try:

@@ -204,3 +204,16 @@ def test_two_app_processes_share_the_server_through_a_rebuild(assistant_settings
         for app in apps:
             app.terminate()
             app.wait(timeout=30)
+
+
+def test_the_suite_assistant_uses_the_store_it_was_given(assistant, assistant_settings) -> None:
+    """In the server pass (scripts/test.sh), the session's assistant answers from the Chroma server."""
+    from tests.conftest import SERVER_URL
+
+    index = assistant.retriever.index
+    if SERVER_URL:
+        assert assistant_settings.chroma_url == SERVER_URL and index.directory is None
+        assert index._collection.name.startswith(assistant.index_report.key + ".")
+        assert not (assistant_settings.data_dir / "index").exists(), "nothing indexed on local disk"
+    else:
+        assert index.directory is not None and index.directory.parent == assistant_settings.index_dir

@@ -27,9 +27,14 @@ NEW_FIGURE = "建设“名师工作室”30个"
 
 
 def _copy_data_dir(assistant, target: Path) -> Path:
-    """A private data dir: the published index of the bundled plan and the embedding cache."""
+    """A private data dir: the published index of the bundled plan and the embedding cache (in server
+    mode, the index is on the Chroma server and only the cache is copied)."""
     source = assistant.settings.data_dir
     key = assistant.index_report.key
+    if assistant.settings.chroma_url:
+        target.mkdir(parents=True)
+        shutil.copytree(source / "embedding-cache", target / "embedding-cache")
+        return target
     name = (source / "index" / f"{key}.current").read_text(encoding="utf-8").strip()
     (target / "index").mkdir(parents=True)
     shutil.copytree(source / "index" / name, target / "index" / name, ignore=shutil.ignore_patterns("LEASE"))

@@ -79,7 +79,8 @@ def _routes(routes, prefix: str = "") -> Iterator[tuple[str, str]]:  # type: ign
 
 
 #: What the login page itself loads, and gradio's login and logout: the only paths open without a login.
-PUBLIC = re.compile(r"^/$|^/(login|logout)/?$|^/(assets|static)/|^/(theme\.css|favicon\.ico|robots\.txt)$")
+PUBLIC = re.compile(r"^/$|^/(login|logout)/?$|^/(assets|static)/|^/(theme\.css|favicon\.ico|robots\.txt)$"
+                    r"|^/gradio_api/startup-events$")
 
 
 def test_with_auth_every_api_and_gradio_route_refuses_an_anonymous_request(locked) -> None:

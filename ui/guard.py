@@ -28,7 +28,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _LOGIN = ("/login", "/login/")
 # What the login page itself loads; with a login configured, every other path needs one (gradio leaves
 # some of its own routes open: heartbeat, cancel, token, user, app_id, runs, startup-events, …).
-_PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/static/", "/theme.css", "/favicon.ico", "/robots.txt")
+# gradio's launch() itself polls startup-events (it answers "true") before the first login.
+_PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/static/", "/theme.css", "/favicon.ico", "/robots.txt",
+                    "/gradio_api/startup-events")
 
 
 @dataclass
