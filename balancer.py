@@ -5,7 +5,8 @@ every request of one browser must reach that process (gradio asks the same of re
 front picks a worker by, in order:
 1. its cookie ``pa_worker``, set with the first page a browser loads;
 2. gradio's ``session_hash`` (in the query, or the JSON body of queue/join), for clients without cookies
-   such as gradio_client;
+   such as gradio_client, and the ``event_id`` of gradio's two-step REST API (``POST /gradio_api/call/X``
+   answers an event id; ``GET /gradio_api/call/X/<event_id>`` must reach the worker that issued it);
 3. otherwise the worker with the fewest requests in flight: the API is stateless.
 A worker that dies is started again; the sessions it held start afresh, as after a restart. Each worker
 loads its own models and opens the same index (the data dir's, or the Chroma server's).
@@ -21,6 +22,7 @@ import sys
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -32,6 +34,8 @@ COOKIE = "pa_worker"
 _HOP = {b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te", b"trailers",
         b"transfer-encoding", b"upgrade", b"content-length"}
 _SESSION_RE = re.compile(rb'"session_hash"\s*:\s*"([^"]{1,100})"')
+_CALL = "/gradio_api/call/"
+_EVENTS_KEPT = 10_000
 
 
 class Balancer:
@@ -41,10 +45,13 @@ class Balancer:
         self.ports = ports
         self.in_flight = [0] * len(ports)
         self._turn = 0  # among equally busy workers, take turns
+        self._events: OrderedDict[str, int] = OrderedDict()  # gradio call event id -> worker (bounded)
         self.client: httpx.AsyncClient | None = None
 
-    def choose(self, headers: dict[bytes, bytes], query: bytes, body: bytes) -> tuple[int, bool]:
-        """(worker, pinned): pinned when the request names its session (cookie or session_hash)."""
+    def choose(self, headers: dict[bytes, bytes], query: bytes, body: bytes, path: str = "") -> tuple[int, bool]:
+        """(worker, pinned): pinned when the request names its session (cookie, session_hash, event id)."""
+        if path.startswith(_CALL) and path.rstrip("/").rsplit("/", 1)[-1] in self._events:
+            return self._events[path.rstrip("/").rsplit("/", 1)[-1]], True
         for part in headers.get(b"cookie", b"").split(b";"):
             name, _, value = part.strip().partition(b"=")
             if name == COOKIE.encode() and value.isdigit() and int(value) < len(self.ports):
@@ -72,7 +79,7 @@ class Balancer:
             if not message.get("more_body"):
                 break
         headers = dict(scope.get("headers") or [])
-        worker, pinned = self.choose(headers, scope.get("query_string", b""), body)
+        worker, pinned = self.choose(headers, scope.get("query_string", b""), body, scope["path"])
         forwarded = [(k, v) for k, v in scope.get("headers") or [] if k.lower() not in _HOP]
         client = (scope.get("client") or ("", 0))[0]
         forwarded.append((b"x-forwarded-for", client.encode()))
@@ -90,6 +97,8 @@ class Balancer:
                 self.in_flight[index] -= 1
                 continue
             try:
+                if scope["method"] == "POST" and scope["path"].startswith(_CALL):
+                    await self._remember_event(upstream, index)
                 await self._relay(upstream, send, index, set_cookie=not _has_cookie(headers))
             finally:
                 self.in_flight[index] -= 1
@@ -100,15 +109,30 @@ class Balancer:
                     "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"retry-after", b"2")]})
         await send({"type": "http.response.body", "body": data})
 
+    async def _remember_event(self, upstream: httpx.Response, index: int) -> None:
+        await upstream.aread()  # a small JSON reply: {"event_id": ...}
+        try:
+            event = str(json.loads(upstream.content)["event_id"])
+        except (ValueError, KeyError, TypeError):
+            return
+        self._events[event] = index
+        while len(self._events) > _EVENTS_KEPT:
+            self._events.popitem(last=False)
+
     async def _relay(self, upstream: httpx.Response, send: Any, index: int, set_cookie: bool) -> None:
-        headers = [(k, v) for k, v in upstream.headers.raw if k.lower() not in _HOP]
+        consumed = upstream.is_stream_consumed  # read (and decoded) already by _remember_event
+        headers = [(k, v) for k, v in upstream.headers.raw
+                   if k.lower() not in _HOP and not (consumed and k.lower() == b"content-encoding")]
         # Pinned by the page a browser loads; API replies set nothing, so API clients that keep cookies
         # (httpx, the openai client) still spread over the workers.
         if set_cookie and upstream.headers.get("content-type", "").startswith("text/html"):
             headers.append((b"set-cookie", f"{COOKIE}={index}; Path=/; HttpOnly; SameSite=Lax".encode()))
         await send({"type": "http.response.start", "status": upstream.status_code, "headers": headers})
-        async for chunk in upstream.aiter_raw():  # server-sent events pass through as they come
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        if consumed:
+            await send({"type": "http.response.body", "body": upstream.content, "more_body": True})
+        else:
+            async for chunk in upstream.aiter_raw():  # server-sent events pass through as they come
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
 
     async def _lifespan(self, receive: Any, send: Any) -> None:

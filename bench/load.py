@@ -160,6 +160,14 @@ def routes(url: str) -> dict[str, Callable[[str], None]]:
             for _ in response.iter_lines():
                 pass
 
+    def gradio_rest(q: str) -> None:  # the same /ask through gradio's queue, without gradio_client's overhead
+        event = client().post("/gradio_api/call/ask", json={"data": [q, []]})
+        event.raise_for_status()
+        with client().stream("GET", f"/gradio_api/call/ask/{event.json()['event_id']}") as response:
+            response.raise_for_status()
+            if not any(line.startswith("event: complete") for line in response.iter_lines()):
+                raise RuntimeError("no answer")
+
     def gradio(q: str) -> None:
         from gradio_client import Client
 
@@ -168,26 +176,29 @@ def routes(url: str) -> dict[str, Callable[[str], None]]:
         local.gradio.predict(q, [], api_name="/ask")
 
     return {"/api/ask": rest, "/v1/chat/completions": openai_plain, "/v1/chat/completions stream": openai_stream,
-            "gradio /ask": gradio}
+            "gradio /ask (call API)": gradio_rest, "gradio /ask (gradio_client)": gradio}
 
 
-def measure(config: str, url: str, pids: Callable[[], list[int]], users_list: list[int], seconds: float) -> None:
-    table = routes(url)
+def measure(config: str, url: str, pids: Callable[[], list[int]], users_list: list[int], seconds: float,
+            only: list[str]) -> None:
+    table = {name: ask for name, ask in routes(url).items() if not only or name in only}
+    warm = routes(url)["/api/ask"]
     for q in QUESTIONS:  # warm every worker: the first answer to a question embeds it
         for _ in range(2):
-            table["/api/ask"](q)
+            warm(q)
     cores = os.cpu_count() or 1
     for users in users_list:
         for name, ask in table.items():
-            before = cpu_s(pids())
+            before, own = cpu_s(pids()), time.process_time()
             result = run_users(users, seconds, ask)
-            spent = cpu_s(pids()) - before
+            spent, generator = cpu_s(pids()) - before, time.process_time() - own
             per_answer = spent / max(1, result["answers"])
             bound = cores / per_answer if per_answer else 0.0
             print(json.dumps({
                 "config": config, "route": name, "users": users, **result,
                 "server CPU ms/answer": round(per_answer * 1000, 1), "CPU bound answers/s": round(bound, 1),
                 "of bound %": round(100 * result["answers/s"] / bound, 1) if bound else 0.0,
+                "load generator CPU ms/answer": round(1000 * generator / max(1, result["answers"]), 1),
                 "RSS MB": [rss_mb(p) for p in pids()],
             }, ensure_ascii=False), flush=True)
 
@@ -198,19 +209,22 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--stores", default="embedded,server")
+    parser.add_argument("--routes", default="", help="comma-separated route names to run (default: all)")
     args = parser.parse_args()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False"}
     users = [int(u) for u in args.users.split(",")]
+    only = [r for r in args.routes.split(",") if r]
     for store in args.stores.split(","):
         for workers in [int(w) for w in args.workers.split(",")]:
             config = f"{workers} worker{'s' if workers > 1 else ''}, {store} Chroma"
             if store == "server":
                 with chroma_server(ROOT) as (chroma_url, chroma_pid), \
                         serve({**env, "POLICY_ASSISTANT_CHROMA_URL": chroma_url}, workers) as (url, proc):
-                    measure(config, url, lambda proc=proc, c=chroma_pid: [*tree(proc.pid), c], users, args.seconds)
+                    measure(config, url, lambda proc=proc, c=chroma_pid: [*tree(proc.pid), c], users, args.seconds,
+                            only)
             else:
                 with serve(env, workers) as (url, proc):
-                    measure(config, url, lambda proc=proc: tree(proc.pid), users, args.seconds)
+                    measure(config, url, lambda proc=proc: tree(proc.pid), users, args.seconds, only)
     return 0
 
 

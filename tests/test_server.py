@@ -155,6 +155,11 @@ def test_two_workers_share_the_load_and_keep_sessions_on_one(two_workers) -> Non
         assert len(pids) == 2, "API requests go to both workers"
         answers = [web.post("/api/ask", json={"question": Q_2019}).json() for _ in range(6)]
         assert all(a["citations"][0]["clause_id"] == "三（二）" for a in answers)
+        for _ in range(6):  # gradio's two-step REST API: the event id is known to one worker only
+            event = web.post("/gradio_api/call/ask", json={"data": [Q_2019, []]}).json()["event_id"]
+            stream = web.get(f"/gradio_api/call/ask/{event}").text
+            data = stream.split("event: complete\ndata: ", 1)[1]
+            assert json.loads(data)[0]["citations"][0]["clause_id"] == "三（二）"
     clients = [Client(two_workers, verbose=False, download_files=False, analytics_enabled=False) for _ in range(4)]
     for client in clients:  # each gradio session stays on one worker (its queue lives there)
         for question in (Q_2019, "市财政局负责哪些任务？"):
