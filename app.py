@@ -7,17 +7,12 @@ No API key, no downloads.
 
 from __future__ import annotations
 
-import os
 import sys
 
-# Before gradio is imported: it reads this once, and otherwise phones home (telemetry, version check).
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.startup import Startup  # noqa: E402
+import server  # noqa: F401  (first: it sets the environment gradio and chromadb read at import)
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.startup import Startup
 
 
 def create_app(assistant: Assistant | Startup, settings: Settings | None = None):  # type: ignore[no-untyped-def]

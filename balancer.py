@@ -14,9 +14,11 @@ loads its own models and opens the same index (the data dir's, or the Chroma ser
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -35,6 +37,8 @@ _HOP = {b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorizati
         b"transfer-encoding", b"upgrade", b"content-length"}
 _SESSION_RE = re.compile(rb'"session_hash"\s*:\s*"([^"]{1,100})"')
 _CALL = "/gradio_api/call/"
+# Streams a page keeps open for its whole life: idle, so not counted as load.
+_LONG_LIVED = ("/gradio_api/heartbeat/", "/gradio_api/queue/data")
 _EVENTS_KEPT = 10_000
 
 
@@ -90,18 +94,20 @@ class Balancer:
             url = url.split("?")[0] + (f"?{query}" if query else "")
             assert self.client is not None
             request = self.client.build_request(scope["method"], url, headers=forwarded, content=body)
-            self.in_flight[index] += 1
+            load = 0 if scope["path"].startswith(_LONG_LIVED) else 1
+            self.in_flight[index] += load
             try:
                 upstream = await self.client.send(request, stream=True)
             except httpx.TransportError:
-                self.in_flight[index] -= 1
+                self.in_flight[index] -= load
                 continue
             try:
                 if scope["method"] == "POST" and scope["path"].startswith(_CALL):
                     await self._remember_event(upstream, index)
-                await self._relay(upstream, send, index, set_cookie=not _has_cookie(headers))
+                await _until_disconnect(
+                    self._relay(upstream, send, index, set_cookie=not _has_cookie(headers)), receive)
             finally:
-                self.in_flight[index] -= 1
+                self.in_flight[index] -= load
                 await upstream.aclose()
             return
         data = json.dumps({"detail": "错误: 服务进程正在启动或重启，请稍候再试。"}, ensure_ascii=False).encode()
@@ -149,6 +155,23 @@ class Balancer:
                 return
 
 
+async def _until_disconnect(relay: Any, receive: Any) -> None:
+    """Run the relay until it ends or the client goes away: a closed page must not leave its endless
+    heartbeat stream (and a connection to the worker) open behind it."""
+    async def disconnected() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    tasks = [asyncio.ensure_future(relay), asyncio.ensure_future(disconnected())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+    if tasks[0].done() and not tasks[0].cancelled() and tasks[0].exception():
+        raise tasks[0].exception()  # type: ignore[misc]
+
+
 def _has_cookie(headers: dict[bytes, bytes]) -> bool:
     return f"{COOKIE}=".encode() in headers.get(b"cookie", b"")
 
@@ -170,7 +193,8 @@ class Workers:
     def _start(self, port: int) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
         root = os.path.dirname(os.path.abspath(__file__))
-        return subprocess.Popen(command, cwd=root, env=self.env, stdout=subprocess.DEVNULL)
+        return subprocess.Popen(command, cwd=root, env=self.env, stdout=subprocess.DEVNULL,
+                                preexec_fn=_die_with_parent)
 
     def _watch(self) -> None:
         while not self._stop.wait(1.0):
@@ -208,9 +232,23 @@ class Workers:
                 process.kill()
 
 
+def _die_with_parent() -> None:
+    """In the worker, before exec: the kernel sends it SIGTERM when the front dies, even by SIGKILL
+    (Linux prctl PR_SET_PDEATHSIG), so no worker outlives its front."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: stop() and the SIGTERM handler still end them
+        pass
+
+
 def run_workers(settings: Settings, count: int) -> int:
     """Serve with `count` worker processes behind the front on settings.host:settings.port."""
     import uvicorn
+
+    # `kill` (SIGTERM) ends the front like Ctrl+C does, through the finally below that stops the workers.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     from ui.page import free_port
 

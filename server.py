@@ -7,13 +7,23 @@ bearer key or the logged-in session. ``--workers N`` runs N of these processes b
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 from typing import Any
 
-from assistant.settings import Settings
-from assistant.startup import Startup
+# Before gradio and chromadb are imported: they read these once. Without them gradio phones home
+# (telemetry, version check), and after every event it rebuilds a pandas table of up to 10 000 past
+# events for its monitoring page (not served here): the cost of each answer grew with uptime.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000")
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.settings import Settings  # noqa: E402
+from assistant.startup import Startup  # noqa: E402
 
 
 def create_server(assistant: Any, settings: Settings) -> Any:

@@ -20,7 +20,7 @@ from starlette.routing import Mount
 
 from tests.test_api import Q_2019, _serve
 from tests.test_cli import COMMAND, ROOT
-from tests.test_reliability import _copy_data_dir, _stop
+from tests.test_reliability import _copy_data_dir
 
 USER, PASSWORD, KEY = "principal", "s3cret-pass", "key-for-tests"
 
@@ -133,7 +133,7 @@ def two_workers(assistant, env, tmp_path_factory) -> Iterator[str]:
             break
         lines.append(line)
         if "已启动" in line:
-            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()  # type: ignore[arg-type]
             break
     else:
         proc.kill()
@@ -144,7 +144,15 @@ def two_workers(assistant, env, tmp_path_factory) -> Iterator[str]:
             break
         time.sleep(0.2)
     yield url
-    _stop(proc)
+    workers = {httpx.get(f"{url}/api/health", timeout=5).json()["pid"] for _ in range(8)}
+    proc.kill()  # even a front killed outright takes its workers with it (PR_SET_PDEATHSIG)
+    proc.wait()
+    deadline = time.time() + 30
+    while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+             and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+    assert len(workers) == 2 and not alive, f"workers {workers}, alive {alive}:\n{''.join(lines[-30:])}"
 
 
 def test_two_workers_share_the_load_and_keep_sessions_on_one(two_workers) -> None:
