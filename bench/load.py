@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -161,7 +162,11 @@ def routes(url: str) -> dict[str, Callable[[str], None]]:
                 pass
 
     def gradio_rest(q: str) -> None:  # the same /ask through gradio's queue, without gradio_client's overhead
-        event = client().post("/gradio_api/call/ask", json={"data": [q, []]})
+        # One session per user, as a page keeps one: gradio builds a session's state (a config of every
+        # component on the page) once per session, not per question.
+        if not hasattr(local, "session"):
+            local.session = uuid.uuid4().hex[:11]
+        event = client().post("/gradio_api/call/ask", json={"data": [q, []], "session_hash": local.session})
         event.raise_for_status()
         with client().stream("GET", f"/gradio_api/call/ask/{event.json()['event_id']}") as response:
             response.raise_for_status()

@@ -309,6 +309,8 @@ FLOORS = {
     "test": {"correct": 0.72, "fact_recall": 0.79, "citation_precision": 0.74, "refusal_rate": 0.65},
     # A second blind set, written the same way once the first had been used for many measurements.
     "test2": {"correct": 0.76, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
+    # A third, written the same way; measured once on the system as it stood (0.748 correct).
+    "test3": {"correct": 0.72, "fact_recall": 0.79, "citation_precision": 0.74, "refusal_rate": 0.74},
 }
 
 
