@@ -27,6 +27,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         data_dir=getattr(args, "data_dir", None),
         embedder=getattr(args, "embedder", None),
         chroma_url=getattr(args, "chroma_url", None),
+        composer=getattr(args, "composer", None),
     )
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         raise UsageError(f"数据目录不是目录: {settings.data_dir}")
@@ -248,6 +249,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", help="plan file (default: the bundled Nanning education plan)")
     p.add_argument("--data-dir", dest="data_dir", type=Path, help="index, cache and feedback directory")
     p.add_argument("--embedder", help="e5 (default), use, or st:<local model dir>")
+    p.add_argument("--composer", choices=("extractive", "llm"),
+                   help="llm: your OpenAI-compatible model writes the answer, every sentence verified "
+                        "(POLICY_ASSISTANT_LLM_BASE_URL, _LLM_MODEL)")
     p.add_argument("--chroma-url", dest="chroma_url",
                    help="a Chroma server (chroma run) to keep the indexes in, e.g. http://127.0.0.1:8000")
     p.add_argument("-v", "--verbose", action="store_true")

@@ -31,6 +31,9 @@ class Answer:
     hits: tuple[Hit, ...]  # retrieved clauses, best first
     timings_ms: dict[str, float] = field(default_factory=dict)  # "retrieve", "compose", "total"
     kind: str = "passage"  # one of KINDS
+    composer: str = "extractive"  # "llm" when a model wrote the text (every sentence verified)
+    dropped: int = 0  # model sentences dropped by verification
+    notes: tuple[str, ...] = ()  # what verification dropped and why, or why the answer fell back
 
     def to_json(self) -> dict[str, Any]:
         """The CLI/eval JSON shape (a public contract)."""
@@ -44,4 +47,7 @@ class Answer:
             "retrieved": [{"clause_id": h.clause_id, "score": round(h.score, 4)} for h in self.hits],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "kind": self.kind,
+            "composer": self.composer,
+            "dropped": self.dropped,
+            "notes": list(self.notes),
         }

@@ -151,11 +151,24 @@ class Assistant(PlanLookups):
         return replace(answer, timings_ms=timings)
 
 
-def make_composer(settings: Settings, plan: Plan, retriever: Retriever, embeddings: Embeddings) -> ExtractiveComposer:
-    if settings.composer != "extractive":
-        raise ValueError(f"unknown composer {settings.composer!r}; available: extractive")
+def make_composer(settings: Settings, plan: Plan, retriever: Retriever, embeddings: Embeddings) -> Any:
+    if settings.composer not in ("extractive", "llm"):
+        raise ValueError(f"unknown composer {settings.composer!r}; available: extractive, llm")
     thresholds = Thresholds().shifted(settings.refusal_margin)
-    return ExtractiveComposer(plan, retriever, TargetBook(plan, embeddings), thresholds, settings.time_budget_s)
+    extractive = ExtractiveComposer(plan, retriever, TargetBook(plan, embeddings), thresholds,
+                                    settings.time_budget_s)
+    if settings.composer == "extractive":
+        return extractive
+    if not settings.llm_base_url or not settings.llm_model:
+        raise ValueError("POLICY_ASSISTANT_COMPOSER=llm needs POLICY_ASSISTANT_LLM_BASE_URL and _LLM_MODEL")
+    try:
+        import langchain_openai  # noqa: F401
+    except ImportError:
+        raise ValueError("POLICY_ASSISTANT_COMPOSER=llm needs langchain-openai: pip install -e '.[llm]'") from None
+    from assistant.llm_composer import LlmComposer
+
+    return LlmComposer(extractive, plan, settings.llm_base_url, settings.llm_model, settings.llm_api_key,
+                       settings.llm_timeout_s, settings.llm_max_chars)
 
 
 def build_assistant(

@@ -35,7 +35,15 @@ class Settings(BaseModel):
                                                            "language than the plan's (English); empty = the main one")
     chroma_url: str = Field("", description="a Chroma server (`chroma run`) shared by several app processes, "
                                              "e.g. http://127.0.0.1:8000; empty = embedded Chroma in data_dir")
-    composer: str = Field("extractive", description="answer composer; 'extractive' needs no LLM and no network")
+    composer: str = Field("extractive", description="answer composer: 'extractive' (no LLM, no network) or "
+                                                    "'llm' (your OpenAI-compatible endpoint, every sentence verified)")
+    llm_base_url: str = Field("", description="the LLM composer's OpenAI-compatible endpoint, e.g. "
+                                              "http://127.0.0.1:11434/v1 (Ollama)")
+    llm_model: str = Field("", description="the model name the endpoint serves")
+    llm_api_key: str = Field("", description="the endpoint's API key, if it needs one")
+    llm_timeout_s: float = Field(30.0, gt=0, description="a model answer slower than this falls back to "
+                                                         "the extractive answer")
+    llm_max_chars: int = Field(2000, ge=100, description="model output beyond this is cut off")
     top_k: int = Field(8, ge=1, le=100, description="clauses retrieved per question")
     max_question_chars: int = Field(2000, ge=1, description="longer questions are rejected with a message")
     max_history_turns: int = Field(6, ge=0, description="earlier questions read for follow-ups; older ones "

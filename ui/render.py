@@ -141,6 +141,15 @@ def copy_html(answer: Answer, turn: int) -> str:
     )
 
 
+def composer_html(answer: Answer) -> str:
+    """已核验 when a model wrote the answer (every sentence checked), and why sentences were dropped or
+    the answer fell back. Model output and notes are text: escaped, never HTML or links."""
+    badge = ('<span class="verified" title="模型撰写；每句的数字、引文和部门均已与所引条款核对">已核验</span> '
+             if answer.composer == "llm" else "")
+    notes = "".join(f'<span class="composer-note">{esc(note)}</span> ' for note in answer.notes)
+    return badge + notes
+
+
 def timings_text(answer: Answer) -> str:
     t = answer.timings_ms
     parts = []
@@ -195,7 +204,8 @@ def turn_html(index: int, turn: Turn, streamed: str | None = None) -> str:
         else:
             tail = (
                 _sources_html(answer, index)
-                + f'<div class="meta">{copy_html(answer, index)}{esc(timings_text(answer))}<span class="rating">'
+                + f'<div class="meta">{copy_html(answer, index)}{composer_html(answer)}{esc(timings_text(answer))}'
+                + '<span class="rating">'
                 + _rating_html(index, turn.rating)
                 + "</span></div>"
             )

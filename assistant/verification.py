@@ -1,0 +1,118 @@
+"""Checks a model's answer sentence by sentence against the clauses it cites (the LLM composer's gate).
+
+A sentence is kept only when:
+- it cites at least one clause, and only clauses of the evidence the model was given;
+- every figure in it (numbers, percentages, years, counts such as 七大 or 一批) occurs in a cited clause;
+- every quoted span (“…”, 「…」, 《…》) occurs verbatim in a cited clause;
+- every department it names is in a cited clause's text or among its 组织/具体实施单位;
+- it is in the question's language.
+Everything else is dropped with its reason. Nothing here trusts the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from knowledge.ids import canonical_id
+
+_SENTENCE = re.compile(r"(.+?)((?:\s*【[^】]{1,40}】)+)\s*[。．.!！?？；;]?", re.S)
+_ID_SPLIT = re.compile(r"[、,，;；/\s]+")
+_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+(?=[大个所项批类支名年亿万])[大个所项批类支名年亿万]"
+)
+_QUOTED = re.compile(r"“([^”]{1,80})”|「([^」]{1,80})」|《([^》]{1,80})》|\"([^\"]{1,80})\"")
+_BULLET = re.compile(r"^(?:[-*•·]|\d{1,2}[.、)）]|[（(]\d{1,2}[)）])\s*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A clause the model may cite: its text and its departments."""
+
+    clause_id: str
+    title: str
+    text: str
+    departments: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # the sentence without its markers
+    clause_ids: tuple[str, ...]
+
+    def rendered(self) -> str:
+        body = self.text.rstrip("。．.!！?？；; ")
+        return body + ("." if _LATIN.search(body[-1:] or "") else "。") + "".join(f"【{c}】" for c in self.clause_ids)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    text: str
+    reason: str  # in Chinese, for the report and the UI
+
+
+def split(answer: str) -> tuple[list[Sentence], list[str]]:
+    """The cited sentences of a model's answer, and the text that cites nothing."""
+    sentences, uncited, end = [], [], 0
+    for match in _SENTENCE.finditer(answer):
+        ids = tuple(dict.fromkeys(
+            part.strip() for marker in re.findall(r"【([^】]*)】", match.group(2))
+            for part in _ID_SPLIT.split(marker) if part.strip()))
+        body = _BULLET.sub("", match.group(1).strip()).strip()
+        if body:
+            sentences.append(Sentence(body, ids))
+        end = match.end()
+    rest = answer[end:].strip()
+    if rest:
+        uncited.append(rest)
+    return sentences, uncited
+
+
+def verify(answer: str, evidence: Mapping[str, Evidence], departments: frozenset[str],
+           english: bool) -> tuple[list[Sentence], list[Dropped]]:
+    """The sentences that pass every check, and the dropped ones with their reason."""
+    sentences, uncited = split(answer)
+    kept: list[Sentence] = []
+    dropped = [Dropped(text, "未注明依据条款") for text in uncited if len(text) > 1]
+    for sentence in sentences:
+        reason = _problem(sentence, evidence, departments, english)
+        if reason:
+            dropped.append(Dropped(sentence.text, reason))
+        else:
+            ids = tuple(canonical_id(c) or c for c in sentence.clause_ids)
+            kept.append(Sentence(sentence.text, ids))
+    return kept, dropped
+
+
+def _problem(sentence: Sentence, evidence: Mapping[str, Evidence], departments: frozenset[str],
+             english: bool) -> str:
+    if not sentence.clause_ids:
+        return "未注明依据条款"
+    cited = []
+    for raw in sentence.clause_ids:
+        clause_id = canonical_id(raw)
+        if clause_id is None or clause_id not in evidence:
+            return f"引用了检索证据之外的条款 {raw}"
+        cited.append(evidence[clause_id])
+    text = "".join(e.text for e in cited)
+    for figure in _FIGURE.findall(sentence.text):
+        if figure.replace(" ", "") not in text:
+            return f"数字“{figure}”不在所引条款中"
+    for groups in _QUOTED.findall(sentence.text):
+        quoted = next(g for g in groups if g)
+        if quoted not in text:
+            return f"引文“{quoted}”不是所引条款的原文"
+    named = {d for d in departments if d in sentence.text}
+    named -= {d for d in named for other in named if d != other and d in other}  # 教育局 inside 市教育局
+    for department in named:
+        if department not in text and not any(department in e.departments for e in cited):
+            return f"所引条款未提及“{department}”"
+    cjk, latin = len(_CJK.findall(sentence.text)), len(_LATIN.findall(sentence.text))
+    if english and latin < 3:
+        return "回答语言与问题不一致"
+    if not english and latin > cjk:
+        return "回答语言与问题不一致"
+    return ""
