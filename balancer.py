@@ -247,10 +247,11 @@ def run_workers(settings: Settings, count: int) -> int:
     """Serve with `count` worker processes behind the front on settings.host:settings.port."""
     import uvicorn
 
+    from server import start
+    from ui.page import free_port
+
     # `kill` (SIGTERM) ends the front like Ctrl+C does, through the finally below that stops the workers.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-
-    from ui.page import free_port
 
     port = settings.port or free_port(settings.host)
     workers = Workers(settings, count)
@@ -258,15 +259,12 @@ def run_workers(settings: Settings, count: int) -> int:
         if not workers.wait_listening():
             print("错误: 工作进程未能启动", file=sys.stderr)
             return workers.failure or 1
-        front = uvicorn.Server(uvicorn.Config(Balancer(workers.ports), host=settings.host, port=port,
-                                              log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=front.run, name="front", daemon=True)
-        thread.start()
-        while not front.started and thread.is_alive():
-            time.sleep(0.05)
-        if not front.started:
+        started = start(uvicorn.Config(Balancer(workers.ports), host=settings.host, port=port,
+                                       log_level="warning", lifespan="on"))
+        if started is None:
             print(f"错误: cannot serve on {settings.host}:{port}", file=sys.stderr)
             return 1
+        front, thread = started
         login = "（需要登录）" if settings.auth_user else ""
         print(f"政策问答助手已启动：http://{settings.host}:{port} {login}（{count} 个工作进程；Ctrl+C 退出）",
               flush=True)

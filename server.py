@@ -38,6 +38,26 @@ def create_server(assistant: Any, settings: Settings) -> Any:
     return app
 
 
+def start(config: Any) -> tuple[Any, threading.Thread] | None:
+    """A uvicorn server for ``config`` on a thread of its own, once it listens; None when it cannot
+    (the address is taken or not available: uvicorn then exits its thread)."""
+    import uvicorn
+
+    server = uvicorn.Server(config)
+
+    def serve() -> None:
+        try:
+            server.run()
+        except BaseException:  # SystemExit when it cannot bind; it has logged why
+            pass
+
+    thread = threading.Thread(target=serve, name="uvicorn", daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
+    return (server, thread) if server.started else None
+
+
 def run(settings: Settings, quiet: bool = False) -> int:
     """Serve until interrupted; returns the exit status (1: cannot listen, 2: no index can be had)."""
     import uvicorn
@@ -54,23 +74,12 @@ def run(settings: Settings, quiet: bool = False) -> int:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
     port = settings.port or free_port(settings.host)
-    server = uvicorn.Server(uvicorn.Config(create_server(assistant, settings), host=settings.host, port=port,
-                                           log_level="warning", timeout_graceful_shutdown=5))
-    failed: list[BaseException] = []
-
-    def serve() -> None:
-        try:
-            server.run()
-        except BaseException as exc:  # uvicorn exits (SystemExit) when it cannot bind
-            failed.append(exc)
-
-    thread = threading.Thread(target=serve, name="uvicorn", daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        time.sleep(0.05)
-    if not server.started:
+    started = start(uvicorn.Config(create_server(assistant, settings), host=settings.host, port=port,
+                                   log_level="warning", timeout_graceful_shutdown=5))
+    if started is None:
         print(f"错误: cannot serve on {settings.host}:{port} (address in use or not available)", file=sys.stderr)
         return 1
+    server, thread = started
     login = "（需要登录）" if settings.auth_user else ""
     say(f"政策问答助手已启动：http://{settings.host}:{port} {login}（API: /api, /v1, /docs；Ctrl+C 退出）",
         sys.stdout)

@@ -72,24 +72,27 @@ def test_the_history_keeps_the_last_turns_within_the_limits(assistant) -> None:
 # -- ingest --force while a server answers --------------------------------------------------------
 
 
-def _start_server(env: dict[str, str], data_dir: Path, *flags: str) -> tuple[subprocess.Popen, str]:
+def _start_server(env: dict[str, str], data_dir: Path, *flags: str, serve: tuple[str, ...] = (),
+                  output: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+    """`serve` on a free port (global ``flags`` before it, ``serve`` flags after), once it says it
+    started; its further output is kept in ``output`` (or dropped)."""
     from ui.page import free_port
 
     port = free_port("127.0.0.1")
     proc = subprocess.Popen(
-        [*COMMAND, "--data-dir", str(data_dir), *flags, "serve", "--port", str(port)],
+        [*COMMAND, "--data-dir", str(data_dir), *flags, "serve", "--port", str(port), *serve],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    deadline = time.time() + 180
-    lines: list[str] = []
+    deadline = time.time() + 240
+    lines: list[str] = [] if output is None else output
     assert proc.stdout is not None
     while time.time() < deadline:
         line = proc.stdout.readline()
         if not line:
             break
         lines.append(line)
-        if "已启动" in line:
-            threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
+        if "已启动" in line:  # keep the pipe drained
+            threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()  # type: ignore[arg-type]
             return proc, f"http://127.0.0.1:{port}/"
     proc.kill()
     raise AssertionError("server did not start:\n" + "".join(lines))

@@ -9,7 +9,6 @@ import multiprocessing
 import re
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from starlette.routing import Mount
 
 from tests.test_api import Q_2019, _serve
 from tests.test_cli import COMMAND, ROOT
-from tests.test_reliability import _copy_data_dir
+from tests.test_reliability import _copy_data_dir, _start_server
 
 USER, PASSWORD, KEY = "principal", "s3cret-pass", "key-for-tests"
 
@@ -118,27 +117,11 @@ def test_with_auth_every_api_and_gradio_route_refuses_an_anonymous_request(locke
 
 @pytest.fixture(scope="module")
 def two_workers(assistant, env, tmp_path_factory) -> Iterator[str]:
-    from ui.page import free_port
-
     data = _copy_data_dir(assistant, tmp_path_factory.mktemp("workers") / "data")
-    port = free_port("127.0.0.1")
-    proc = subprocess.Popen([*COMMAND, "--data-dir", str(data), "serve", "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
-    assert proc.stdout is not None
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "已启动" in line:
-            threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()  # type: ignore[arg-type]
-            break
-    else:
-        proc.kill()
-    assert lines and "2 个工作进程" in lines[-1], "".join(lines)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = _start_server(env, data, serve=("--workers", "2"), output=lines)
+    assert any("2 个工作进程" in line for line in lines), "".join(lines)
+    url = url.rstrip("/")
     for _ in range(600):  # the page is served at once; answers wait for each worker's index
         if all(httpx.get(f"{url}/api/health", timeout=5).json()["status"] == "ok" for _ in range(4)):
             break
