@@ -211,9 +211,11 @@ def test_case_labels_are_true_to_the_plan(assistant) -> None:
 def test_to_json_has_the_documented_shape(assistant) -> None:
     answer = assistant.ask("2019年学前三年毛入园率目标是多少？")
     data = json.loads(json.dumps(answer.to_json(), ensure_ascii=False))
-    assert set(data) == {"question", "answer", "citations", "refused", "retrieved", "timings_ms", "kind"}
+    assert set(data) == {"question", "answer", "citations", "refused", "retrieved", "timings_ms", "kind",
+                         "composer", "dropped", "notes"}
     assert data["question"] == "2019年学前三年毛入园率目标是多少？"
     assert data["answer"] == answer.text and data["refused"] is False and data["kind"] == answer.kind
+    assert (data["composer"], data["dropped"], data["notes"]) == ("extractive", 0, [])
     assert data["citations"] and all(set(c) == {"clause_id", "title", "quote"} for c in data["citations"])
     assert [r["clause_id"] for r in data["retrieved"]] == [h.clause_id for h in answer.hits]
     assert all(set(r) == {"clause_id", "score"} and isinstance(r["score"], float) for r in data["retrieved"])

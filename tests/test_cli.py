@@ -37,7 +37,8 @@ def test_ask_json_prints_the_answer_shape(env, assistant) -> None:
     done = run(env, "ask", Q_2019, "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert set(data) == {"question", "answer", "citations", "refused", "retrieved", "timings_ms", "kind"}
+    assert set(data) == {"question", "answer", "citations", "refused", "retrieved", "timings_ms", "kind",
+                         "composer", "dropped", "notes"}
     assert data["question"] == Q_2019 and "96.5%" in data["answer"] and data["refused"] is False
     assert data["citations"][0]["clause_id"] == "三（二）"
     for citation in data["citations"]:
