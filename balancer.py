@@ -54,8 +54,9 @@ class Balancer:
 
     def choose(self, headers: dict[bytes, bytes], query: bytes, body: bytes, path: str = "") -> tuple[int, bool]:
         """(worker, pinned): pinned when the request names its session (cookie, session_hash, event id)."""
-        if path.startswith(_CALL) and path.rstrip("/").rsplit("/", 1)[-1] in self._events:
-            return self._events[path.rstrip("/").rsplit("/", 1)[-1]], True
+        event = path.rstrip("/").rsplit("/", 1)[-1] if path.startswith(_CALL) else ""
+        if event in self._events:
+            return self._events[event], True
         for part in headers.get(b"cookie", b"").split(b";"):
             name, _, value = part.strip().partition(b"=")
             if name == COOKIE.encode() and value.isdigit() and int(value) < len(self.ports):
@@ -245,29 +246,20 @@ def _die_with_parent() -> None:
 
 def run_workers(settings: Settings, count: int) -> int:
     """Serve with `count` worker processes behind the front on settings.host:settings.port."""
-    import uvicorn
-
-    from server import start
-    from ui.page import free_port
+    from server import listen
 
     # `kill` (SIGTERM) ends the front like Ctrl+C does, through the finally below that stops the workers.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
-    port = settings.port or free_port(settings.host)
     workers = Workers(settings, count)
     try:
         if not workers.wait_listening():
             print("错误: 工作进程未能启动", file=sys.stderr)
             return workers.failure or 1
-        started = start(uvicorn.Config(Balancer(workers.ports), host=settings.host, port=port,
-                                       log_level="warning", lifespan="on"))
+        started = listen(Balancer(workers.ports), settings, f"{count} 个工作进程", lifespan="on")
         if started is None:
-            print(f"错误: cannot serve on {settings.host}:{port}", file=sys.stderr)
             return 1
         front, thread = started
-        login = "（需要登录）" if settings.auth_user else ""
-        print(f"政策问答助手已启动：http://{settings.host}:{port} {login}（{count} 个工作进程；Ctrl+C 退出）",
-              flush=True)
         try:
             while thread.is_alive() and not workers.failure:
                 thread.join(0.5)

@@ -38,12 +38,16 @@ def create_server(assistant: Any, settings: Settings) -> Any:
     return app
 
 
-def start(config: Any) -> tuple[Any, threading.Thread] | None:
-    """A uvicorn server for ``config`` on a thread of its own, once it listens; None when it cannot
-    (the address is taken or not available: uvicorn then exits its thread)."""
+def listen(app: Any, settings: Settings, detail: str, **options: Any) -> tuple[Any, threading.Thread] | None:
+    """Serve ``app`` with uvicorn on settings.host:settings.port (0 = a free port) on a thread of its
+    own. Once it listens, prints the started line (``detail`` in it) and returns (server, thread);
+    when it cannot (the address is taken), prints the error line and returns None."""
     import uvicorn
 
-    server = uvicorn.Server(config)
+    from ui.page import free_port
+
+    port = settings.port or free_port(settings.host)
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=port, log_level="warning", **options))
 
     def serve() -> None:
         try:
@@ -55,39 +59,31 @@ def start(config: Any) -> tuple[Any, threading.Thread] | None:
     thread.start()
     while not server.started and thread.is_alive():
         time.sleep(0.05)
-    return (server, thread) if server.started else None
+    if not server.started:
+        print(f"错误: cannot serve on {settings.host}:{port} (address in use or not available)", file=sys.stderr)
+        return None
+    login = "（需要登录）" if settings.auth_user else ""
+    print(f"政策问答助手已启动：http://{settings.host}:{port} {login}（{detail}；Ctrl+C 退出）", flush=True)
+    return server, thread
 
 
-def run(settings: Settings, quiet: bool = False) -> int:
+def run(settings: Settings) -> int:
     """Serve until interrupted; returns the exit status (1: cannot listen, 2: no index can be had)."""
-    import uvicorn
-
-    from ui.page import free_port
-
-    def say(text: str, stream: Any = sys.stderr) -> None:
-        if not quiet:
-            print(text, file=stream, flush=True)
-
     try:
         assistant = Startup(settings)  # the page is served at once; the index builds behind it
     except (ValueError, OSError) as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
-    port = settings.port or free_port(settings.host)
-    started = start(uvicorn.Config(create_server(assistant, settings), host=settings.host, port=port,
-                                   log_level="warning", timeout_graceful_shutdown=5))
+    started = listen(create_server(assistant, settings), settings, "API: /api, /v1, /docs",
+                     timeout_graceful_shutdown=5)
     if started is None:
-        print(f"错误: cannot serve on {settings.host}:{port} (address in use or not available)", file=sys.stderr)
         return 1
     server, thread = started
-    login = "（需要登录）" if settings.auth_user else ""
-    say(f"政策问答助手已启动：http://{settings.host}:{port} {login}（API: /api, /v1, /docs；Ctrl+C 退出）",
-        sys.stdout)
     try:
         if assistant.wait() is None:  # no index and none can be built (read-only, full disk, no server)
             print(f"错误: {assistant.status()}", file=sys.stderr)
             return 2
-        say("索引已就绪。")
+        print("索引已就绪。", file=sys.stderr, flush=True)
         while thread.is_alive():
             thread.join(0.5)
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from assistant.answer import Answer, Citation
 from assistant.question import Question
 from assistant.verification import Evidence, verify
 from knowledge.clause import Plan
+from knowledge.departments import find_departments
 from knowledge.retriever import Retrieval
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,7 @@ class LlmComposer:
         self.extractive, self.plan = extractive, plan
         self.base_url, self.model, self.api_key = base_url, model, api_key
         self.timeout_s, self.max_chars = timeout_s, max_chars
-        self.departments = frozenset(
-            d for c in plan.clauses if c.duty for d in (*c.duty.organizers, *c.duty.implementers))
+        self._llm: Any = None  # the ChatOpenAI client, made at the first question and kept
 
     def __getattr__(self, name: str) -> Any:
         # The follow-up reader, the thresholds and the refusal decision are the extractive composer's.
@@ -73,7 +73,7 @@ class LlmComposer:
             return self._fallback(base, f"模型服务不可用（{type(exc).__name__}），已改用摘录答案。")
         if not text.strip():
             return self._fallback(base, "模型返回了空回答，已改用摘录答案。")
-        kept, dropped = verify(text[: self.max_chars], evidence, self.departments, question.english)
+        kept, dropped = verify(text[: self.max_chars], evidence, question.english)
         notes = tuple(f"已删除未通过核验的句子：{d.reason}" for d in dropped)
         if not kept:
             return self._fallback(base, "模型回答未通过核验，已改用摘录答案。", len(dropped), notes)
@@ -96,17 +96,23 @@ class LlmComposer:
             clause = self.plan.get(clause_id)
             if clause is None:
                 continue
-            duty = clause.duty
-            out[clause_id] = Evidence(clause_id, clause.title, self.plan.full_text(clause_id),
-                                      frozenset((*duty.organizers, *duty.implementers)) if duty else frozenset())
+            text, duty = self.plan.full_text(clause_id), clause.duty
+            named = (*duty.organizers, *duty.implementers) if duty else ()
+            out[clause_id] = Evidence(clause_id, clause.title, text, frozenset((*named, *find_departments(text))))
         return out
+
+    def _client(self) -> Any:
+        if self._llm is None:
+            from langchain_openai import ChatOpenAI
+
+            self._llm = ChatOpenAI(base_url=self.base_url, model=self.model, api_key=self.api_key or "none",
+                                   temperature=0, timeout=self.timeout_s, max_retries=0)
+        return self._llm
 
     def _ask_model(self, question: Question, evidence: dict[str, Evidence]) -> str:
         from langchain_core.messages import HumanMessage, SystemMessage
-        from langchain_openai import ChatOpenAI
 
-        llm = ChatOpenAI(base_url=self.base_url, model=self.model, api_key=self.api_key or "none",
-                         temperature=0, timeout=self.timeout_s, max_retries=0)
+        llm = self._client()
         data = {"question": question.core or question.raw, "question_language": "en" if question.english else "zh",
                 "evidence": [{"n": i + 1, "id": e.clause_id, "title": e.title, "text": e.text[:PROMPT_CHARS]}
                              for i, e in enumerate(evidence.values())]}
@@ -134,8 +140,8 @@ class LlmComposer:
         if need == "figure":
             wanted = _FIGURE.findall(base.text.split("【", 1)[0]) or _FIGURE.findall(base.text)
         elif need == "department":
-            wanted = sorted(d for d in self.departments if d in base.text and not any(
-                d != o and d in o for o in self.departments if o in base.text))
+            have = set(find_departments(written))
+            return next((d for d in find_departments(base.text) if d not in have), "")
         else:
             return ""
         return next((w for w in wanted if w not in written), "")

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from knowledge.departments import find_departments
 from knowledge.ids import canonical_id
 
 _SENTENCE = re.compile(r"(.+?)((?:\s*【[^】]{1,40}】)+)\s*[。．.!！?？；;]?", re.S)
@@ -35,7 +36,7 @@ class Evidence:
     clause_id: str
     title: str
     text: str
-    departments: frozenset[str]
+    departments: frozenset[str]  # canonical names: its 组织/具体实施单位 and those its text names
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,13 @@ def split(answer: str) -> tuple[list[Sentence], list[str]]:
     return sentences, uncited
 
 
-def verify(answer: str, evidence: Mapping[str, Evidence], departments: frozenset[str],
-           english: bool) -> tuple[list[Sentence], list[Dropped]]:
+def verify(answer: str, evidence: Mapping[str, Evidence], english: bool) -> tuple[list[Sentence], list[Dropped]]:
     """The sentences that pass every check, and the dropped ones with their reason."""
     sentences, uncited = split(answer)
     kept: list[Sentence] = []
     dropped = [Dropped(text, "未注明依据条款") for text in uncited if len(text) > 1]
     for sentence in sentences:
-        reason = _problem(sentence, evidence, departments, english)
+        reason = _problem(sentence, evidence, english)
         if reason:
             dropped.append(Dropped(sentence.text, reason))
         else:
@@ -87,8 +87,7 @@ def verify(answer: str, evidence: Mapping[str, Evidence], departments: frozenset
     return kept, dropped
 
 
-def _problem(sentence: Sentence, evidence: Mapping[str, Evidence], departments: frozenset[str],
-             english: bool) -> str:
+def _problem(sentence: Sentence, evidence: Mapping[str, Evidence], english: bool) -> str:
     if not sentence.clause_ids:
         return "未注明依据条款"
     cited = []
@@ -105,10 +104,9 @@ def _problem(sentence: Sentence, evidence: Mapping[str, Evidence], departments: 
         quoted = next(g for g in groups if g)
         if quoted not in text:
             return f"引文“{quoted}”不是所引条款的原文"
-    named = {d for d in departments if d in sentence.text}
-    named -= {d for d in named for other in named if d != other and d in other}  # 教育局 inside 市教育局
-    for department in named:
-        if department not in text and not any(department in e.departments for e in cited):
+    # Compared by canonical name, so an abbreviation (人社局) matches the plan's full name.
+    for department in find_departments(sentence.text):
+        if not any(department in e.departments for e in cited):
             return f"所引条款未提及“{department}”"
     cjk, latin = len(_CJK.findall(sentence.text)), len(_LATIN.findall(sentence.text))
     if english and latin < 3:

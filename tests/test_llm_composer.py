@@ -182,3 +182,12 @@ def test_cli_llm_composer_without_an_endpoint_is_one_error_line(env) -> None:
                          env={**env, "POLICY_ASSISTANT_LLM_BASE_URL": ""}, capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 2 and run.stderr.startswith("错误:") and "LLM_BASE_URL" in run.stderr
+
+
+def test_departments_are_checked_by_canonical_name_abbreviations_included() -> None:
+    from assistant.verification import Evidence, verify
+
+    evidence = {"四（七）3": Evidence("四（七）3", "教师编制", "完善教师编制管理。", frozenset({"市人社局", "市编办"}))}
+    kept, dropped = verify("该项由人社局和编办负责【四（七）3】。该项由发改委负责【四（七）3】。", evidence, False)
+    assert [s.text for s in kept] == ["该项由人社局和编办负责"]
+    assert len(dropped) == 1 and "市发展改革委" in dropped[0].reason  # named by its canonical name
