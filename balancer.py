@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 import time
-import zlib
 from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qs
@@ -40,6 +39,7 @@ _CALL = "/gradio_api/call/"
 # Streams a page keeps open for its whole life: idle, so not counted as load.
 _LONG_LIVED = ("/gradio_api/heartbeat/", "/gradio_api/queue/data")
 _EVENTS_KEPT = 10_000
+_SESSIONS_KEPT = 200_000
 
 
 class Balancer:
@@ -50,6 +50,8 @@ class Balancer:
         self.in_flight = [0] * len(ports)
         self._turn = 0  # among equally busy workers, take turns
         self._events: OrderedDict[str, int] = OrderedDict()  # gradio call event id -> worker (bounded)
+        self._sessions: OrderedDict[bytes, int] = OrderedDict()  # session_hash -> worker (bounded, LRU)
+        self._next_session = 0
         self.client: httpx.AsyncClient | None = None
 
     def choose(self, headers: dict[bytes, bytes], query: bytes, body: bytes, path: str = "") -> tuple[int, bool]:
@@ -66,10 +68,24 @@ class Balancer:
             found = _SESSION_RE.search(body[:4096])
             session = found.group(1) if found else b""
         if session:
-            return zlib.crc32(session) % len(self.ports), True
+            return self._session_worker(session), True
         self._turn = (self._turn + 1) % len(self.ports)
         n = len(self.ports)
         return min(range(n), key=lambda i: (self.in_flight[i], (i - self._turn) % n)), False
+
+    def _session_worker(self, session: bytes) -> int:
+        """New sessions take turns, so N sessions split evenly (a hash splits 20 as 13 and 7 as often as
+        not, and the busier worker's users wait longer). The table keeps the _SESSIONS_KEPT sessions
+        used last; one forgotten (idle through that many newer ones) starts afresh, as after a restart."""
+        known = self._sessions.get(session)
+        if known is not None:
+            self._sessions.move_to_end(session)
+            return known
+        self._next_session = (self._next_session + 1) % len(self.ports)
+        self._sessions[session] = self._next_session
+        while len(self._sessions) > _SESSIONS_KEPT:
+            self._sessions.popitem(last=False)
+        return self._next_session
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":

@@ -9,7 +9,7 @@ starts with) is answered from that document only, and so is a follow-up of such 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -84,10 +84,12 @@ class LibraryAssistant:
                 found.append(shelved)
         return found
 
-    def ask(self, question: object, history: Sequence[str] = (), document: str = "") -> Answer:
+    def ask(self, question: object, history: Sequence[str] = (), document: str = "",
+            on_partial: Callable[[str], None] | None = None) -> Answer:
+        """``on_partial``: see Assistant.ask; only a one-document answer streams (several are merged)."""
         text = check(question, self.settings.max_question_chars)
         if not self.qualified:
-            return self.shelf[0].assistant.ask(text, history)
+            return self.shelf[0].assistant.ask(text, history, on_partial)
         if document:
             chosen = self.document(document)
             if chosen is None:

@@ -15,12 +15,13 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from assistant.answer import Answer, Citation
 from assistant.question import Question
-from assistant.verification import Evidence, verify
+from assistant.verification import Evidence, Shown, verify
 from knowledge.clause import Plan
 from knowledge.departments import find_departments
 from knowledge.retriever import Retrieval
@@ -47,6 +48,9 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
 class LlmComposer:
     """Wraps the extractive composer: same evidence, written by a model, kept only where verified."""
 
+    #: compose() takes ``on_partial``: the verified sentences so far, while the model is still writing.
+    streams = True
+
     def __init__(self, extractive: Any, plan: Plan, base_url: str, model: str, api_key: str,
                  timeout_s: float, max_chars: int, stream: bool = True) -> None:
         self.stream = stream
@@ -61,13 +65,16 @@ class LlmComposer:
             raise AttributeError(name)
         return getattr(self.extractive, name)
 
-    def compose(self, question: Question, retrieval: Retrieval, vector: list[float]) -> Answer:
+    def compose(self, question: Question, retrieval: Retrieval, vector: list[float],
+                on_partial: Callable[[str], None] | None = None) -> Answer:
+        """``on_partial`` (streaming only) gets the verified sentences so far each time one more passes;
+        the returned Answer is final and may still fall back to the extractive text."""
         base = self.extractive.compose(question, retrieval, vector)
         if base.refused or not base.citations:  # the plan does not answer: no model can
             return base
         evidence = self._evidence(base)
         try:
-            text = self._ask_model(question, evidence)
+            text = self._ask_model(question, evidence, on_partial)
         except Exception as exc:  # down, slow, 4xx/5xx, a broken stream: never a traceback
             log.warning("LLM endpoint failed: %s", exc)
             return self._fallback(base, f"模型服务不可用（{type(exc).__name__}），已改用摘录答案。")
@@ -109,7 +116,8 @@ class LlmComposer:
                                    temperature=0, timeout=self.timeout_s, max_retries=0)
         return self._llm
 
-    def _ask_model(self, question: Question, evidence: dict[str, Evidence]) -> str:
+    def _ask_model(self, question: Question, evidence: dict[str, Evidence],
+                   on_partial: Callable[[str], None] | None = None) -> str:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         llm = self._client()
@@ -122,8 +130,11 @@ class LlmComposer:
         deadline = time.monotonic() + self.timeout_s
         parts: list[str] = []
         finished = False
+        shown = Shown(evidence, question.english, on_partial)
         for chunk in llm.stream(messages):
             parts.append(str(chunk.content or ""))
+            if on_partial is not None:
+                shown.update("".join(parts)[: self.max_chars])
             finished = finished or bool((chunk.response_metadata or {}).get("finish_reason"))
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no complete answer within {self.timeout_s} s")
@@ -131,6 +142,8 @@ class LlmComposer:
                 return "".join(parts)
         if not finished:  # the stream broke off: what came may end mid-sentence or mid-figure
             raise ConnectionError("the answer stream ended before the model finished")
+        if on_partial is not None:
+            shown.update("".join(parts)[: self.max_chars], final=True)
         return "".join(parts)
 
     def _missing(self, base: Answer, written: str) -> str:

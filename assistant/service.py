@@ -40,6 +40,7 @@ class _State:
     vector: list[float] | None = None
     retrieval: Any = None
     timings: dict[str, float] | None = None
+    on_partial: Callable[[str], None] | None = None  # a streaming composer's verified sentences so far
 
 
 class PlanLookups:
@@ -96,12 +97,16 @@ class Assistant(PlanLookups):
             | RunnableLambda(self._compose, name="compose")
         )
 
-    def ask(self, question: object, history: Sequence[str] = ()) -> Answer:
-        """Answer one question; raises BadQuestion (with a user-facing message) for unusable input."""
+    def ask(self, question: object, history: Sequence[str] = (),
+            on_partial: Callable[[str], None] | None = None) -> Answer:
+        """Answer one question; raises BadQuestion (with a user-facing message) for unusable input.
+
+        ``on_partial``: with a composer that writes as it goes (the LLM composer), called with the
+        verified text so far; the returned Answer is what counts."""
         s = self.settings
         text = questions.check(question, s.max_question_chars)
         kept = questions.bound_history(history, s.max_question_chars, s.max_history_turns, s.max_history_chars)
-        return self.chain.invoke({"question": text, "history": kept})
+        return self.chain.invoke({"question": text, "history": kept, "on_partial": on_partial})
 
     def closeness(self, text: str) -> float:
         """How close the plan's nearest sentence is to ``text`` (cosine): a library ranks its documents
@@ -113,7 +118,7 @@ class Assistant(PlanLookups):
     def _read(self, payload: dict[str, Any]) -> _State:
         started = time.perf_counter()
         question = questions.read(payload["question"], payload.get("history", ()), self.composer.reader)
-        return _State(question, started)
+        return _State(question, started, on_partial=payload.get("on_partial"))
 
     def cross_lingual(self) -> Retriever | None:
         """The retriever for questions in another language than the plan's, opened at first use."""
@@ -143,7 +148,9 @@ class Assistant(PlanLookups):
 
     def _compose(self, state: _State) -> Answer:
         t0 = time.perf_counter()
-        answer = self.composer.compose(state.question, state.retrieval, state.vector or [])
+        streaming = state.on_partial is not None and getattr(self.composer, "streams", False)
+        extra = {"on_partial": state.on_partial} if streaming else {}
+        answer = self.composer.compose(state.question, state.retrieval, state.vector or [], **extra)
         t1 = time.perf_counter()
         timings = dict(state.timings or {})
         timings["compose"] = (t1 - t0) * 1000

@@ -86,15 +86,17 @@ class Startup(PlanLookups):
 
     # -- the Assistant's surface --------------------------------------------------------------------
 
-    def ask(self, question: object, history: Sequence[str] = (), document: str = "") -> Answer:
-        """``document``: a library document's ID to answer from only ("" = every document)."""
+    def ask(self, question: object, history: Sequence[str] = (), document: str = "",
+            on_partial: Callable[[str], None] | None = None) -> Answer:
+        """``document``: a library document's ID to answer from only ("" = every document);
+        ``on_partial``: see Assistant.ask."""
         questions.check(question, self.settings.max_question_chars)  # bad input: its own message at once
         assistant = self.wait(self.wait_s)
         if assistant is None:
             raise BadQuestion(f"助手正在启动（{self.status()}），请稍候再问。")
         if isinstance(assistant, LibraryAssistant):
-            return assistant.ask(question, history, document)
-        return assistant.ask(question, history)
+            return assistant.ask(question, history, document, on_partial)
+        return assistant.ask(question, history, on_partial)
 
     def plans(self):  # type: ignore[no-untyped-def]
         """(document ID, plan) of every plan served; the first plan alone until the build is done."""

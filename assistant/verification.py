@@ -12,7 +12,7 @@ Everything else is dropped with its reason. Nothing here trusts the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from knowledge.departments import find_departments
@@ -114,3 +114,30 @@ def _problem(sentence: Sentence, evidence: Mapping[str, Evidence], english: bool
     if not english and latin > cjk:
         return "回答语言与问题不一致"
     return ""
+
+
+class Shown:
+    """Streaming: verifies each sentence once it is complete and reports the verified ones so far.
+
+    A sentence is complete when text follows its last 【…】 marker (another marker or a final 。 may
+    still come until then). Only verified sentences are ever reported; the final answer is decided
+    on the whole text and may still fall back.
+    """
+
+    def __init__(self, evidence: Mapping[str, Evidence], english: bool, report: Callable[[str], None] | None) -> None:
+        self.evidence, self.english, self.report = evidence, english, report
+        self.complete = 0  # complete sentences seen so far
+        self.kept = 0  # of them, verified
+
+    def update(self, text: str, final: bool = False) -> None:
+        """``final``: the model has finished, so its last sentence is complete too."""
+        ends = [m.end() for m in _SENTENCE.finditer(text)]
+        if ends and not final and not text[ends[-1]:].strip():
+            ends.pop()  # the last one may not be finished
+        if self.report is None or len(ends) <= self.complete:
+            return
+        self.complete = len(ends)
+        kept, _ = verify(text[: ends[-1]], self.evidence, self.english)
+        if len(kept) > self.kept:
+            self.kept = len(kept)
+            self.report("\n".join(s.rendered() for s in kept))

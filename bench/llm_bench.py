@@ -11,9 +11,7 @@ kept, sentences dropped by each check, and fallbacks by reason.
 from __future__ import annotations
 
 import argparse
-import collections
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -56,17 +54,8 @@ def main() -> int:
                    "faithfulness": m["faithfulness"], "latency p50/p95 ms": [round(m["latency_p50_ms"] or 0),
                                                                              round(m["latency_p95_ms"] or 0)]}
             if name == "llm":
-                written = [a for a in answers if a.composer == "llm"]
-                drops = collections.Counter(re.sub(r"“[^”]*”|\S*[（(][^）)]*[）)]\S*", "…", n.split("：", 1)[-1])
-                                            for a in answers for n in a.notes if n.startswith("已删除"))
-                fallbacks = collections.Counter(re.sub(r"“[^”]*”|（[^）]*）", "…", a.notes[-1])
-                                                for a in answers if a.composer != "llm" and a.notes)
-                row |= {"model wrote the answer": len(written),
-                        "sentences kept": sum(a.text.count("【") and len(re.findall(r"[。.](?:【[^】]+】)+", a.text))
-                                              for a in written),
-                        "sentences dropped": sum(a.dropped for a in answers),
-                        "dropped by check": dict(drops), "fallbacks": dict(fallbacks),
-                        "not sent (refused)": sum(1 for a in answers if a.refused and not a.notes)}
+                row |= run.to_json()["composer"]
+                row["not sent (refused)"] = sum(1 for a in answers if a.refused and not a.notes)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     return 0
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import collections
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -65,8 +67,39 @@ class EvalRun:
             "failed": len(self.failed),
             "metrics": {k: _round(v) for k, v in self.metrics.items()},
             "by_type": {t: {k: _round(v) for k, v in m.items()} for t, m in self.by_type.items()},
+            "composer": composer_summary([r.answer for r in self.results]),
             "questions": [r.to_json() for r in self.results],
         }
+
+
+#: What each verification note and fallback note of the LLM composer means (assistant/llm_composer.py).
+DROP_CHECKS = (("未注明依据条款", "no clause cited"), ("检索证据之外", "clause outside the evidence"),
+               ("数字", "figure not in the cited clause"), ("引文", "quote not verbatim"),
+               ("未提及", "department not in the cited clause"), ("语言", "wrong language"))
+FALLBACKS = (("不可用", "endpoint fault"), ("空回答", "empty answer"), ("未通过核验", "nothing verifiable"),
+             ("遗漏", "direct fact missing"))
+_MARKS = re.compile(r"(?:【[^】]+】)+")
+
+
+def composer_summary(answers: Sequence[Mapping[str, Any] | None]) -> dict[str, Any]:
+    """What the composers did over a run's answers (Answer.to_json() dicts): answers the model wrote,
+    sentences kept and dropped, drops by check, fallbacks by reason."""
+    done = [a for a in answers if a]
+    written = [a for a in done if a.get("composer") == "llm"]
+    notes = [n for a in done for n in a.get("notes", ())]
+
+    def count(table: tuple[tuple[str, str], ...], texts: list[str]) -> dict[str, int]:
+        found = collections.Counter(next((label for key, label in table if key in t), "other") for t in texts)
+        return dict(found.most_common())
+
+    return {
+        "answers": len(done),
+        "written_by_model": len(written),
+        "sentences_kept": sum(len(_MARKS.findall(a["answer"])) for a in written),
+        "sentences_dropped": sum(int(a.get("dropped", 0)) for a in done),
+        "dropped_by_check": count(DROP_CHECKS, [n.split("：", 1)[-1] for n in notes if n.startswith("已删除")]),
+        "fallbacks": count(FALLBACKS, [n for n in notes if n.endswith("已改用摘录答案。")]),
+    }
 
 
 def _round(value: float | None) -> float | None:

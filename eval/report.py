@@ -74,6 +74,16 @@ def _type_table(system: dict[str, Any], base: dict[str, Any] | None) -> str:
     return "\n".join(lines)
 
 
+def _composer_lines(system: Mapping[str, Any]) -> list[str]:
+    summary = system.get("composer") or {}
+    if not summary.get("written_by_model") and not summary.get("fallbacks"):
+        return []  # the extractive composer alone: nothing to say
+    return ["## Composer", "", f"The model wrote {summary['written_by_model']} of {summary['answers']} answers "
+            f"({summary['sentences_kept']} sentences kept, {summary['sentences_dropped']} dropped).", "",
+            "- dropped by check: " + json.dumps(summary["dropped_by_check"], ensure_ascii=False),
+            "- fallbacks to the extractive answer: " + json.dumps(summary["fallbacks"], ensure_ascii=False), ""]
+
+
 def render_markdown(data: Mapping[str, Any]) -> str:
     system, base = data["system"], data.get("baseline")
     out = [
@@ -93,6 +103,7 @@ def render_markdown(data: Mapping[str, Any]) -> str:
         "",
         _type_table(system, base),
         "",
+        *_composer_lines(system),
         f"## Failed questions ({system['failed']})",
         "",
     ]

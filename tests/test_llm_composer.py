@@ -65,6 +65,8 @@ def _endpoint() -> FastAPI:
             if fault == "truncated":
                 pieces = pieces[: len(pieces) // 2]
             for piece in pieces:
+                if fault == "drip":  # a model writing: the page must show verified sentences meanwhile
+                    time.sleep(0.03)
                 yield chunk(piece)
             if fault != "truncated":
                 yield chunk("", "stop")
@@ -91,9 +93,10 @@ def _assistant(assistant, url: str, stream: bool = True, timeout_s: float = 2.0)
                      assistant.retriever, composer, assistant.index_report)
 
 
-def _ask(assistant, endpoint: str, content: str, fault: str = "", question: str = Q_2019, stream: bool = True):  # type: ignore[no-untyped-def]
+def _ask(assistant, endpoint: str, content: str, fault: str = "", question: str = Q_2019, stream: bool = True,
+         on_partial=None):  # type: ignore[no-untyped-def]
     SCRIPT.content, SCRIPT.fault, SCRIPT.requests = content, fault, []
-    return _assistant(assistant, endpoint, stream).ask(question)
+    return _assistant(assistant, endpoint, stream).ask(question, on_partial=on_partial)
 
 
 @pytest.mark.parametrize("stream", [True, False], ids=["stream", "plain"])
@@ -191,3 +194,70 @@ def test_departments_are_checked_by_canonical_name_abbreviations_included() -> N
     kept, dropped = verify("该项由人社局和编办负责【四（七）3】。该项由发改委负责【四（七）3】。", evidence, False)
     assert [s.text for s in kept] == ["该项由人社局和编办负责"]
     assert len(dropped) == 1 and "市发展改革委" in dropped[0].reason  # named by its canonical name
+
+
+SECOND = "这是计划的年度目标之一【三（二）】。"
+HALLUCINATED = "2019年学前三年毛入园率的目标是达到99.5%【三（二）】。"
+
+
+def test_streaming_reports_each_verified_sentence_as_it_passes_and_never_a_dropped_one(assistant, endpoint) -> None:
+    drafts: list[str] = []
+    answer = _ask(assistant, endpoint, GOOD + HALLUCINATED + SECOND, on_partial=drafts.append)
+    assert answer.composer == "llm" and answer.dropped == 1
+    assert drafts == ["2019年学前三年毛入园率的目标是达到96.5%。【三（二）】", answer.text], drafts
+    assert not any("99.5" in d for d in drafts)
+
+
+def test_streaming_drafts_give_way_to_the_fallback(assistant, endpoint) -> None:
+    drafts: list[str] = []
+    answer = _ask(assistant, endpoint, "计划提出了年度目标【三（二）】。另有安排【三（二）】。", on_partial=drafts.append)
+    assert drafts and drafts[0] == "计划提出了年度目标。【三（二）】", "the first sentence passed and was shown"
+    assert answer.composer == "extractive" and "96.5%" in answer.text, "but the final answer lacked the figure"
+
+
+def test_the_page_streams_verified_sentences_then_the_final_answer(assistant, endpoint) -> None:
+    from gradio_client import Client
+
+    from ui.page import create_app, launch
+
+    llm = _assistant(assistant, endpoint)
+    settings = assistant.settings.replace(host="127.0.0.1", port=0)
+    demo = create_app(llm, settings)
+    url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
+    try:
+        SCRIPT.content, SCRIPT.fault = GOOD + HALLUCINATED + SECOND, "drip"
+        job = Client(url, verbose=False, download_files=False, analytics_enabled=False).submit(
+            Q_2019, api_name="/chat")
+        job.result(timeout=60)
+        pages = [out[0] for out in job.outputs()]
+    finally:
+        demo.close()
+    drafts = [p for p in pages if "模型仍在作答" in p]
+    assert drafts, "verified sentences appear before the answer is final"
+    assert all("99.5" not in p for p in drafts), "a dropped sentence is never shown"
+    assert pages[-1].count("99.5") == 1 and "不在所引条款中" in pages[-1], "only in the note saying why it went"
+    assert "96.5%" in drafts[0] and "已核验" in pages[-1] and "模型仍在作答" not in pages[-1]
+
+
+def test_the_eval_report_counts_what_the_model_wrote_dropped_and_fell_back_on(assistant, endpoint) -> None:
+    from eval.harness import run_eval
+    from eval.questions import Question
+    from eval.report import render_markdown, report_json
+
+    llm = _assistant(assistant, endpoint)
+    scripted = {Q_2019: (GOOD + HALLUCINATED, ""), Q_TEACHERS: ("", "500")}
+
+    def ask(question, history):  # type: ignore[no-untyped-def]
+        SCRIPT.content, SCRIPT.fault = scripted[question]
+        return llm.ask(question, history)
+
+    questions = [Question("a", Q_2019, ("三（二）",), ("96.5%",), True, "numeric"),
+                 Question("b", Q_TEACHERS, ("四（七）2",), ("25",), True, "numeric")]
+    run = run_eval(questions, ask, assistant.plan)
+    summary = run.to_json()["composer"]
+    assert summary == {"answers": 2, "written_by_model": 1, "sentences_kept": 1, "sentences_dropped": 1,
+                       "dropped_by_check": {"figure not in the cited clause": 1},
+                       "fallbacks": {"endpoint fault": 1}}
+    assert run.metrics["faithfulness"] == 1.0
+    page = render_markdown(report_json(run))
+    assert "## Composer" in page and "The model wrote 1 of 2 answers" in page

@@ -204,3 +204,15 @@ def test_workers_flag_is_checked(env) -> None:
                          text=True, timeout=120)
     assert run.returncode == 2 and run.stderr.startswith("错误:") and "--workers" in run.stderr
     assert sys.executable
+
+
+def test_new_sessions_split_evenly_and_keep_their_worker() -> None:
+    from balancer import Balancer
+
+    front = Balancer([9001, 9002])
+    sessions = [f"user{i}" for i in range(20)]
+    first = [front.choose({}, f"session_hash={s}".encode(), b"")[0] for s in sessions]
+    assert sorted(first.count(w) for w in (0, 1)) == [10, 10], "a hash would split 20 users unevenly"
+    # Later requests of a session (queue/join's JSON body, the data stream's query) reach the same one.
+    again = [front.choose({}, b"", json.dumps({"data": [], "session_hash": s}).encode()) for s in sessions]
+    assert again == [(w, True) for w in first]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 import gradio as gr
 
-from assistant.answer import BadQuestion
+from assistant.answer import Answer, BadQuestion
 from assistant.question import check
 from assistant.service import Assistant
 from ui.export import write_export
@@ -32,6 +34,28 @@ EXAMPLES = [
     "如何加强教师队伍建设？",
     "柳州市的学前教育目标是什么？",
 ]
+def with_drafts(ask: Callable[[Callable[[str], None]], Answer]) -> Iterator[str | Answer]:
+    """Runs ``ask(report)`` in a thread: yields each text it reports, then its Answer (or raises its error)."""
+    steps: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def run() -> None:
+        try:
+            steps.put(("answer", ask(lambda text: steps.put(("draft", text)))))
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            steps.put(("error", exc))
+
+    threading.Thread(target=run, daemon=True, name="answer").start()
+    while True:
+        kind, value = steps.get()
+        if kind == "draft":
+            yield value
+        elif kind == "error":
+            raise value
+        else:
+            yield value
+            return
+
+
 def notice(message: str) -> str:
     return f'<div class="status notice">{WARN}{esc(message)}</div>' if message else ""
 
@@ -86,15 +110,21 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel, d
             return
         state.append(Turn(question=shown))
         yield transcript_html(state), state, "", ""  # the question and a placeholder, at once
+        document = "" if not scope or scope == "全部文件" else scope
+        extra = {"document": document} if document else {}
         try:
-            document = "" if not scope or scope == "全部文件" else scope
-            answer = assistant.ask(text, history, document) if document else assistant.ask(text, history)
+            # The extractive answer comes whole (composed in tens of milliseconds; replaying it piece by
+            # piece would only pretend to stream). A model's answer shows its verified sentences as
+            # they pass, and is then replaced by the final answer (which may be the extractive one).
+            for step in with_drafts(lambda report: assistant.ask(text, history, on_partial=report, **extra)):
+                if isinstance(step, str):
+                    state[-1] = replace(state[-1], draft=step)
+                    yield transcript_html(state), state, gr.skip(), gr.skip()
+                else:
+                    state[-1] = replace(state[-1], answer=step, draft="")
         except BadQuestion as exc:
             yield transcript_html(state[:-1]), state[:-1], text, notice(str(exc))
             return
-        state[-1] = replace(state[-1], answer=answer)
-        # The whole answer at once: it is composed in tens of milliseconds, and replaying a finished
-        # answer piece by piece would only pretend to stream.
         yield transcript_html(state), state, gr.skip(), gr.skip()
 
     def open_citation(state: list[Turn], evt: gr.EventData) -> tuple[str, gr.Sidebar]:

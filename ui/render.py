@@ -80,6 +80,7 @@ class Turn:
     error: str = ""  # the user-facing message of a rejected question
     rating: str = ""  # "up" / "down" once the user rated the answer
     id: str = field(default_factory=lambda: uuid.uuid4().hex)  # names the answer in the feedback log
+    draft: str = ""  # while a model writes: its verified sentences so far (plain text)
 
 
 def citation_for_mark(answer: Answer, clause_id: str, before: str, seen: int) -> int | None:
@@ -184,6 +185,10 @@ def turn_html(index: int, turn: Turn, streamed: str | None = None) -> str:
     parts = [question_html(turn.question)]
     if turn.error:
         parts.append(f'<div class="msg bot"><div class="bubble notice">{WARN}{esc(turn.error)}</div></div>')
+    elif turn.answer is None and turn.draft:
+        lines = "".join(f"<p>{esc(line)}</p>" for line in turn.draft.split("\n") if line.strip())
+        parts.append(f'<div class="msg bot"><div class="bubble answer draft">{lines}<span class="cursor">▍</span>'
+                     '<div class="meta">已核验的句子；模型仍在作答…</div></div></div>')
     elif turn.answer is None:
         parts.append('<div class="msg bot"><div class="bubble pending">正在检索计划原文…</div></div>')
     elif turn.answer.refused:
