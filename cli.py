@@ -244,17 +244,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run(args, lambda: _build(args, single=True), read_plan=lambda: _plan(args), settings=_settings(args))
 
 
+#: Options every command takes, before or after its name (`policy-assistant --composer llm eval …`
+#: and `policy-assistant eval --composer llm …` alike).
+GLOBAL_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--corpus",), {"help": "plan file (default: the bundled Nanning education plan)"}),
+    (("--data-dir",), {"dest": "data_dir", "type": Path, "help": "index, cache and feedback directory"}),
+    (("--embedder",), {"help": "e5 (default), use, or st:<local model dir>"}),
+    (("--composer",), {"choices": ("extractive", "llm"),
+                       "help": "llm: your OpenAI-compatible model writes the answer, every sentence verified "
+                               "(POLICY_ASSISTANT_LLM_BASE_URL, _LLM_MODEL)"}),
+    (("--chroma-url",), {"dest": "chroma_url",
+                         "help": "a Chroma server (chroma run) to keep the indexes in, e.g. http://127.0.0.1:8000"}),
+    (("-v", "--verbose"), {"action": "store_true"}),
+]
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policy-assistant", description="Answers about a policy plan, cited to clauses.")
-    p.add_argument("--corpus", help="plan file (default: the bundled Nanning education plan)")
-    p.add_argument("--data-dir", dest="data_dir", type=Path, help="index, cache and feedback directory")
-    p.add_argument("--embedder", help="e5 (default), use, or st:<local model dir>")
-    p.add_argument("--composer", choices=("extractive", "llm"),
-                   help="llm: your OpenAI-compatible model writes the answer, every sentence verified "
-                        "(POLICY_ASSISTANT_LLM_BASE_URL, _LLM_MODEL)")
-    p.add_argument("--chroma-url", dest="chroma_url",
-                   help="a Chroma server (chroma run) to keep the indexes in, e.g. http://127.0.0.1:8000")
-    p.add_argument("-v", "--verbose", action="store_true")
+    for flags, options in GLOBAL_OPTIONS:
+        p.add_argument(*flags, **options)
     sub = p.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question (no question: interactive chat)")
     ask.add_argument("question", nargs="?")
@@ -303,6 +311,9 @@ def parser() -> argparse.ArgumentParser:
     except ImportError:  # pragma: no cover - eval is part of the package; keep the CLI usable regardless
         pass
     evaluate.set_defaults(func=cmd_eval)
+    for command in sub.choices.values():  # after the command's name too; unset, they leave the value before it
+        for flags, options in GLOBAL_OPTIONS:
+            command.add_argument(*flags, **{**options, "default": argparse.SUPPRESS})
     return p
 
 

@@ -175,13 +175,15 @@ def test_the_page_shows_the_badge_and_escapes_model_notes(assistant, endpoint) -
     assert "已核验" not in composer_html(fallback) and "模型服务不可用" in composer_html(fallback)
 
 
-def test_cli_llm_composer_without_an_endpoint_is_one_error_line(env) -> None:
+@pytest.mark.parametrize("args", [["--composer", "llm", "ask", Q_2019], ["eval", "--composer", "llm", "--limit", "1"]],
+                         ids=["before-the-command", "after-it"])
+def test_cli_llm_composer_without_an_endpoint_is_one_error_line(env, args) -> None:
     import subprocess
     import sys
 
     from tests.test_cli import ROOT
 
-    run = subprocess.run([sys.executable, "-m", "cli", "--composer", "llm", "ask", Q_2019], cwd=ROOT,
+    run = subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT,
                          env={**env, "POLICY_ASSISTANT_LLM_BASE_URL": ""}, capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 2 and run.stderr.startswith("错误:") and "LLM_BASE_URL" in run.stderr

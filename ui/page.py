@@ -73,10 +73,6 @@ PANEL_KEYS = """<script>(() => {
 })();</script>"""
 #: The assistant is thread-safe; 2 cores run this many answers at once while the rest wait in the queue.
 CONCURRENCY = 8
-#: Queue-position messages to waiting clients, every this many seconds. gradio's default ("auto")
-#: sends one to every waiting client each time a job starts: with answers taking milliseconds, that
-#: is a message per waiting user per answer, and it cost more CPU than the answer (bench/load.py).
-QUEUE_STATUS_EVERY_S = 2.0
 
 
 def theme() -> gr.themes.Theme:
@@ -142,7 +138,7 @@ def create_app(assistant: Assistant | Startup, settings: Settings | None = None)
                         gr.Dropdown(choices=duty_items(assistant)))
 
             demo.load(document_pickers, None, [browse.document, targets_doc, duty_item], api_visibility="private")
-    demo.queue(default_concurrency_limit=CONCURRENCY, status_update_rate=QUEUE_STATUS_EVERY_S)
+    demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
 
