@@ -41,6 +41,7 @@ class _State:
     retrieval: Any = None
     timings: dict[str, float] | None = None
     on_partial: Callable[[str], None] | None = None  # a streaming composer's verified sentences so far
+    history: tuple[str, ...] = ()  # the conversation's earlier questions (bounded), oldest first
 
 
 class PlanLookups:
@@ -118,7 +119,8 @@ class Assistant(PlanLookups):
     def _read(self, payload: dict[str, Any]) -> _State:
         started = time.perf_counter()
         question = questions.read(payload["question"], payload.get("history", ()), self.composer.reader)
-        return _State(question, started, on_partial=payload.get("on_partial"))
+        return _State(question, started, on_partial=payload.get("on_partial"),
+                      history=tuple(payload.get("history", ())))
 
     def cross_lingual(self) -> Retriever | None:
         """The retriever for questions in another language than the plan's, opened at first use."""
@@ -148,8 +150,11 @@ class Assistant(PlanLookups):
 
     def _compose(self, state: _State) -> Answer:
         t0 = time.perf_counter()
-        streaming = state.on_partial is not None and getattr(self.composer, "streams", False)
-        extra = {"on_partial": state.on_partial} if streaming else {}
+        # A model-writing composer also gets the conversation and reports its verified sentences.
+        writes = getattr(self.composer, "streams", False)
+        extra: dict[str, Any] = {"history": state.history} if writes else {}
+        if writes and state.on_partial is not None:
+            extra["on_partial"] = state.on_partial
         answer = self.composer.compose(state.question, state.retrieval, state.vector or [], **extra)
         t1 = time.perf_counter()
         timings = dict(state.timings or {})

@@ -263,3 +263,12 @@ def test_the_eval_report_counts_what_the_model_wrote_dropped_and_fell_back_on(as
     assert run.metrics["faithfulness"] == 1.0
     page = render_markdown(report_json(run))
     assert "## Composer" in page and "The model wrote 1 of 2 answers" in page
+
+
+def test_the_model_gets_the_conversation_as_data_and_the_follow_up_resolved(assistant, endpoint) -> None:
+    SCRIPT.content, SCRIPT.fault, SCRIPT.requests = "2020年学前三年毛入园率的目标是达到97%【三（二）】。", "", []
+    answer = _assistant(assistant, endpoint).ask("那2020年呢？", ["2019年学前三年毛入园率目标是多少？"])
+    data = json.loads(SCRIPT.requests[0]["messages"][1]["content"])
+    assert data["conversation"] == ["2019年学前三年毛入园率目标是多少？"]
+    assert "2020" in data["question"] and "入园率" in data["question"], "the follow-up carries its subject"
+    assert answer.composer == "llm" and "97%" in answer.text
