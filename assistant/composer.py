@@ -14,13 +14,13 @@ import time
 
 from assistant import question as questions
 from assistant.answer import Answer
-from assistant.duties import department_lines, duty_lines
 from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, target_lines
 from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.outline import Outline
 from assistant.question import Question, years_in
 from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
+from assistant.responsibility import Responsibility
 from assistant.selection import (
     MARGIN,
     Scored,
@@ -28,7 +28,6 @@ from assistant.selection import (
     cover_names,
     cover_subtopics,
     select,
-    share,
     subtopics,
     whole_sentence,
 )
@@ -64,11 +63,6 @@ def _period_reason(period: tuple[str, ...], foreign: str) -> Reason:
 # The preamble names the parent document the plan implements: a question about that is not about ours.
 _PARENT = re.compile(r"贯彻|依据|根据|上级|自治区|parent|implement", re.I)
 WIDE_POOL = True
-#: A question naming several departments gets the tasks of at most this many.
-MAX_DEPARTMENTS = 3
-#: A question's best sentence must cover this share of its (idf-weighted) wording before a
-#: sentence that names an organization is shown beside the parsed departments.
-WHO_SENTENCE_COVERAGE = 0.6
 
 
 class ExtractiveComposer:
@@ -85,6 +79,7 @@ class ExtractiveComposer:
         self._plan_text = "\n".join(c.text for c in plan)
         #: What a follow-up may name instead of the previous question's subject.
         self.reader = PlanReader((department_mentions, book.mentions, self._names), self.scorer.idf)
+        self.duties = Responsibility(plan, self.scorer, retriever.chunks, self._is_structural)
 
     def compose(self, question: Question, retrieval: Retrieval, vector: list[float]) -> Answer:
         pieces = _merged(questions.parts(question.core)) if question.core and not question.english else []
@@ -129,26 +124,27 @@ class ExtractiveComposer:
         if frame.about_scope and frame.wants_list and not frame.asks and not frame.departments:
             return Reply("clause", "", self.outline.clause_lines(frame.scope))
         if frame.asks_tasks or (frame.departments and frame.role_only):
-            reply = self._tasks(frame)
+            reply = self.duties.tasks(frame)
             if reply.lines:
                 return reply
         targets = Reply("clause", "", lead_lines) if lead_lines else Reply.nothing()
         if not targets.lines and frame.asks in ("figure", ""):  # the targets table answers by indicator
             targets = self._targets(frame, vector)
-            if targets.lines and not self._asks_more(q):
+            if targets.lines and not self._asks_more(q) and not self.duties.asked_besides(frame, targets.lines):
                 return targets
         answerable = self.answerable(q, retrieval)
         if not answerable and not frame.names:
             return Reply.refusal()
         scored = self._score(frame, retrieval)
         if frame.asks == "department":
-            reply = self._who(frame, scored)
+            reply = self.duties.who(frame, scored)
             if reply.lines:
                 return reply
         if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
             evidence = self._evidence(frame, scored, retrieval) if answerable else Reply.nothing()
             more = [line for line in evidence.lines if line.quote not in {t.quote for t in targets.lines}]
-            return Reply(targets.kind, targets.lead, targets.lines + (more if not evidence.refused else []))
+            lines = targets.lines + (more if not evidence.refused else [])
+            return Reply(targets.kind, targets.lead, lines + self.duties.asked_besides(frame, lines))
         if not answerable:
             return Reply.refusal()
         return self._evidence(frame, scored, retrieval)
@@ -165,51 +161,6 @@ class ExtractiveComposer:
         return sum(1 for t in tokens if t in self.scorer.idf) / len(tokens) if tokens else 0.0
 
     # -- handlers ---------------------------------------------------------------------------------
-
-    def _tasks(self, frame: QueryFrame) -> Reply:
-        """A department's tasks, in one role or both, within the 工程 the question names."""
-        within = {c.id for c in self.plan.descendants(frame.scope)} if frame.scope else None
-        lead, lines = "", []
-        for department in frame.departments[:MAX_DEPARTMENTS]:  # "外侨办和台办…": each in turn
-            more_lead, more = department_lines(
-                self.plan, department, frame.english, frame.role, within=within, only=frame.role_only
-            )
-            lead = lead or more_lead
-            if lead != more_lead and more:
-                more = [Line(f"{more_lead}{more[0].text}", more[0].clause_id, more[0].quote), *more[1:]]
-            lines += more
-        if not lines and frame.scope:
-            scope = self.plan.get(frame.scope)
-            title = scope.title if scope else frame.scope
-            lead = f"在“{title}”中，{frame.departments[0]}没有作为{frame.role or '组织或具体实施单位'}承担的任务。"
-            items = [c for c in self.plan.descendants(frame.scope) if c.duty is not None]
-            lines = [line for c in items for line in duty_lines(c, frame.english)]
-        return Reply("department", lead, lines)
-
-    def _who(self, frame: QueryFrame, scored: list[Scored]) -> Reply:
-        """The parsed departments of the items the question is about (every item of a 工程 it names)."""
-        if frame.scope:
-            items = [c for c in self.plan.descendants(frame.scope) if c.duty is not None]
-            inside = {c.id for c in items}
-            best = next((s for s in scored if s.chunk.clause_id in inside | {frame.scope}), None)
-            if items and (best is None or best.chunk.clause_id == frame.scope):
-                return Reply("duty", "", [line for c in items for line in duty_lines(c, frame.english)])
-        with_duty = [s for s in scored if (c := self.plan.get(s.chunk.clause_id)) is not None and c.duty]
-        if not with_duty or with_duty[0].score < scored[0].score - MARGIN:
-            return Reply.nothing()
-        weights = self.scorer.weights(frame.question.text)
-        chosen = select(with_duty, weights, frame.wants_list, self.plan) if frame.wants_list else with_duty[:1]
-        lines: list[Line] = []
-        for clause_id in dict.fromkeys(s.chunk.clause_id for s in chosen):
-            clause = self.plan.get(clause_id)
-            assert clause is not None
-            # The plan sometimes names who does a thing in the sentence itself (依托…落户在…).
-            content = [x for x in scored if x.chunk.clause_id == clause_id and not self._is_structural(x.chunk)]
-            if content and share(content[0], weights) >= WHO_SENTENCE_COVERAGE:
-                sentence = content[0].chunk.sentence
-                lines.append(Line(sentence, clause_id, sentence))
-            lines += duty_lines(clause, frame.english)
-        return Reply("duty", "", lines)
 
     def _targets(self, frame: QueryFrame, vector: list[float]) -> Reply:
         q = frame.question

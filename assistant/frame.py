@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.question import Question
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Clause, Plan
-from knowledge.departments import find_departments
+from knowledge.departments import department_mentions, find_departments
 from knowledge.lexicon import Lexicon, Name
 from knowledge.scanners import FIGURE
 
@@ -69,6 +69,8 @@ _UNITS = (
 )
 _ONLY = re.compile(r"只|仅|单单|only", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
+# How a question says a department takes part: the asking, not a topic of the tasks.
+_INVOLVEMENT = re.compile(r"参与|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")
 _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 
 
@@ -86,6 +88,8 @@ class QueryFrame:
     names: tuple[Name, ...]  # stretches the question shares with few clauses of the plan
     claimed: tuple[str, ...]  # figures stated in the question ("98%"), to check against the plan
     unit: str  # for a figure question, what is counted: "people", "count", "rate", or "" (any)
+    also_asks: tuple[str, ...] = ()  # every slot type asked, ``asks`` first ("建多少个，由谁负责": figure, department)
+    topic: str = ""  # for a department question: what it is about besides the department ("在留学生方面")
 
     @property
     def english(self) -> bool:
@@ -113,7 +117,25 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         names=tuple(lexicon.names(question.core)),
         claimed=tuple(f.replace(" ", "").replace("％", "%") for f in FIGURE.findall(question.raw)),
         unit=next((name for name, pattern in _UNITS if pattern.search(question.own or text)), ""),
+        also_asks=_all_asks(asks, question.core),
+        topic=_topic_besides(question.core, reader) if departments else "",
     )
+
+
+def _all_asks(first: str, text: str) -> tuple[str, ...]:
+    found = [first, *(name for name, pattern in _ASKS if pattern.search(text))]
+    return tuple(name for name in dict.fromkeys(found) if name)
+
+
+def _topic_besides(text: str, reader: PlanReader | None) -> str:
+    """What a question about a department asks about besides the department and the asking
+    ("南宁学院在留学生方面要做什么" → "留学生"), or "" when nothing of its own is left."""
+    rest = text
+    for mention in department_mentions(text):
+        rest = rest.replace(mention, "")
+    rest = _INVOLVEMENT.sub("", _SCOPE_NOUN.sub("", _strip_cues(rest)))
+    # Next to a department, a rarer word than usual for a topic already narrows its tasks.
+    return rest if rest and reader is not None and reader.has_topic(rest, BESIDES_IDF) else ""
 
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -128,6 +150,8 @@ def slot_only(text: str) -> bool:
 
 #: A word in at most about three of the plan's sentences (idf ≥ this) is a topic of its own.
 TOPIC_IDF = 4.5
+#: Besides a named department, a word in at most about ten of the plan's sentences (idf ≥ this) narrows it.
+BESIDES_IDF = 3.3
 
 
 class PlanReader:
@@ -137,11 +161,14 @@ class PlanReader:
         self.finders = finders
         self._idf = idf
 
-    def has_topic(self, text: str) -> bool:
+    def has_topic(self, text: str, min_idf: float = 0.0) -> bool:
+        """Whether a text names a subject: a department, an indicator, a name of the plan, or a word in
+        few of its sentences (idf ≥ ``min_idf``, by default TOPIC_IDF)."""
         if any(find(text) for find in self.finders):
             return True
         rest = _strip_cues(text)
-        return any(self._idf.get(t, 0.0) >= TOPIC_IDF for t in keyword_tokens(rest) if _CJK_CHAR.match(t))
+        floor = min_idf or TOPIC_IDF
+        return any(self._idf.get(t, 0.0) >= floor for t in keyword_tokens(rest) if _CJK_CHAR.match(t))
 
     def asked(self, text: str) -> str:
         for _, pattern in (*_ASKS, *_ROLE):

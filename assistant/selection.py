@@ -56,6 +56,9 @@ class SentenceScorer:
         n = max(1, len(chunks))
         self.idf = {t: math.log(1 + n / df) for t, df in counts.items()}
 
+    def tokens(self, chunk_id: str) -> set[str]:
+        return self._tokens.get(chunk_id, set())
+
     def weights(self, question: str) -> dict[str, float]:
         """The question's tokens the plan uses, with their idf."""
         # In the question's order, not a set's: sums over them must not depend on the hash seed.
@@ -82,6 +85,17 @@ class SentenceScorer:
             out.append(Scored(chunk, score, covered))
         out.sort(key=lambda s: s.score, reverse=True)
         return out
+
+
+def covering(scorer: SentenceScorer, topic: str, chunks: Iterable[Chunk]) -> list[Chunk]:
+    """The sentences that cover a topic (SUBTOPIC_COVERAGE of its idf-weighted words, two of its
+    distinctive ones when it has two), best first; by wording alone, for a topic without a question."""
+    weights = scorer.weights(topic)
+    if not weights:
+        return []
+    scored = [Scored(c, 0.0, frozenset(t for t in weights if t in scorer.tokens(c.id))) for c in chunks]
+    found = [(s.chunk, _topic_share(s, weights)) for s in scored]
+    return [c for c, v in sorted(found, key=lambda p: -p[1]) if v >= SUBTOPIC_COVERAGE]
 
 
 #: A sub-topic of a question: a stretch between punctuation or conjunctions with at least this many

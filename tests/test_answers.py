@@ -111,6 +111,10 @@ CASES = [
          ("编办",)),
     Case("responsibility", "市财政局有没有只作为具体实施单位出现的任务？", ("四（九）1",), ("深入推进教育精准扶贫",)),
     Case("responsibility", "港澳台青少年文化交流创新创业基地是哪个部门落户的？", ("四（六）2",), ("中央统战部",)),
+    # Two slots in one sentence: the figure, and who is responsible for that clause.
+    Case("responsibility", "名师工作室要建多少个，由哪些单位负责？", ("四（七）2",), ("25个", "组织实施单位", "编办")),
+    # A department and a topic: its tasks on that topic, with what the plan says there.
+    Case("responsibility", "南宁学院在留学生方面要做什么？", ("四（六）2",), ("轨道交通东盟留学生基地",)),
     Case("factoid", "考核评价依据的是哪个文件？", ("五（四）",), ("南宁市对县级人民政府履行教育职责评价工作方案",)),
     Case("multi_clause", "我们是一所农村小学，学生留守的多，老师又要轮岗，班级人数也超标，方案对这些问题有什么说法？",
          ("四（九）4", "四（七）3", "四（二）2"), ("留守儿童", "交流轮岗", "大班额")),

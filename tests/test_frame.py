@@ -215,6 +215,14 @@ def test_more_asked_slots(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
 
 
+def test_every_asked_slot_and_a_department_question_s_own_topic(corpus_plan, lexicon) -> None:
+    frame = read_frame(read("名师工作室要建多少个，由哪些单位负责？"), corpus_plan, lexicon, READER)
+    assert frame.asks == "figure" and frame.also_asks == ("figure", "department")
+    assert read_frame(read("南宁学院在留学生方面要做什么？"), corpus_plan, lexicon, READER).topic == "留学生"
+    for plain in ("财政局参与组织实施哪些任务？", "人社局管什么？", "外侨办在哪些工作里出现？"):
+        assert read_frame(read(plain), corpus_plan, lexicon, READER).topic == "", plain  # the asking only
+
+
 def test_target_lines_quote_the_plan_words(corpus_plan) -> None:
     from assistant.figures import fragment
 

@@ -1,0 +1,90 @@
+"""Who is responsible: a department's tasks (in a role, within a 工程, on a topic), the departments
+of the clauses a question is about, and the departments asked for beside another slot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from assistant.duties import department_lines, duty_lines
+from assistant.evidence import Line
+from assistant.frame import QueryFrame
+from assistant.reply import Reply
+from assistant.selection import MARGIN, Scored, SentenceScorer, covering, select, share
+from knowledge.chunks import Chunk
+from knowledge.clause import Plan
+
+#: A question naming several departments gets the tasks of at most this many.
+MAX_DEPARTMENTS = 3
+#: A question's best sentence must cover this share of its (idf-weighted) wording before a
+#: sentence that names an organization is shown beside the parsed departments.
+WHO_SENTENCE_COVERAGE = 0.6
+
+
+class Responsibility:
+    """The responsibility handlers of the extractive composer, over one plan."""
+
+    def __init__(self, plan: Plan, scorer: SentenceScorer, chunks: Sequence[Chunk],
+                 is_structural: Callable[[Chunk], bool]) -> None:
+        self.plan, self.scorer, self.chunks, self.is_structural = plan, scorer, chunks, is_structural
+
+    def tasks(self, frame: QueryFrame) -> Reply:
+        """A department's tasks, in one role or both, within the 工程 the question names."""
+        within = {c.id for c in self.plan.descendants(frame.scope)} if frame.scope else None
+        about: list[Chunk] = []
+        if frame.topic and within is None:  # "南宁学院在留学生方面要做什么": its tasks on that topic
+            about = [c for c in covering(self.scorer, frame.topic, self.chunks) if not self.is_structural(c)]
+            within = {c.clause_id for c in about} or None  # no task of it on the topic: all of them
+        lead, lines = "", []
+        for department in frame.departments[:MAX_DEPARTMENTS]:  # "外侨办和台办…": each in turn
+            more_lead, more = department_lines(
+                self.plan, department, frame.english, frame.role, within=within, only=frame.role_only
+            )
+            lead = lead or more_lead
+            if lead != more_lead and more:
+                more = [Line(f"{more_lead}{more[0].text}", more[0].clause_id, more[0].quote), *more[1:]]
+            lines += more
+        if lines and about:  # what the plan says on the topic in those tasks, then the tasks
+            tasks = {line.clause_id for line in lines}
+            said = [c for c in about if c.clause_id in tasks][:MAX_DEPARTMENTS]
+            lines = [Line(c.sentence, c.clause_id, c.sentence) for c in said] + lines
+        if not lines and frame.scope:
+            scope = self.plan.get(frame.scope)
+            title = scope.title if scope else frame.scope
+            lead = f"在“{title}”中，{frame.departments[0]}没有作为{frame.role or '组织或具体实施单位'}承担的任务。"
+            items = [c for c in self.plan.descendants(frame.scope) if c.duty is not None]
+            lines = [line for c in items for line in duty_lines(c, frame.english)]
+        return Reply("department", lead, lines)
+
+    def asked_besides(self, frame: QueryFrame, lines: list[Line]) -> list[Line]:
+        """Who is responsible for the clauses of an answer, when the question asks that besides its
+        first slot ("名师工作室要建多少个，由哪些单位负责？")."""
+        if "department" not in frame.also_asks[1:]:
+            return []
+        clauses = [c for cid in dict.fromkeys(line.clause_id for line in lines)
+                   if (c := self.plan.get(cid)) is not None and c.duty is not None]
+        return [line for c in clauses[:MAX_DEPARTMENTS] for line in duty_lines(c, frame.english)]
+
+    def who(self, frame: QueryFrame, scored: list[Scored]) -> Reply:
+        """The parsed departments of the items the question is about (every item of a 工程 it names)."""
+        if frame.scope:
+            items = [c for c in self.plan.descendants(frame.scope) if c.duty is not None]
+            inside = {c.id for c in items}
+            best = next((s for s in scored if s.chunk.clause_id in inside | {frame.scope}), None)
+            if items and (best is None or best.chunk.clause_id == frame.scope):
+                return Reply("duty", "", [line for c in items for line in duty_lines(c, frame.english)])
+        with_duty = [s for s in scored if (c := self.plan.get(s.chunk.clause_id)) is not None and c.duty]
+        if not with_duty or with_duty[0].score < scored[0].score - MARGIN:
+            return Reply.nothing()
+        weights = self.scorer.weights(frame.question.text)
+        chosen = select(with_duty, weights, frame.wants_list, self.plan) if frame.wants_list else with_duty[:1]
+        lines: list[Line] = []
+        for clause_id in dict.fromkeys(s.chunk.clause_id for s in chosen):
+            clause = self.plan.get(clause_id)
+            assert clause is not None
+            # The plan sometimes names who does a thing in the sentence itself (依托…落户在…).
+            content = [x for x in scored if x.chunk.clause_id == clause_id and not self.is_structural(x.chunk)]
+            if content and share(content[0], weights) >= WHO_SENTENCE_COVERAGE:
+                sentence = content[0].chunk.sentence
+                lines.append(Line(sentence, clause_id, sentence))
+            lines += duty_lines(clause, frame.english)
+        return Reply("duty", "", lines)
