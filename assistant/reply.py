@@ -73,8 +73,8 @@ _LISTED_BEFORE = re.compile(r"[\u4e00-\u9fff]、[^，。；]{0,40}等\s*$")
 
 def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
     """The question asks for the members of a set the plan only counts ("七大帮扶计划具体是哪七个",
-    "2所示范性普通高中是哪两所") and the sentence that counts them does not list them before the count
-    (as "…、国际经济与贸易等9个…" does)."""
+    "2所示范性普通高中是哪两所") and the sentence that counts them does not list them all before the
+    count ("…、国际经济与贸易等9个…" lists six of nine: "等" ends a list the plan leaves open)."""
     for count, head in _COUNTED.findall(question):
         count = re.sub(r"\s+", "", count)
         heads = {head[i : i + 2] for i in range(len(head) - 1)}
@@ -82,7 +82,11 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
             compact = re.sub(r"\s+", "", sentence)
             at = compact.find(count)
             if at >= 0 and any(h in compact for h in heads):
-                return not _LISTED_BEFORE.search(compact[:at])
+                if not _LISTED_BEFORE.search(compact[:at]):
+                    return True
+                listed = re.split(r"[，。；：]", compact[:at].rstrip("等"))[-1].count("、") + 1
+                number = re.match(r"\d+", count)
+                return bool(number) and listed < int(number.group())
     return False
 
 

@@ -200,7 +200,11 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     counted = "推进教育脱贫攻坚，精准实施七大教育帮扶计划，做到精准建设、精准帮扶"
     listed = "加强机电一体化、移动通信技术、酒店管理、国际经济与贸易等9 个重点专业实训基地建设"
     assert unlisted_members("七大教育帮扶计划具体是哪七个？", [counted])
-    assert not unlisted_members("那9个重点专业实训基地分别叫什么？", [listed])
+    # "等" leaves a list open: four named of nine is not the nine.
+    assert unlisted_members("那9个重点专业实训基地分别叫什么？", [listed])
+    whole = "建设语文、数学、英语等3个学科教研基地"  # not the plan's: the rule is about any such list
+    assert not unlisted_members("3个学科教研基地分别是哪些？", [whole])
+    assert unlisted_members("5个学科教研基地分别是哪些？", ["建设语文、数学等5个学科教研基地"])
     assert not unlisted_members("教育帮扶有哪些措施？", [counted])
 
 
