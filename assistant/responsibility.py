@@ -28,7 +28,8 @@ class Responsibility:
         self.plan, self.scorer, self.chunks, self.is_structural = plan, scorer, chunks, is_structural
 
     def tasks(self, frame: QueryFrame) -> Reply:
-        """A department's tasks, in one role or both, within the 工程 the question names."""
+        """A department's tasks, in one role or both, within the 工程 the question names, or on the topic
+        it names beside the department (then with the plan's sentences on it first)."""
         within = {c.id for c in self.plan.descendants(frame.scope)} if frame.scope else None
         about: list[Chunk] = []
         if frame.topic and within is None:  # "南宁学院在留学生方面要做什么": its tasks on that topic
