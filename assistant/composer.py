@@ -142,7 +142,10 @@ class ExtractiveComposer:
                 return reply
         if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
             evidence = self._evidence(frame, scored, retrieval) if answerable else Reply.nothing()
-            more = [line for line in evidence.lines if line.quote not in {t.quote for t in targets.lines}]
+            # Evidence the target lines already say ("建设“名师工作室”25个。" under "5年内目标：…25个。") goes.
+            said = [t.text for t in targets.lines]
+            more = [line for line in evidence.lines if line.quote not in {t.quote for t in targets.lines}
+                    and not any(line.quote.rstrip("。；，,;") in text for text in said)]
             lines = targets.lines + (more if not evidence.refused else [])
             return Reply(targets.kind, targets.lead, lines + self.duties.asked_besides(frame, lines))
         if not answerable:

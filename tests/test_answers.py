@@ -301,6 +301,12 @@ def test_bad_input_raises_bad_question_with_a_message(assistant, raw: object) ->
     assert message and "\n" not in message and len(message) < 200
 
 
+def test_a_figure_with_its_departments_says_each_thing_once(assistant) -> None:
+    answer = assistant.ask("名师工作室要建多少个，由哪些单位负责？")
+    assert answer.text.count("“名师工作室”25个") == 1, answer.text  # the target line, not its evidence again
+    assert "组织实施单位：市教育局、编办、人社局" in answer.text
+
+
 def test_valid_bytes_and_extra_whitespace_are_accepted(assistant) -> None:
     answer = assistant.ask("  2019年学前三年毛入园率\n目标是多少？ ".encode())
     assert "96.5%" in answer.text
