@@ -134,10 +134,10 @@ class LlmComposer:
         deadline = time.monotonic() + self.timeout_s
         parts: list[str] = []
         finished = False
-        shown = Shown(evidence, question.english, on_partial)
+        shown = Shown(evidence, question.english, on_partial) if on_partial is not None else None
         for chunk in llm.stream(messages):
             parts.append(str(chunk.content or ""))
-            if on_partial is not None:
+            if shown is not None:
                 shown.update("".join(parts)[: self.max_chars])
             finished = finished or bool((chunk.response_metadata or {}).get("finish_reason"))
             if time.monotonic() > deadline:
@@ -146,7 +146,7 @@ class LlmComposer:
                 return "".join(parts)
         if not finished:  # the stream broke off: what came may end mid-sentence or mid-figure
             raise ConnectionError("the answer stream ended before the model finished")
-        if on_partial is not None:
+        if shown is not None:
             shown.update("".join(parts)[: self.max_chars], final=True)
         return "".join(parts)
 

@@ -124,7 +124,7 @@ class Shown:
     on the whole text and may still fall back.
     """
 
-    def __init__(self, evidence: Mapping[str, Evidence], english: bool, report: Callable[[str], None] | None) -> None:
+    def __init__(self, evidence: Mapping[str, Evidence], english: bool, report: Callable[[str], None]) -> None:
         self.evidence, self.english, self.report = evidence, english, report
         self.complete = 0  # complete sentences seen so far
         self.kept = 0  # of them, verified
@@ -134,7 +134,7 @@ class Shown:
         ends = [m.end() for m in _SENTENCE.finditer(text)]
         if ends and not final and not text[ends[-1]:].strip():
             ends.pop()  # the last one may not be finished
-        if self.report is None or len(ends) <= self.complete:
+        if len(ends) <= self.complete:
             return
         self.complete = len(ends)
         kept, _ = verify(text[: ends[-1]], self.evidence, self.english)

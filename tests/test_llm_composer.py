@@ -89,7 +89,8 @@ def _assistant(assistant, url: str, stream: bool = True, timeout_s: float = 2.0)
 
     composer = LlmComposer(assistant.composer, assistant.plan, url, "scripted", "", timeout_s, 2000,
                            stream=stream)
-    return Assistant(assistant.settings, assistant.plan, assistant.corpus_text, assistant.embeddings,
+    settings = assistant.settings.replace(composer="llm", llm_base_url=url, llm_model="scripted")
+    return Assistant(settings, assistant.plan, assistant.corpus_text, assistant.embeddings,
                      assistant.retriever, composer, assistant.index_report)
 
 
@@ -223,7 +224,7 @@ def test_the_page_streams_verified_sentences_then_the_final_answer(assistant, en
     from ui.page import create_app, launch
 
     llm = _assistant(assistant, endpoint)
-    settings = assistant.settings.replace(host="127.0.0.1", port=0)
+    settings = llm.settings.replace(host="127.0.0.1", port=0)
     demo = create_app(llm, settings)
     url = launch(demo, settings, prevent_thread_lock=True, quiet=True)
     try:

@@ -116,7 +116,10 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel, d
             # The extractive answer comes whole (composed in tens of milliseconds; replaying it piece by
             # piece would only pretend to stream). A model's answer shows its verified sentences as
             # they pass, and is then replaced by the final answer (which may be the extractive one).
-            for step in with_drafts(lambda report: assistant.ask(text, history, on_partial=report, **extra)):
+            # No thread for a composer that never reports drafts (the default).
+            steps = (with_drafts(lambda report: assistant.ask(text, history, on_partial=report, **extra))
+                     if assistant.settings.composer == "llm" else [assistant.ask(text, history, **extra)])
+            for step in steps:
                 if isinstance(step, str):
                     state[-1] = replace(state[-1], draft=step)
                     yield transcript_html(state), state, gr.skip(), gr.skip()
