@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -105,9 +106,10 @@ def serve(env: dict[str, str], workers: int) -> Iterator[tuple[str, subprocess.P
         proc.wait(timeout=60)
 
 
-def run_users(users: int, seconds: float, ask: Callable[[str], None]) -> dict[str, float]:
+def run_users(users: int, seconds: float, ask: Callable[[str], None]) -> dict[str, Any]:
     latencies: list[float] = []
     errors = [0]
+    kinds: dict[str, int] = {}  # what failed, so that an error can be followed up
     lock = threading.Lock()
     stop_at = time.time() + seconds
 
@@ -119,9 +121,11 @@ def run_users(users: int, seconds: float, ask: Callable[[str], None]) -> dict[st
                 ask(QUESTIONS[i % len(QUESTIONS)])
                 with lock:
                     latencies.append((time.perf_counter() - started) * 1000)
-            except Exception:
+            except Exception as exc:
+                kind = f"{type(exc).__name__}: {str(exc)[:120]}"
                 with lock:
                     errors[0] += 1
+                    kinds[kind] = kinds.get(kind, 0) + 1
             i += users
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
@@ -137,7 +141,7 @@ def run_users(users: int, seconds: float, ask: Callable[[str], None]) -> dict[st
         return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1) if latencies else 0.0
 
     return {"answers": len(latencies), "answers/s": round(len(latencies) / elapsed, 1), "p50 ms": pct(0.5),
-            "p95 ms": pct(0.95), "p99 ms": pct(0.99), "errors": errors[0]}
+            "p95 ms": pct(0.95), "p99 ms": pct(0.99), "errors": errors[0], **({"error kinds": kinds} if kinds else {})}
 
 
 def routes(url: str) -> dict[str, Callable[[str], None]]:
@@ -173,6 +177,14 @@ def routes(url: str) -> dict[str, Callable[[str], None]]:
             if not any(line.startswith("event: complete") for line in response.iter_lines()):
                 raise RuntimeError("no answer")
 
+    def gradio_run(q: str) -> None:  # the route gradio's own page client takes for an event off the queue
+        if not hasattr(local, "session"):
+            local.session = uuid.uuid4().hex[:11]
+        reply = client().post("/gradio_api/run/ask", json={"data": [q, []], "session_hash": local.session})
+        reply.raise_for_status()
+        if not reply.json().get("data"):
+            raise RuntimeError("no answer")
+
     def gradio(q: str) -> None:
         from gradio_client import Client
 
@@ -181,7 +193,7 @@ def routes(url: str) -> dict[str, Callable[[str], None]]:
         local.gradio.predict(q, [], api_name="/ask")
 
     return {"/api/ask": rest, "/v1/chat/completions": openai_plain, "/v1/chat/completions stream": openai_stream,
-            "gradio /ask (call API)": gradio_rest, "gradio /ask (gradio_client)": gradio}
+            "gradio /ask (call API)": gradio_rest, "gradio /ask (run route)": gradio_run, "gradio /ask (gradio_client)": gradio}
 
 
 def measure(config: str, url: str, pids: Callable[[], list[int]], users_list: list[int], seconds: float,

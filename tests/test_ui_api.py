@@ -106,6 +106,18 @@ def test_follow_up_uses_the_previous_question(client: Client) -> None:
     assert not follow["refused"]
 
 
+def test_ask_is_one_plain_request_off_the_queue(served: Served) -> None:
+    """/ask skips gradio's queue: one POST to gradio's own run route answers (no join, no event stream),
+    and bad input still gets its message."""
+    with httpx.Client(base_url=served.url, timeout=60) as web:
+        reply = web.post("/gradio_api/run/ask", json={"data": [Q_FOLLOW, [Q_2018]], "session_hash": "s1"})
+        assert reply.status_code == 200
+        answer = reply.json()["data"][0]
+        assert "96.5%" in answer["answer"] and answer["citations"][0]["clause_id"] == "三（二）"
+        empty = web.post("/gradio_api/run/ask", json={"data": ["", []], "session_hash": "s1"})
+        assert empty.status_code == 500 and "问题为空" in empty.text
+
+
 def test_question_outside_the_plan_is_refused(client: Client) -> None:
     result = client.predict(Q_ELSEWHERE, [], api_name="/ask")
     assert result["refused"] is True

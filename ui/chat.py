@@ -183,5 +183,8 @@ def build_chat_tab(assistant: Assistant, log: FeedbackLog, panel: ClausePanel, d
         except BadQuestion as exc:
             raise gr.Error(str(exc)) from exc
 
-    gr.api(ask, api_name="ask")
+    # Off gradio's queue: a program's call is one request to POST /gradio_api/run/ask (the route gradio's
+    # page client uses for such events), without a queue join and an event stream, which cost as much
+    # server CPU per answer as the answer itself. gradio_client and /gradio_api/call/ask still work.
+    gr.api(ask, api_name="ask", queue=False)
     return ChatTab(transcript, turns, picker)
