@@ -55,6 +55,7 @@ _LIST = re.compile(r"哪些|哪几|分别|有什么|有哪|如何|怎么|怎样|
 _TASKS = re.compile(r"(哪些|哪几项?|哪一?项|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
                     r"(管|负责|参与)的?是?哪(一|几)?项|"
                     r"参与(了)?(哪些|哪几|什么)|职责|干什么|做什么|"
+                    r"哪(一|几|些)?项[^，。？?]{0,12}(参与|负责|承担|牵头|实施)|"
                     r"what (tasks|work|duties)|which (tasks|items)|responsible for what", re.I)
 _ROLE = (
     ("组织实施单位", re.compile(r"组织实施|组织单位|牵头|organi[sz]|lead", re.I)),
@@ -179,9 +180,14 @@ class PlanReader:
         return found.group(0) if found else ""
 
 
+#: Verbs of responsibility ask who does something ("由哪些单位负责"); they name no subject. 负责 is rare
+#: in the plan (duties are listed as 组织/具体实施单位), so its idf alone would make it look like a topic.
+_DUTY_VERBS = re.compile(r"负责|承担|参与|主管|分管|落实|管理")
+
+
 def _strip_cues(text: str) -> str:
     rest = text
-    for pattern in (*(p for _, p in _ASKS), *(p for _, p in _ROLE), _TASKS, _LIST):
+    for pattern in (*(p for _, p in _ASKS), *(p for _, p in _ROLE), _TASKS, _LIST, _DUTY_VERBS):
         rest = pattern.sub("", rest)
     return _FUNCTION_CHARS.sub("", rest)
 
@@ -211,7 +217,9 @@ def _scope(text: str, plan: Plan) -> tuple[str, str]:
         for length in range(2, min(12, end) + 1):
             # 工程, 计划 … are part of titles; 部分, 方面 only point at one.
             own_noun = noun if noun in ("工程", "计划", "措施", "目标", "原则") else ""
-            wanted = _bigrams(_DEMONSTRATIVE.sub("", text[end - length : end]) + own_noun)
+            # Question words inside the stretch ("学前教育有哪些工程") are not part of the name.
+            name = _FUNCTION_CHARS.sub("", _DEMONSTRATIVE.sub("", text[end - length : end]))
+            wanted = _bigrams(name + own_noun)
             if len(wanted) < 2:
                 continue
             for clause in headed:

@@ -33,6 +33,9 @@ _AUTHORING = re.compile(
     r"|^(please\s+)?(write|draft|compose|rewrite|translate|edit|modify)\b",
     re.IGNORECASE,
 )
+#: "Among those": the follow-up narrows the previous question's set, so it keeps that subject even when it
+#: names one of its own ("其中哪项由市卫计委参与？").
+_WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|它们|这里面|里面)")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
 #: A gazetteer of other cities (what a dictionary lists, not a list of test questions). A place that the
 #: plan itself never names is one it does not cover.
@@ -151,7 +154,9 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     bare = text.rstrip("？?。.！! ")
     if not history or len(bare) > LONGEST_FOLLOWUP:
         return text
-    cued = bool(_FOLLOWUP.match(text)) or (len(bare) <= 12 and (bare.endswith("呢") or bool(_ELLIPTIC_START.match(text))))
+    within = bool(_WITHIN.match(bare))
+    cued = within or bool(_FOLLOWUP.match(text)) or (
+        len(bare) <= 12 and (bare.endswith("呢") or bool(_ELLIPTIC_START.match(text))))
     topic = reader.has_topic(bare) if reader else bool(years_in(bare))
     if not cued and topic:
         return text
@@ -170,7 +175,7 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
             previous = previous.replace(old[0], new[0], 1)
             core = core.replace(new[0], "").strip("，, 的")
             replaced = True
-    if reader and not replaced and core and reader.has_topic(core):
+    if reader and not replaced and not within and core and reader.has_topic(core):
         asked = reader.asked(previous) if not reader.asked(core) else ""
         return f"{core}，{asked}？" if asked else f"{core}？"
     return f"{previous}，{core}？" if core else f"{previous}？"

@@ -77,6 +77,9 @@ def test_scope_role_and_departments_are_read_from_the_plan(corpus_plan, lexicon)
     assert frame.wants_list
     assert frame_of("高等学校综合实力提升工程由谁组织实施", corpus_plan, lexicon).scope == "四（五）"
     assert frame_of("学校什么时候放假", corpus_plan, lexicon).scope == ""
+    # Question words inside the name do not hide it; "which item does X take part in" asks for tasks.
+    frame = frame_of("职业教育有哪些工程任务？哪几项由卫计委参与？", corpus_plan, lexicon)
+    assert frame.scope == "四（四）" and frame.asks_tasks and frame.departments == ("市卫生计生委",)
 
 
 def test_names_come_from_the_plan_text(lexicon) -> None:
@@ -92,6 +95,11 @@ def test_names_come_from_the_plan_text(lexicon) -> None:
     ("人社局呢？", ["财政局负责哪些任务？"], "人社局负责哪些任务？"),
     ("具体实施单位是谁？", ["随迁子女就学遵循什么原则？"], "随迁子女就学遵循什么原则，具体实施单位是谁？"),
     ("那中小学老师的工资呢？", ["公办幼儿园里没编制的老师工资偏低，方案怎么说？"], "中小学老师的工资？"),
+    # A verb of responsibility asks who; it names no subject.
+    ("由哪些单位负责？", ["名师工作室要建多少个？"], "名师工作室要建多少个，由哪些单位负责？"),
+    ("这事归谁承担？", ["留守儿童关爱保护怎么做？"], "留守儿童关爱保护怎么做，这事归谁承担？"),
+    # "Among those" narrows the previous set, even when it names a department of its own.
+    ("其中哪项由市卫计委参与？", ["学前教育有哪些工程任务？"], "学前教育有哪些工程任务，其中哪项由市卫计委参与？"),
 ])
 def test_followups_take_what_the_new_question_names(text, history, expected) -> None:
     q = read(text, history)
