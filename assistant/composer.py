@@ -16,17 +16,20 @@ from assistant import question as questions
 from assistant.answer import Answer
 from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, target_lines
-from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
+from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame, read_frame, slot_only
 from assistant.outline import Outline
 from assistant.question import Question, years_in
 from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
 from assistant.responsibility import Responsibility
 from assistant.selection import (
     MARGIN,
+    MAX_CLAUSES,
     Scored,
     SentenceScorer,
     cover_names,
+    cover_segments,
     cover_subtopics,
+    segments,
     select,
     subtopics,
     whole_sentence,
@@ -200,6 +203,11 @@ class ExtractiveComposer:
             everywhere = self.scorer.score(frame.question.text, retrieval, self.retriever.chunks)
             chosen = cover_subtopics(chosen, [s for s in everywhere if not self._is_structural(s.chunk)],
                                      topics, self.plan)
+        # A sub-topic in other words than the plan's ("出国游学") is found by its own retrieval: in a
+        # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
+        pieces = [p for p in segments(frame.question.core) if self.reader.has_topic(p, BESIDES_IDF)]
+        if len(pieces) > 1 and frame.wants_list:
+            chosen = cover_segments(chosen, pieces[:MAX_CLAUSES], self._segment_best, self.plan)
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
         if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
             chosen = cover_names(chosen, content, named, self.plan)
@@ -216,6 +224,12 @@ class ExtractiveComposer:
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame, lines), lines)
+
+    def _segment_best(self, text: str) -> Scored | None:
+        """The best content sentence for a piece of a question, by its own retrieval."""
+        found = self.retriever.search(text)
+        return next((s for s in self.scorer.score(text, found, self.retriever.chunks)
+                     if not self._is_structural(s.chunk)), None)
 
     def _compound(self, question: Question, pieces: list[str], retrieval: Retrieval) -> Reply:
         """Answer each sub-question of "A？B？" on its own; say which parts the plan does not cover."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -143,6 +143,33 @@ def _topic_share(scored: Scored, weights: dict[str, float]) -> float:
     if len(scored.covered & distinct) < min(2, len(distinct)):
         return 0.0
     return share(scored, weights)
+
+
+#: A piece of a question is its own sub-topic when its best sentence scores this high on its own
+#: retrieval (the scorer's scale: 1 is a sentence best on every leg); lower, it is framing ("方案分别怎么说").
+SEGMENT_MIN = 0.8
+
+
+def segments(text: str) -> list[str]:
+    """The pieces of a question between punctuation and conjunctions: its candidate sub-topics."""
+    return [s for s in _SEGMENT.split(text) if s.strip()]
+
+
+def cover_segments(chosen: list[Scored], pieces: Sequence[str], best_for: Callable[[str], Scored | None],
+                   plan: Plan) -> list[Scored]:
+    """Add, for each piece whose own best sentence is in a clause no chosen sentence is from, that
+    sentence: a sub-topic worded unlike the plan has no words to cover, but its own retrieval finds it.
+    (A piece whose words a chosen sentence covers still gets its retrieval: shared words such as 交流
+    do not make the same sub-topic.)"""
+    out = list(chosen)
+    for piece in pieces:
+        if len(out) >= MAX_SENTENCES + 2:
+            break
+        best = best_for(piece)
+        if best is None or best.score < SEGMENT_MIN or any(s.chunk.clause_id == best.chunk.clause_id for s in out):
+            continue
+        out.append(best)
+    return sorted(out, key=lambda s: _plan_order(plan, s.chunk))
 
 
 def cover_names(

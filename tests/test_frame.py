@@ -10,7 +10,15 @@ import pytest
 from assistant import question as questions
 from assistant.frame import PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
-from assistant.selection import Scored, SentenceScorer, select, whole_sentence
+from assistant.selection import (
+    SEGMENT_MIN,
+    Scored,
+    SentenceScorer,
+    cover_segments,
+    segments,
+    select,
+    whole_sentence,
+)
 from assistant.thresholds import Thresholds
 from knowledge.chunks import chunk_clauses
 from knowledge.departments import department_mentions
@@ -165,6 +173,18 @@ def test_selection_keeps_near_equals_and_new_subtopics_in_plan_order(chunks, cor
     assert [s.chunk.clause_id for s in chosen] == ["四（二）2", "四（七）3", "四（九）4"]
     narrow = _scored(chunks, [(pick["四（九）4"], 0.9), (pick["四（七）3"], 0.5)], [{"留守"}, {"留守"}])
     assert len(select(narrow, weights, wants_list=True, plan=corpus_plan)) == 1
+
+
+def test_each_piece_of_a_question_gets_its_own_best_sentence_from_a_new_clause(chunks, corpus_plan) -> None:
+    assert segments("学生出国游学和外国学生来南宁读书，方案怎么说？") == ["学生出国游学", "外国学生来南宁读书", "方案怎么说"]
+    first = {c.clause_id: c for c in reversed(chunks)}  # each clause's first sentence
+    chosen = [Scored(first["四（六）2"], 1.0, frozenset())]
+    best = {"出国游学": Scored(first["四（六）1"], SEGMENT_MIN + 0.05, frozenset()),  # a new clause: added
+            "来南宁读书": Scored(first["四（六）2"], 1.0, frozenset()),  # already there
+            "怎么说": Scored(first["五（一）"], SEGMENT_MIN - 0.05, frozenset())}  # a weak match: framing
+    out = cover_segments(chosen, list(best), best.get, corpus_plan)
+    assert [s.chunk.clause_id for s in out] == ["四（六）1", "四（六）2"], "in plan order"
+    assert cover_segments(chosen, ["怎么说"], best.get, corpus_plan) == chosen
 
 
 def test_an_enumeration_stays_whole(chunks) -> None:
