@@ -345,6 +345,8 @@ FLOORS = {
     # A fourth, written the same way; measured once on the system as it stood (0.793 correct, and
     # 0.058 of its answerable questions refused: above the 0.05 of the others, recorded, not tuned).
     "test4": {"correct": 0.77, "fact_recall": 0.83, "citation_precision": 0.77, "refusal_rate": 0.78},
+    # A fifth, written the same way once test4 had served many measurements; measured once (0.772).
+    "test5": {"correct": 0.75, "fact_recall": 0.82, "citation_precision": 0.76, "refusal_rate": 0.88},
 }
 #: At most this share of a set's answerable questions refused.
 FALSE_REFUSALS = {"test4": 0.07}
