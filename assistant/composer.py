@@ -47,7 +47,10 @@ _CJK = re.compile(r"[\u3400-\u9fff]+")
 # A five-year-plan period ("十四五"): one the plan never names is outside it.
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
 _MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b", re.I)
-_DOC_NUMBER = re.compile(r"文号|发文字号|document number", re.I)
+#: The plan's own number or issuer ("文号", "谁印发的", "reference number", "which office issued it").
+_DOC_NUMBER = re.compile(r"文号|发文字号|发文(机关|单位)|印发(单位|机关|部门)|(谁|哪个?(部门|单位|机关))印?发的|"
+                         r"(document|reference|file) (number|no\b)|"
+                         r"issu(ed|ing) (this|the) (plan|notice|document)|issuing (office|authority|body)", re.I)
 _ONLY_INSTRUCTIONS = Reason("问题中只有对助手的指令，没有关于计划的问题",
                             "the message holds only instructions to the assistant, no question about the plan")
 _NO_AUTHORING = Reason("本助手只依据计划原文回答问题，不撰写或修改内容",
@@ -121,7 +124,7 @@ class ExtractiveComposer:
             return Reply.refusal(_period_reason(period, foreign[0]))
         lead_lines: list[Line] = []
         if frame.asks == "document" and _DOC_NUMBER.search(q.core) and not _PARENT.search(q.core):
-            lead_lines = self.outline.doc_number()
+            lead_lines = self.outline.doc_number(q.english)
             if lead_lines and not self._asks_more(q):
                 return Reply("clause", "", lead_lines)
         if frame.about_scope and frame.wants_list and not frame.asks and not frame.departments:
@@ -137,7 +140,9 @@ class ExtractiveComposer:
                 return targets
         answerable = self.answerable(q, retrieval)
         if not answerable and not frame.names:
-            return Reply.refusal()
+            # A direct fact already found (the 文号, a target figure) stands though the rest of the
+            # question finds nothing: a refusal would throw it away.
+            return targets if targets.lines else Reply.refusal()
         scored = self._score(frame, retrieval)
         if frame.asks == "department":
             reply = self.duties.who(frame, scored)

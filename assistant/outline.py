@@ -15,13 +15,19 @@ class Outline:
         self.plan = plan
         self.chunks_of = chunks_of
 
-    def doc_number(self) -> list[Line]:
+    def doc_number(self, english: bool = False) -> list[Line]:
         """The plan's own 发文字号 (the parent document's number, in 引言, is found by evidence)."""
         number = self.plan.doc_number
         notice = next((c for c in self.plan if c.level == "notice"), None)
         if not number or notice is None or number not in notice.text:
             return []
-        return [Line(f"本方案的发文字号是{number}。", notice.id, number)]
+        issuer = self.plan.issuer
+        known = issuer and issuer in notice.title
+        if english:
+            said = f"Issued by {issuer}, document number {number}." if known else f"Document number: {number}."
+        else:
+            said = f"本方案由{issuer}印发，发文字号是{number}。" if known else f"本方案的发文字号是{number}。"
+        return [Line(said, notice.id, number)]
 
     def clause_lines(self, clause_id: str, duties: bool = False, english: bool = False) -> list[Line]:
         """A clause summarized by its first two body sentences, then its children; its departments

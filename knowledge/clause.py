@@ -112,6 +112,14 @@ class Plan:
         return [t for c in self.clauses for t in c.targets]
 
     @property
+    def issuer(self) -> str:
+        """The issuing office, from the cover notice's title ("南宁市人民政府办公厅关于印发…的通知": an
+        official notice names its issuer before 关于); "" when there is no such title."""
+        notice = next((c for c in self.clauses if c.level == "notice"), None)
+        found = re.match(r"\s*(\S{2,30}?)关于", notice.title) if notice else None
+        return found.group(1) if found else ""
+
+    @property
     def period_years(self) -> tuple[str, ...]:
         """The years the plan covers, read from its title ("（2018—2020年）"); () when it names none."""
         found = re.search(r"(\d{4})\s*[—–\-~～至]\s*(\d{4})", self.title)

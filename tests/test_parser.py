@@ -107,6 +107,7 @@ def test_title_doc_number_notice_and_preamble(plan):
         "审议通过，现印发给你们。请结合实际，认真组织实施。",
     ]
     assert notice.title.endswith("实施方案的通知")
+    assert plan.issuer == "南宁市人民政府办公厅", "an official notice names its issuer before 关于"
     preamble = plan.get("引言")
     assert preamble.text.startswith("为贯彻落实《广西壮族自治区人民政府关于印发")
     assert preamble.text.endswith("特制定本实施方案。") and "\n" not in preamble.text
