@@ -40,11 +40,12 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("person", re.compile(r"(局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席)(是谁|叫什么|姓什么|是哪位)|姓名|"
                           r"who is the (director|head|principal|president|mayor)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|文号|发文字号|"
-                            r"依据的?是|发文(机关|单位)|印发(单位|机关|部门)|(谁|哪个?(部门|单位|机关))印?发的|"
+                            r"依据的?是|发文(机关|单位)|印发(单位|机关|部门)|(谁|哪个?(部门|单位|机关|机构))(印发|发布|下发|制发|发的)|"
                             r"which document|(document|reference|file) (number|no\b)|"
                          r"issu(ed|ing) (this|the) (plan|notice|document)|issuing (office|authority|body)", re.I)),
     ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
-                          r"what share|how high|\btargets?\b|\brates?\b|percent|number of", re.I)),
+                          r"what share|how high|what (is|are|was|were) the (\w+ )?targets?\b|what targets?\b|\btargets? (rate|figure|number|value|for)|"
+                          r"\brates?\b|percent|number of", re.I)),
     ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色|身份)|(部门|单位|机构)(都|还)?(有|是)哪|"
                               r"(组织|执行|实施|牵头|责任|落实)单位|角色|身份|在(里面|其中)吗|参与了?吗|"
                               r"由哪|牵头|组织实施|具体实施|"

@@ -306,6 +306,26 @@ def test_the_plan_s_issuer_and_number_are_its_own(assistant, question: str) -> N
     assert answer.text.startswith("Issued by") == ("issu" in question.lower())
 
 
+@pytest.mark.parametrize(("question", "title"), [("方案全称是什么", True), ("What is the full title of the plan?", True),
+                                               ("吸引外国留学生来邕的计划叫什么？", False)])
+def test_the_plan_s_own_title_but_not_a_programme_s_name(assistant, question: str, title: bool) -> None:
+    answer = assistant.ask(question)
+    assert_contract(answer, assistant.plan)
+    assert (answer.text.count(assistant.plan.title) == 1 and len(answer.citations) == 1) == title, answer.text
+    assert ("留学绿城" in answer.text) != title
+
+
+def test_an_asked_year_s_sentence_goes_first_even_inside_an_enumeration(assistant) -> None:
+    english = assistant.ask("What enrolment rate for three-year preschool education is set for 2019?")
+    assert_contract(english, assistant.plan)
+    assert "96.5%" in english.text and "2018年" not in english.text, english.text
+    college = assistant.ask("南宁学院在2019年要做到什么？")
+    first = college.text.splitlines()[0]
+    assert "本科教学合格评估" in first and first.endswith("【三（二）】"), college.text
+    late = assistant.ask("What should Nanning College (南宁学院) get done in 2020?")
+    assert "办学实力明显上升" in late.text and "重点推进" not in late.text, late.text
+
+
 def test_another_document_s_issuer_is_not_the_plan_s(assistant) -> None:
     answer = assistant.ask("Which bureau issued the scholarship measures for foreign students?")
     assert "四（六）2" in [c.clause_id for c in answer.citations] and "南府办函" not in answer.text

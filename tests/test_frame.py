@@ -71,6 +71,8 @@ def frame_of(text, plan, lexicon, history=()):
     ("谁来管留守儿童？", "department"),
     ("Which bureau is in charge of school safety?", "department"),
     ("怎样防止幼儿园小学化？", ""),
+    ("What is the 2019 target for the retention rate?", "figure"),
+    ("What is the college expected to achieve according to the annual targets?", ""),
     ("班里好几个学生挤一张床的情况会改善吗", ""),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
