@@ -14,6 +14,7 @@ import time
 
 from assistant import question as questions
 from assistant.answer import Answer
+from assistant.dating import dated, year_first
 from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, target_lines
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame, read_frame, slot_only
@@ -41,11 +42,10 @@ from knowledge.departments import department_mentions
 from knowledge.ids import find_clause_ids
 from knowledge.lexicon import Lexicon
 from knowledge.retriever import Retrieval, Retriever
-from knowledge.scanners import YEAR, YEAR_RANGE
+from knowledge.scanners import YEAR
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 # A five-year-plan period ("十四五"): one the plan never names is outside it.
-_DATE = re.compile(r"(20\d\d)\s*年")
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
 _MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b", re.I)
 _ONLY_INSTRUCTIONS = Reason("问题中只有对助手的指令，没有关于计划的问题",
@@ -64,9 +64,6 @@ def _period_reason(period: tuple[str, ...], foreign: str) -> Reason:
 
 
 WIDE_POOL = True
-#: How far below the best sentence one dated to an asked year may be and still go first (dev sets:
-#: 0.1–0.3 measure the same; always preferring it loses on dev and dev2).
-YEAR_MARGIN = 0.2
 
 
 class ExtractiveComposer:
@@ -188,15 +185,8 @@ class ExtractiveComposer:
         return Reply("target", lead, lines)
 
     def _evidence(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
-        years = set(frame.question.years)
-        # A sentence dated to other years than the question asks about answers another question.
         content = [s for s in scored if not self._is_structural(s.chunk)]
-        # The best sentence stays unless one of the asked years is nearly as good (YEAR_MARGIN): the
-        # 2019 rate must not come from the 2018 line because that line scored a little higher.
-        fitting = [s for s in content if not years or not (dated := self._dated(s.chunk)) or dated & years]
-        top = content[0].score
-        near = fitting and fitting[0].score >= top - YEAR_MARGIN
-        content = fitting if near else content[:1] + fitting
+        content, pool = year_first(content, set(frame.question.years), self._dated)
         if not content:
             return Reply.refusal()
         weights = self.scorer.weights(frame.question.text)
@@ -221,8 +211,6 @@ class ExtractiveComposer:
             chunks += [c for c in whole if c not in chunks and not self._is_structural(c)]
         lines = self._grouped(chunks)
         # A figure must come from a best sentence: some other sentence always has some number.
-        # … and of the asked years: another year's figure does not answer.
-        pool = [s for s in content if years & self._dated(s.chunk) and s.score >= top - YEAR_MARGIN] or content
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - MARGIN][:3]
         gap = missing_detail(frame.asks, near_best if frame.asks == "figure" else [c.sentence for c in chunks],
                              frame.unit, frame.question.core)
@@ -231,14 +219,7 @@ class ExtractiveComposer:
         return Reply("passage", evidence_lead(frame, lines), lines)
 
     def _dated(self, chunk: Chunk) -> set[str]:
-        """The years a sentence is about: its own, or those opening its enumeration ("2019年，…；…；
-        南宁学院持续推进…。": the last part is a 2019 target too). A span ("2018—2020年", the plan's
-        period) dates nothing, nor does a document number ("桂政发〔2018〕5号")."""
-        own = set(_DATE.findall(YEAR_RANGE.sub("", chunk.sentence)))
-        if own:
-            return own
-        whole = whole_sentence(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))
-        return set(_DATE.findall(YEAR_RANGE.sub("", whole[0].sentence)))
+        return dated(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))
 
     def _segment_best(self, text: str) -> Scored | None:
         """The best content sentence for a piece of a question, by its own retrieval."""

@@ -189,6 +189,26 @@ def test_each_piece_of_a_question_gets_its_own_best_sentence_from_a_new_clause(c
     assert cover_segments(chosen, ["怎么说"], best.get, corpus_plan) == chosen
 
 
+def test_the_asked_year_goes_first_and_a_span_or_a_document_number_dates_nothing(chunks) -> None:
+    from assistant.dating import YEAR_MARGIN, dated, year_first
+
+    siblings = [c for c in chunks if c.clause_id == "三（二）"]
+    y2018, y2019 = (next(c for c in siblings if c.sentence.startswith(y)) for y in ("2018", "2019"))
+    college = next(c for c in siblings if c.sentence.startswith("南宁学院持续推进"))
+    assert dated(college, siblings) == {"2019"}, "dated by the year that opens its enumeration"
+    preamble = next(c for c in chunks if c.clause_id == "引言")
+    assert dated(preamble, [preamble]) == set(), "（2018—2020年） and 桂政发〔2018〕5号 are no dates"
+    dates = {c.id: dated(c, siblings) for c in (y2018, y2019)}
+    content = [Scored(y2018, 1.0, frozenset()), Scored(y2019, 1.0 - YEAR_MARGIN / 2, frozenset())]
+    ordered, pool = year_first(content, {"2019"}, lambda c: dates[c.id])
+    assert [s.chunk for s in ordered] == [y2019] and [s.chunk for s in pool] == [y2019]
+    far = [content[0], Scored(y2019, 1.0 - 2 * YEAR_MARGIN, frozenset())]
+    ordered, pool = year_first(far, {"2019"}, lambda c: dates[c.id])
+    assert [s.chunk for s in ordered] == [y2018, y2019], "a much better sentence stays first"
+    assert [s.chunk for s in pool] == [y2018, y2019]
+    assert year_first([], {"2019"}, lambda c: set()) == ([], [])
+
+
 def test_an_enumeration_stays_whole(chunks) -> None:
     siblings = [c for c in chunks if c.clause_id == "三（二）"]
     middle = next(c for c in siblings if c.sentence.startswith("南宁职业技术学院扎实推进"))
