@@ -38,7 +38,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
                            r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
     ("person", re.compile(r"(局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席)(是谁|叫什么|姓什么|是哪位)|姓名|"
-                          r"who is the (director|head|principal|president|mayor)", re.I)),
+                          r"who is the (\w+ ){0,2}(director|head|principal|president|mayor|chief|secretary)|"
+                          r"name of the (\w+ ){0,2}(director|head|principal|president|mayor)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|文号|发文字号|"
                             r"依据的?是|发文(机关|单位)|印发(单位|机关|部门)|(谁|哪个?(部门|单位|机关|机构))(印发|发布|下发|制发|发的)|"
                             r"which document|(document|reference|file) (number|no\b)|"
@@ -49,8 +50,12 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色|身份)|(部门|单位|机构)(都|还)?(有|是)哪|"
                               r"(组织|执行|实施|牵头|责任|落实)单位|角色|身份|在(里面|其中)吗|参与了?吗|"
                               r"由哪|牵头|组织实施|具体实施|"
-                              r"\bwho\b|which (departments?|bureaus?|units?|agenc)|responsib|in charge|\brole\b|"
-                              r"organi[sz]|implement", re.I)),
+                              r"\bwho\b|which (\w+ ){0,2}(departments?|bureaus?|units?|agenc|bod(y|ies)|offices?)|\borgani[sz]ers?\b|"
+                              r"\bimplementers?\b|responsib|in charge|\brole\b|"
+                              # the role asked for ("the organizing units", "implemented by"), not the verb
+                              # or noun alone ("evaluated on implementing this plan")
+                              r"(organi[sz]|implement)ing (departments?|units?|bod|agenc)|(organi[sz]|implement)(ed|s)? by",
+                              re.I)),
 )
 # A list or an overview: every clause that holds a part of the answer belongs in it.
 _LIST = re.compile(r"哪些|哪几|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|"
@@ -103,7 +108,9 @@ class QueryFrame:
 def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanReader | None = None) -> QueryFrame:
     text = question.text
     # In a follow-up, what the user's own words ask for wins over what the history asked.
-    asks = _asks(question.own) or _asks(text)
+    # The glossary's Chinese terms added to an English question ("implement" → 具体实施) name roles
+    # to search for; they do not say what is asked.
+    asks = _asks(question.own) or _asks(question.core if question.english else text)
     roles = [name for name, pattern in _ROLE if pattern.search(text)]
     role = roles[0] if len(roles) == 1 else ""  # "是组织还是具体实施单位": either
     departments = tuple(find_departments(text))

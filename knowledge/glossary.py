@@ -82,6 +82,8 @@ TERMS: dict[str, str] = {
     "department": "组织实施单位",
     "organize": "组织实施",
     "implement": "具体实施",
+    # The plan's own genre (实施方案), not a question about who implements.
+    "implementation plan": "实施方案",
     "responsible": "负责",
     "leads": "组织实施",
     "target": "目标",

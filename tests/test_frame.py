@@ -73,6 +73,12 @@ def frame_of(text, plan, lexicon, history=()):
     ("怎样防止幼儿园小学化？", ""),
     ("What is the 2019 target for the retention rate?", "figure"),
     ("What is the college expected to achieve according to the annual targets?", ""),
+    # English roles and genres: the noun "implementation plan" asks nothing; "organizers" asks who.
+    ("What are the basic principles of this implementation plan?", ""),
+    ("How will county governments be evaluated on implementing this plan?", ""),
+    ("Which city departments organize the work on school safety?", "department"),
+    ("Which body is listed first among the organizers of the teacher training?", "department"),
+    ("Who is the current director of the city's education bureau?", "person"),
     ("班里好几个学生挤一张床的情况会改善吗", ""),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
