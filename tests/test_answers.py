@@ -374,6 +374,7 @@ FLOORS = {
     "dev": {"correct": 0.94, "fact_recall": 0.93, "citation_precision": 0.86, "refusal_rate": 0.95},
     "dev2": {"correct": 0.88, "fact_recall": 0.92, "refusal_rate": 0.88},
     "dev3": {"correct": 0.66, "fact_recall": 0.75, "refusal_rate": 0.8},
+    "dev4": {"correct": 0.76, "fact_recall": 0.8, "refusal_rate": 0.85},
     "test": {"correct": 0.72, "fact_recall": 0.79, "citation_precision": 0.74, "refusal_rate": 0.65},
     # A second blind set, written the same way once the first had been used for many measurements.
     "test2": {"correct": 0.76, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
@@ -386,7 +387,7 @@ FLOORS = {
     "test5": {"correct": 0.75, "fact_recall": 0.82, "citation_precision": 0.76, "refusal_rate": 0.88},
 }
 #: At most this share of a set's answerable questions refused.
-FALSE_REFUSALS = {"test4": 0.07}
+FALSE_REFUSALS = {"test4": 0.07, "dev4": 0.07}
 
 
 @pytest.mark.parametrize("name", list(FLOORS))
