@@ -396,7 +396,7 @@ def test_question_set_meets_the_floor(assistant, capsys, name: str) -> None:
     from eval.questions import default_questions_path, load_questions
 
     questions = load_questions(default_questions_path().with_name(f"{name}.jsonl"), assistant.plan)
-    assert len(questions) >= 130
+    assert len(questions) >= 120  # a truncated file would pass its floors on fewer, easier questions
     run = run_eval(questions, assistant.ask, assistant.plan)
     m = run.metrics
     with capsys.disabled():
