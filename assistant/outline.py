@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from assistant.duties import duty_lines
 from assistant.evidence import Line
 from knowledge.chunks import Chunk
-from knowledge.clause import Plan
+from knowledge.clause import Clause, Plan
 
 #: The plan's own name ("方案的全称", "the full title of the plan").
 _TITLE = re.compile(r"(这份|这个|本|该|此)(方案|文件|计划|通知)[^，。？?\s]{0,4}(全称|标题|题目|名称|全名|叫什么)|"
@@ -36,9 +36,12 @@ class Outline:
         lines = self.title(english) if _TITLE.search(text) else []
         return lines + (self.doc_number(english) if asks_document and _DOC_NUMBER.search(text) else [])
 
+    def _notice(self) -> Clause | None:
+        return next((c for c in self.plan if c.level == "notice"), None)
+
     def title(self, english: bool = False) -> list[Line]:
         """The plan's own title, quoted from the cover notice that names it."""
-        notice = next((c for c in self.plan if c.level == "notice"), None)
+        notice = self._notice()
         name = self.plan.title
         if not name or notice is None or name not in notice.text:
             return []
@@ -47,7 +50,7 @@ class Outline:
     def doc_number(self, english: bool = False) -> list[Line]:
         """The plan's own 发文字号 (the parent document's number, in 引言, is found by evidence)."""
         number = self.plan.doc_number
-        notice = next((c for c in self.plan if c.level == "notice"), None)
+        notice = self._notice()
         if not number or notice is None or number not in notice.text:
             return []
         issuer = self.plan.issuer
