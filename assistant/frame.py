@@ -19,6 +19,11 @@ from knowledge.lexicon import Lexicon, Name
 from knowledge.scanners import FIGURE
 
 # What the question asks for. Order matters only where two match: the first wins.
+#: Asking for the plan's own number or issuer ("文号", "谁印发的", "reference number", "which office issued
+#: it"); Outline answers these from the cover notice.
+OWN_NUMBER_OR_ISSUER = (r"文号|发文字号|发文(机关|单位)|印发(单位|机关|部门)|(谁|哪个?(部门|单位|机关|机构))(印发|发布|下发|制发|发的)|"
+                        r"(document|reference|file) (number|no\b)|"
+                        r"issu(ed|ing) (this|the) (plan|notice|document)|issuing (office|authority|body)")
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money", re.compile(r"(多少|几[万千百]?元|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费|投资)|"
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
@@ -40,10 +45,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("person", re.compile(r"(局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席)(是谁|叫什么|姓什么|是哪位)|姓名|"
                           r"who is the (\w+ ){0,2}(director|head|principal|president|mayor|chief|secretary)|"
                           r"name of the (\w+ ){0,2}(director|head|principal|president|mayor)", re.I)),
-    ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|文号|发文字号|"
-                            r"依据的?是|发文(机关|单位)|印发(单位|机关|部门)|(谁|哪个?(部门|单位|机关|机构))(印发|发布|下发|制发|发的)|"
-                            r"which document|(document|reference|file) (number|no\b)|"
-                         r"issu(ed|ing) (this|the) (plan|notice|document)|issuing (office|authority|body)", re.I)),
+    ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|"
+                            r"依据的?是|which document|" + OWN_NUMBER_OR_ISSUER, re.I)),
     ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
                           r"what share|how high|what (is|are|was|were) the (\w+ )?targets?\b|what targets?\b|\btargets? (rate|figure|number|value|for)|"
                           r"\brates?\b|percent|number of", re.I)),

@@ -8,17 +8,15 @@ from collections.abc import Mapping, Sequence
 
 from assistant.duties import duty_lines
 from assistant.evidence import Line
+from assistant.frame import OWN_NUMBER_OR_ISSUER
 from knowledge.chunks import Chunk
-from knowledge.clause import Clause, Plan
+from knowledge.clause import Plan
 
 #: The plan's own name ("方案的全称", "the full title of the plan").
 _TITLE = re.compile(r"(这份|这个|本|该|此)(方案|文件|计划|通知)[^，。？?\s]{0,4}(全称|标题|题目|名称|全名|叫什么)|"
                     r"^(方案|文件|通知)的?(全称|标题|题目|名称|全名)|"
                     r"(title|name) of (this|the) (plan|document|notice)|(plan|document) (is )?called", re.I)
-#: The plan's own number or issuer ("文号", "谁印发的", "reference number", "which office issued it").
-_DOC_NUMBER = re.compile(r"文号|发文字号|发文(机关|单位)|印发(单位|机关|部门)|(谁|哪个?(部门|单位|机关|机构))(印发|发布|下发|制发|发的)|"
-                         r"(document|reference|file) (number|no\b)|"
-                         r"issu(ed|ing) (this|the) (plan|notice|document)|issuing (office|authority|body)", re.I)
+_DOC_NUMBER = re.compile(OWN_NUMBER_OR_ISSUER, re.I)
 # The preamble names the parent document the plan implements: a question about that is not about ours.
 _PARENT = re.compile(r"贯彻|依据|根据|上级|自治区|parent|implement", re.I)
 
@@ -36,12 +34,9 @@ class Outline:
         lines = self.title(english) if _TITLE.search(text) else []
         return lines + (self.doc_number(english) if asks_document and _DOC_NUMBER.search(text) else [])
 
-    def _notice(self) -> Clause | None:
-        return next((c for c in self.plan if c.level == "notice"), None)
-
     def title(self, english: bool = False) -> list[Line]:
         """The plan's own title, quoted from the cover notice that names it."""
-        notice = self._notice()
+        notice = self.plan.notice
         name = self.plan.title
         if not name or notice is None or name not in notice.text:
             return []
@@ -50,7 +45,7 @@ class Outline:
     def doc_number(self, english: bool = False) -> list[Line]:
         """The plan's own 发文字号 (the parent document's number, in 引言, is found by evidence)."""
         number = self.plan.doc_number
-        notice = self._notice()
+        notice = self.plan.notice
         if not number or notice is None or number not in notice.text:
             return []
         issuer = self.plan.issuer

@@ -112,10 +112,15 @@ class Plan:
         return [t for c in self.clauses for t in c.targets]
 
     @property
+    def notice(self) -> Clause | None:
+        """The cover notice (ID 通知), when the document has one."""
+        return next((c for c in self.clauses if c.level == "notice"), None)
+
+    @property
     def issuer(self) -> str:
         """The issuing office, from the cover notice's title ("南宁市人民政府办公厅关于印发…的通知": an
         official notice names its issuer before 关于); "" when there is no such title."""
-        notice = next((c for c in self.clauses if c.level == "notice"), None)
+        notice = self.notice
         found = re.match(r"\s*(\S{2,30}?)关于", notice.title) if notice else None
         return found.group(1) if found else ""
 
