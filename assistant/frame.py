@@ -79,6 +79,9 @@ _UNITS = (
     ("people", re.compile(r"(多少|几)\s*(名|个人|位)|多少人|how many (people|students|teachers|children)", re.I)),
     ("count", re.compile(r"(多少|几)\s*[个所项家批]|how many", re.I)),
 )
+# Asking where the plan mentions something ("哪些地方提到", "出现在哪些地方", "where does the plan mention").
+_MENTIONS = re.compile(r"(提到|提及|说到|讲到|出现|涉及)[^，。？?]{0,8}(哪|几)|(哪|几)[^，。？?]{0,8}(提到|提及|说到|讲到|出现|涉及)|"
+                       r"where (does|do|is) .*mention", re.I)
 _ONLY = re.compile(r"只|仅|单单|only", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
@@ -128,7 +131,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         role_only=bool(role) and bool(_ONLY.search(text)),
         scope=scope,
         about_scope=bool(scope) and not _has_topic(question.core.replace(stretch, ""), reader),
-        names=tuple(lexicon.names(question.core)),
+        names=tuple(lexicon.names(question.core, mentions=bool(_MENTIONS.search(question.core)))),
         claimed=tuple(f.replace(" ", "").replace("％", "%") for f in FIGURE.findall(question.raw)),
         unit=next((name for name, pattern in _UNITS if pattern.search(question.own or text)), ""),
         also_asks=_all_asks(asks, question.core),

@@ -33,8 +33,10 @@ NEW_TOPIC = 0.15
 MAX_SENTENCES = 8
 MAX_CLAUSES = 5
 PER_CLAUSE = 2  # one more for a list or an overview
-#: Two sentences sharing more than this share of their bigrams say the same thing.
-DUPLICATE = 0.6
+#: Two sentences sharing more than this share of the shorter one's tokens say the same thing. (Lower,
+#: parallel sentences about different subjects count as one: "对城区新建…小学和初中给予定额补助" shares
+#: 65 % with "…对城区新建、改扩建公办幼儿园进行定额补助", and a question about both needs both.)
+DUPLICATE = 0.7
 
 
 @dataclass(frozen=True)

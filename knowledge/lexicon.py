@@ -41,9 +41,11 @@ class Lexicon:
         self._chunks = list(chunks)
         self._text = "\n".join(c.sentence for c in self._chunks)
 
-    def names(self, question: str) -> list[Name]:
+    def names(self, question: str, mentions: bool = False) -> list[Name]:
         """Maximal stretches of the question that the plan uses in at most MAX_CLAUSES clauses, and
-        the terms the question quotes (“智慧校园”): a quoted term is a name however often it occurs."""
+        the terms the question quotes (“智慧校园”): a quoted term is a name however often it occurs.
+        ``mentions``: the question asks where the plan mentions something ("哪些地方提到智慧校园"), so
+        what it names is a name up to MAX_CLAUSES_INSTITUTION clauses, like a quoted term."""
         found: list[Name] = []
         for quoted in _QUOTED.findall(question):
             name = self._name(quoted, quoted=True)
@@ -58,7 +60,7 @@ class Lexicon:
                     continue
                 while j < len(run) and run[i : j + 1] in self._text:
                     j += 1
-                name = self._name(run[i:j])
+                name = self._name(run[i:j], quoted=mentions)
                 if name is not None and all(name.text not in f.text for f in found):
                     found.append(name)
                 i = j

@@ -5,6 +5,8 @@ None of these depend on an embedder's exact scores: retrieval results are built 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant import question as questions
@@ -104,6 +106,17 @@ def test_names_come_from_the_plan_text(lexicon) -> None:
     found = [n.text for n in lexicon.names("港澳台青少年文化交流创新创业基地在哪里")]
     assert any("港澳台青少年文化交流创新创业基地" in n for n in found)
     assert lexicon.names("学前教育") == []  # in many clauses: a common phrase, not a name
+    # A phrase in four clauses is common, unless the question asks where the plan mentions it.
+    assert lexicon.names("智慧校园在哪") == []
+    wide = lexicon.names("智慧校园在哪", mentions=True)
+    assert [n.text for n in wide] == ["智慧校园"] and wide[0].institution and len(wide[0].chunk_ids) == 4
+
+
+def test_a_question_about_mentions_names_what_it_asks_about(corpus_plan, lexicon) -> None:
+    for text in ("方案里有哪些地方提到智慧校园？", "智慧校园在方案里出现了几次？"):
+        frame = frame_of(text, corpus_plan, lexicon)
+        assert [n.text for n in frame.names] == ["智慧校园"], text
+    assert frame_of("智慧校园要做什么？", corpus_plan, lexicon).names == ()
 
 
 @pytest.mark.parametrize(("text", "history", "expected"), [
@@ -181,6 +194,21 @@ def test_selection_keeps_near_equals_and_new_subtopics_in_plan_order(chunks, cor
     assert [s.chunk.clause_id for s in chosen] == ["四（二）2", "四（七）3", "四（九）4"]
     narrow = _scored(chunks, [(pick["四（九）4"], 0.9), (pick["四（七）3"], 0.5)], [{"留守"}, {"留守"}])
     assert len(select(narrow, weights, wants_list=True, plan=corpus_plan)) == 1
+
+
+def test_parallel_sentences_about_different_subjects_are_not_duplicates(chunks, corpus_plan) -> None:
+    # "…对城区新建（迁建）小学和初中给予定额补助" and "…对城区新建、改扩建公办幼儿园进行定额补助":
+    # the same wording about two kinds of school; a question about both needs both.
+    schools = next(c for c in chunks if c.clause_id == "四（二）2" and "定额补助" in c.sentence)
+    kindergartens = next(c for c in chunks if c.clause_id == "四（一）1" and "定额补助" in c.sentence)
+    tokens = frozenset({"城区", "定额", "补助"})
+    scored = [Scored(schools, 0.87, tokens), Scored(kindergartens, 0.70, tokens)]
+    chosen = select(scored, dict.fromkeys(tokens, 1.0), wants_list=True, plan=corpus_plan)
+    assert [s.chunk.clause_id for s in chosen] == ["四（一）1", "四（二）2"]
+    # A sentence repeated inside a longer one is still one statement.
+    same = [Scored(schools, 0.87, tokens), Scored(replace(schools, id="copy", sentence="对城区新建（迁建）小学和初中给予定额补助。"),
+                                                   0.86, tokens)]
+    assert len(select(same, dict.fromkeys(tokens, 1.0), wants_list=True, plan=corpus_plan)) == 1
 
 
 def test_each_piece_of_a_question_gets_its_own_best_sentence_from_a_new_clause(chunks, corpus_plan) -> None:
