@@ -127,7 +127,8 @@ class ExtractiveComposer:
             if reply.lines:
                 return reply
         targets = Reply("clause", "", lead_lines) if lead_lines else Reply.nothing()
-        if not targets.lines and frame.asks in ("figure", ""):  # the targets table answers by indicator
+        # The targets table answers by indicator; "how often does the plan mention X" counts mentions.
+        if not targets.lines and frame.asks in ("figure", "") and not frame.mentions:
             targets = self._targets(frame, vector)
             if targets.lines and not self._asks_more(q) and not self.duties.asked_besides(frame, targets.lines):
                 return targets
@@ -210,6 +211,8 @@ class ExtractiveComposer:
             whole = whole_sentence(s.chunk, siblings) if frame.wants_list else [s.chunk]
             chunks += [c for c in whole if c not in chunks and not self._is_structural(c)]
         lines = self._grouped(chunks)
+        if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
+            return Reply("passage", self._mention_lead(frame, named), lines)
         # A figure must come from a best sentence: some other sentence always has some number.
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - MARGIN][:3]
         gap = missing_detail(frame.asks, near_best if frame.asks == "figure" else [c.sentence for c in chunks],
@@ -217,6 +220,17 @@ class ExtractiveComposer:
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame, lines), lines)
+
+    def _mention_lead(self, frame: QueryFrame, chunk_ids: list[str]) -> str:
+        """How often the plan mentions what the question names (duty lists aside), and in how many clauses."""
+        name = next(n.text for n in frame.names if n.institution)
+        said = [self.retriever.chunk_by_id[i] for i in dict.fromkeys(chunk_ids)]
+        said = [c for c in said if not self._is_structural(c)]
+        times = sum(c.sentence.count(name) for c in said)
+        clauses = len({c.clause_id for c in said})
+        if frame.english:
+            return f"The plan mentions “{name}” {times} time(s), in {clauses} clause(s):"
+        return f"计划中“{name}”出现{times}次，见于{clauses}个条款："
 
     def _dated(self, chunk: Chunk) -> set[str]:
         return dated(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))

@@ -104,6 +104,7 @@ class QueryFrame:
     claimed: tuple[str, ...]  # figures stated in the question ("98%"), to check against the plan
     unit: str  # for a figure question, what is counted: "people", "count", "rate", or "" (any)
     also_asks: tuple[str, ...] = ()  # every slot type asked, ``asks`` first ("建多少个，由谁负责": figure, department)
+    mentions: bool = False  # asks where (or how often) the plan mentions what it names
     topic: str = ""  # for a department question: what it is about besides the department ("在留学生方面")
 
     @property
@@ -120,6 +121,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
     roles = [name for name, pattern in _ROLE if pattern.search(text)]
     role = roles[0] if len(roles) == 1 else ""  # "是组织还是具体实施单位": either
     departments = tuple(find_departments(text))
+    mentions = bool(_MENTIONS.search(question.core))
     scope, stretch = _scope(question.text, plan)
     return QueryFrame(
         question=question,
@@ -131,7 +133,8 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         role_only=bool(role) and bool(_ONLY.search(text)),
         scope=scope,
         about_scope=bool(scope) and not _has_topic(question.core.replace(stretch, ""), reader),
-        names=tuple(lexicon.names(question.core, mentions=bool(_MENTIONS.search(question.core)))),
+        names=tuple(lexicon.names(question.core, mentions=mentions)),
+        mentions=mentions,
         claimed=tuple(f.replace(" ", "").replace("％", "%") for f in FIGURE.findall(question.raw)),
         unit=next((name for name, pattern in _UNITS if pattern.search(question.own or text)), ""),
         also_asks=_all_asks(asks, question.core),
@@ -140,6 +143,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
 
 
 def _all_asks(first: str, text: str) -> tuple[str, ...]:
+    text = _without_indefinites(text)
     found = [first, *(name for name, pattern in _ASKS if pattern.search(text))]
     return tuple(name for name in dict.fromkeys(found) if name)
 
@@ -213,7 +217,22 @@ def _has_topic(text: str, reader: PlanReader | None) -> bool:
 
 
 def _asks(text: str) -> str:
+    text = _without_indefinites(text)
     return next((name for name, pattern in _ASKS if pattern.search(text)), "")
+
+
+# 有几个 + a noun is also "there are a few …" ("我们学校有几个自闭症的孩子，能不能单独开个班"): in a
+# clause that a later clause's own question follows, it states, it does not ask ("要建几个，由谁负责" asks).
+_INDEFINITE = re.compile(r"有几[个所名位家](?=[\u3400-\u9fff]{2})")
+_LATER_ASKS = re.compile(r"吗|能不能|可不可以|会不会|是不是|有没有|是否|怎么|如何|怎样|什么|哪|谁|多少|几")
+
+
+def _without_indefinites(text: str) -> str:
+    clauses = re.split(r"(?<=[，,；;])", text)
+    for i in range(len(clauses) - 1):
+        if _INDEFINITE.search(clauses[i]) and _LATER_ASKS.search("".join(clauses[i + 1 :])):
+            clauses[i] = _INDEFINITE.sub("有些", clauses[i])
+    return "".join(clauses)
 
 
 def _bigrams(text: str) -> set[str]:

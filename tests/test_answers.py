@@ -294,6 +294,18 @@ def test_each_sub_topic_in_everyday_words_is_answered(assistant) -> None:
     assert "海外游学" in answer.text and "留学生" in answer.text
 
 
+def test_where_the_plan_mentions_a_name_counts_and_cites_every_mention(assistant) -> None:
+    # Rephrasings of a "where / how often is X mentioned" question; neither is in a labelled set.
+    answer = assistant.ask("名师工作室在文件里出现过几次？", [])  # the mentions, not the target (25个)
+    assert not answer.refused and answer.text.startswith("计划中“名师工作室”出现2次，见于1个条款："), answer.text
+    answer = assistant.ask("方案哪几处提到了智慧校园？", [])
+    assert {"四（三）3", "四（四）2", "四（八）1", "四（八）3"} <= {c.clause_id for c in answer.citations}
+    assert answer.text.startswith("计划中“智慧校园”出现4次，见于4个条款："), answer.text
+    # "有几个 + noun" before a question of its own states a fact: the question is answered, not refused.
+    answer = assistant.ask("班上有几个孤独症学生，学校能开特教班吗？", [])
+    assert not answer.refused and "四（九）2" in {c.clause_id for c in answer.citations}
+
+
 @pytest.mark.parametrize("question", [
     "这份方案是哪个单位印发的？", "Which office issued the plan and under what reference number?",
     "Who is the issuing authority of this document?",

@@ -82,6 +82,10 @@ def frame_of(text, plan, lexicon, history=()):
     ("Which body is listed first among the organizers of the teacher training?", "department"),
     ("Who is the current director of the city's education bureau?", "person"),
     ("班里好几个学生挤一张床的情况会改善吗", ""),
+    # 有几个 + a noun, followed by a question of its own, states; asked on its own, or at a clause's end, it asks.
+    ("我们学校有几个自闭症的孩子，能不能单独开个班？", ""),
+    ("孤独症特教班有几个？", "figure"),
+    ("名师工作室要建几个，由谁负责？", "figure"),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
@@ -117,6 +121,7 @@ def test_a_question_about_mentions_names_what_it_asks_about(corpus_plan, lexicon
         frame = frame_of(text, corpus_plan, lexicon)
         assert [n.text for n in frame.names] == ["智慧校园"], text
     assert frame_of("智慧校园要做什么？", corpus_plan, lexicon).names == ()
+    assert frame_of("智慧校园在方案里出现了几次？", corpus_plan, lexicon).mentions
 
 
 @pytest.mark.parametrize(("text", "history", "expected"), [
