@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answer import BadQuestion
-from knowledge.glossary import chinese_terms, plan_terms
+from knowledge.glossary import chinese_terms, english_spans, plan_terms
 from knowledge.scanners import ASCII_YEAR, YEAR, YEAR_RANGE
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -157,7 +157,7 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     within = bool(_WITHIN.match(bare))
     cued = within or bool(_FOLLOWUP.match(text)) or (
         len(bare) <= 12 and (bare.endswith("呢") or bool(_ELLIPTIC_START.match(text))))
-    topic = reader.has_topic(bare) if reader else bool(years_in(bare))
+    topic = _has_topic(bare, reader)
     if not cued and topic:
         return text
     previous = history[-1].rstrip("？?。. ")
@@ -169,16 +169,45 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
         previous = YEAR.sub(f"{new_years[0]}年", previous, count=1)
         core = YEAR.sub("", core).strip("，, 的")
     replaced = False
+    if reader and is_english(text):  # the same, on the plan terms the English phrases translate to
+        for find in reader.finders:
+            old = _english_subject(find, previous)
+            if old and _english_subject(find, core) not in ("", old):
+                # The follow-up's words take the place of the previous subject's phrase, whole.
+                subject = re.sub(r"^(the|a|an)\s+", "", core.strip(" ,"), flags=re.I)
+                previous = re.sub(re.escape(old) + r"(e?s)?\b", lambda _, s=subject: s, previous, count=1)
+                core, replaced = "", True
+                break
     for find in reader.finders if reader else ():
         new, old = find(core), find(previous)
         if new and old and old[0] in previous:
             previous = previous.replace(old[0], new[0], 1)
             core = core.replace(new[0], "").strip("，, 的")
             replaced = True
-    if reader and not replaced and not within and core and reader.has_topic(core):
+    if reader and not replaced and not within and core and _has_topic(core, reader):
         asked = reader.asked(previous) if not reader.asked(core) else ""
         return f"{core}，{asked}？" if asked else f"{core}？"
     return f"{previous}，{core}？" if core else f"{previous}？"
+
+
+def _english_subject(find: Finder, text: str) -> str:
+    """The first English phrase of a text whose plan term ``find`` knows as a subject, or ""."""
+    return next((span for span, term in english_spans(text) if find(term)), "")
+
+
+def _has_topic(text: str, reader: Reader | None) -> bool:
+    """Whether a follow-up names a subject of its own; an English one by the plan's terms its words
+    translate to ("the cross-regional exchange projects" → 跨区域, 交流, 项目)."""
+    if reader is None:
+        return bool(years_in(text))
+    if is_english(text):
+        return reader.has_topic(" ".join(chinese_terms(text)))
+    return reader.has_topic(text)
+
+
+def is_english(text: str) -> bool:
+    # English with a Chinese term in brackets ("the 'two mains' principle (两为主)") is still English.
+    return len(re.findall(r"[A-Za-z]", text)) > 2 * len(_CJK.findall(text))
 
 
 def read(raw: str, history: Sequence[str] = (), reader: Reader | None = None) -> Question:
@@ -186,8 +215,7 @@ def read(raw: str, history: Sequence[str] = (), reader: Reader | None = None) ->
     cleaned = strip_injection(raw)
     clean_history = [strip_injection(h) for h in history if isinstance(h, str) and h.strip()]
     text = resolve_followup(cleaned, clean_history, reader) if cleaned else ""
-    # English with a Chinese term in brackets ("the 'two mains' principle (两为主)") is still English.
-    english = len(re.findall(r"[A-Za-z]", raw)) > 2 * len(_CJK.findall(raw))
+    english = is_english(raw)
     core = text
     if text:
         terms = chinese_terms(text) if english else plan_terms(text)

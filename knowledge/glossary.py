@@ -135,6 +135,11 @@ _PATTERNS = sorted(TERMS, key=len, reverse=True)
 _REGEX = re.compile("|".join(re.escape(p) for p in _PATTERNS), re.IGNORECASE)
 
 
+def english_spans(text: str) -> list[tuple[str, str]]:
+    """The English phrases of a text that the glossary knows, each with its Chinese term, in order."""
+    return [(m.group(0), TERMS[m.group(0).lower()]) for m in _REGEX.finditer(text)]
+
+
 def chinese_terms(text: str) -> list[str]:
     """The Chinese terms an English text names, in order of appearance, without repeats."""
     found: list[str] = []

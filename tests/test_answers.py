@@ -273,6 +273,11 @@ def test_followup_uses_the_history(assistant) -> None:
     assert "96.5%" in second.text and "【三（二）】" in second.text
     other = assistant.ask("那2019年呢？", ["2018年高中阶段毛入学率目标是多少？"])
     assert "95.6%" in other.text and "96.5%" not in other.text, "the history decides the indicator"
+    # An English follow-up naming a subject of its own gets that subject's figure, not the history's.
+    english = assistant.ask("What about the cross-regional exchange programmes?",
+                            ["How many famous teacher studios are planned within five years?"])
+    assert_contract(english, assistant.plan)
+    assert "50" in english.text and english.text.startswith("According to the plan"), english.text
 
 
 def test_slot_only_and_narrowing_followups_keep_the_subject(assistant) -> None:

@@ -134,6 +134,13 @@ def test_a_question_about_mentions_names_what_it_asks_about(corpus_plan, lexicon
     ("这事归谁承担？", ["留守儿童关爱保护怎么做？"], "留守儿童关爱保护怎么做，这事归谁承担？"),
     # "Among those" narrows the previous set, even when it names a department of its own.
     ("其中哪项由市卫计委参与？", ["学前教育有哪些工程任务？"], "学前教育有哪些工程任务，其中哪项由市卫计委参与？"),
+    # English: what the follow-up names (read through the plan terms it translates to) wins as well.
+    ("What about the education bureau?", ["Which tasks does the finance bureau organize?"],
+     "Which tasks does the education bureau organize？"),
+    ("And the cross-regional exchange projects?", ["How many famous teacher studios will be built?"],
+     "the cross-regional exchange projects，How many？"),
+    ("And in 2020?", ["What is the 2019 target for the retention rate?"],
+     "What is the 2020年target for the retention rate？"),
 ])
 def test_followups_take_what_the_new_question_names(text, history, expected) -> None:
     q = read(text, history)
