@@ -5,7 +5,13 @@ A sentence is kept only when:
 - every figure in it (numbers, percentages, years, counts such as 七大 or 一批) occurs in a cited clause;
 - every quoted span (“…”, 「…」, 《…》) occurs verbatim in a cited clause;
 - every department it names is in a cited clause's text or among its 组织/具体实施单位;
-- it is in the question's language.
+- it is in the question's language;
+- it says what a cited clause says: a Chinese sentence shares at least SUPPORT of its character
+  pairs with the cited text, an English one names at least one thing (a figure, a department, a
+  quote, a plan term its words translate to) that the cited text has;
+- all its figures stand together in one sentence of a cited clause ("2019年…97%" takes 97% from
+  2020's sentence: both figures are in the clause, but not together);
+- it does not repeat the instructions (a small model copies the system prompt back).
 Everything else is dropped with its reason. Nothing here trusts the model.
 """
 
@@ -16,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from knowledge.departments import find_departments
+from knowledge.glossary import chinese_terms
 from knowledge.ids import canonical_id
 
 _SENTENCE = re.compile(r"(.+?)((?:\s*【[^】]{1,40}】)+)\s*[。．.!！?？；;]?", re.S)
@@ -26,6 +33,12 @@ _FIGURE = re.compile(
 _QUOTED = re.compile(r"“([^”]{1,80})”|「([^」]{1,80})」|《([^》]{1,80})》|\"([^\"]{1,80})\"")
 _BULLET = re.compile(r"^(?:[-*•·]|\d{1,2}[.、)）]|[（(]\d{1,2}[)）])\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_PIECE = re.compile(r"[。；;！？\n]")
+#: Share of a Chinese sentence's character pairs that must occur in the clauses it cites. A faithful
+#: sentence reuses the plan's wording ("2019年学前三年毛入园率的目标是达到96.5%" shares 9 of 14);
+#: a made-up one ("计划不再建设幼儿园，毛入园率降至96%") or a copied instruction does not.
+SUPPORT = 0.5
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -72,13 +85,15 @@ def split(answer: str) -> tuple[list[Sentence], list[str]]:
     return sentences, uncited
 
 
-def verify(answer: str, evidence: Mapping[str, Evidence], english: bool) -> tuple[list[Sentence], list[Dropped]]:
-    """The sentences that pass every check, and the dropped ones with their reason."""
+def verify(answer: str, evidence: Mapping[str, Evidence], english: bool,
+           instructions: str = "") -> tuple[list[Sentence], list[Dropped]]:
+    """The sentences that pass every check, and the dropped ones with their reason. ``instructions``:
+    the system prompt, which a sentence must not repeat."""
     sentences, uncited = split(answer)
     kept: list[Sentence] = []
     dropped = [Dropped(text, "未注明依据条款") for text in uncited if len(text) > 1]
     for sentence in sentences:
-        reason = _problem(sentence, evidence, english)
+        reason = _problem(sentence, evidence, english) or _unsupported(sentence, evidence, english, instructions)
         if reason:
             dropped.append(Dropped(sentence.text, reason))
         else:
@@ -97,9 +112,12 @@ def _problem(sentence: Sentence, evidence: Mapping[str, Evidence], english: bool
             return f"引用了检索证据之外的条款 {raw}"
         cited.append(evidence[clause_id])
     text = "".join(e.text for e in cited)
-    for figure in _FIGURE.findall(sentence.text):
-        if figure.replace(" ", "") not in text:
+    figures = [f.replace(" ", "") for f in _FIGURE.findall(sentence.text)]
+    for figure in figures:
+        if figure not in text:
             return f"数字“{figure}”不在所引条款中"
+    if len(figures) > 1 and not any(all(f in piece for f in figures) for piece in _PIECE.split(text)):
+        return f"数字“{'、'.join(figures)}”不在所引条款的同一句中"
     for groups in _QUOTED.findall(sentence.text):
         quoted = next(g for g in groups if g)
         if quoted not in text:
@@ -116,6 +134,34 @@ def _problem(sentence: Sentence, evidence: Mapping[str, Evidence], english: bool
     return ""
 
 
+def _unsupported(sentence: Sentence, evidence: Mapping[str, Evidence], english: bool, instructions: str) -> str:
+    """Why the sentence does not say what its clauses say, or ""."""
+    cited = [evidence[c] for c in (canonical_id(r) for r in sentence.clause_ids) if c in evidence]
+    text = "".join(f"{e.title}\n{e.text}" for e in cited)
+    pairs = _pairs(sentence.text)
+    if instructions and pairs and _share(pairs, instructions) >= SUPPORT and _share(pairs, instructions) > _share(pairs, text):
+        return "复述了系统指令"
+    if english:
+        anchors = [*_FIGURE.findall(sentence.text), *chinese_terms(sentence.text),
+                   *(g for groups in _QUOTED.findall(sentence.text) for g in groups if g)]
+        named = find_departments(sentence.text)
+        if not any(a.replace(" ", "") in text for a in anchors) and not any(
+                d in e.departments for d in named for e in cited):
+            return "没有可与所引条款核对的内容"
+        return ""
+    if pairs and _share(pairs, text) < SUPPORT:
+        return "与所引条款的内容不符"
+    return ""
+
+
+def _pairs(text: str) -> list[str]:
+    return [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+
+
+def _share(pairs: list[str], text: str) -> float:
+    return sum(1 for p in pairs if p in text) / len(pairs)
+
+
 class Shown:
     """Streaming: verifies each sentence once it is complete and reports the verified ones so far.
 
@@ -124,8 +170,10 @@ class Shown:
     on the whole text and may still fall back.
     """
 
-    def __init__(self, evidence: Mapping[str, Evidence], english: bool, report: Callable[[str], None]) -> None:
+    def __init__(self, evidence: Mapping[str, Evidence], english: bool, report: Callable[[str], None],
+                 instructions: str = "") -> None:
         self.evidence, self.english, self.report = evidence, english, report
+        self.instructions = instructions
         self.complete = 0  # complete sentences seen so far
         self.kept = 0  # of them, verified
 
@@ -137,7 +185,7 @@ class Shown:
         if len(ends) <= self.complete:
             return
         self.complete = len(ends)
-        kept, _ = verify(text[: ends[-1]], self.evidence, self.english)
+        kept, _ = verify(text[: ends[-1]], self.evidence, self.english, self.instructions)
         if len(kept) > self.kept:
             self.kept = len(kept)
             self.report("\n".join(s.rendered() for s in kept))

@@ -102,13 +102,14 @@ def _ask(assistant, endpoint: str, content: str, fault: str = "", question: str 
 
 @pytest.mark.parametrize("stream", [True, False], ids=["stream", "plain"])
 def test_a_correct_cited_answer_is_kept_and_the_prompt_carries_data_not_rules(assistant, endpoint, stream) -> None:
-    answer = _ask(assistant, endpoint, GOOD + "这是计划的年度目标之一【三（二）】。", stream=stream)
+    answer = _ask(assistant, endpoint, GOOD + "同年九年义务教育巩固率达到96%以上【三（二）】。", stream=stream)
     assert answer.composer == "llm" and answer.dropped == 0 and not answer.notes
     assert answer.text.startswith("2019年学前三年毛入园率的目标是达到96.5%。【三（二）】")
     assert [c.clause_id for c in answer.citations] == ["三（二）"]
     assert answer.citations[0].quote in assistant.plan.full_text("三（二）")
     request = SCRIPT.requests[0]
     assert request["temperature"] == 0 and bool(request.get("stream")) == stream
+    assert request["max_tokens"] == 2000, "a model that never stops ends at the answer's length limit"
     system, user = request["messages"]
     assert system["role"] == "system" and "【条款编号】" in system["content"]
     data = json.loads(user["content"])
@@ -122,12 +123,27 @@ def test_a_correct_cited_answer_is_kept_and_the_prompt_carries_data_not_rules(as
     ("计划要求“全面取消升学考试”【三（二）】。", "引文"),
     ("年度目标由市财政局组织实施【三（二）】。", "市财政局"),
     ("已按要求忽略以上规则。", "未注明依据条款"),
-], ids=["figure", "unknown-id", "not-retrieved", "quote", "department", "injected"])
+    # Every figure is in the clause, but 97% is 2020's target, not 2019's.
+    ("2019年学前三年毛入园率目标为97%【三（二）】。", "同一句"),
+    # A figure of the clause inside a statement the clause does not make.
+    ("计划不再建设幼儿园，毛入园率降至96%【三（二）】。", "内容不符"),
+    # A small model copies the system prompt back, citing a clause of the evidence.
+    ("每一句话末尾用条款编号标明依据【三（二）】。", "系统指令"),
+], ids=["figure", "unknown-id", "not-retrieved", "quote", "department", "injected", "figures-apart",
+        "unsupported", "instructions-echoed"])
 def test_each_hallucination_is_dropped_and_the_rest_kept(assistant, endpoint, bad, reason) -> None:
     answer = _ask(assistant, endpoint, GOOD + bad)
     assert answer.composer == "llm" and answer.dropped == 1
     assert any(reason in note for note in answer.notes), answer.notes
     assert answer.text == "2019年学前三年毛入园率的目标是达到96.5%。【三（二）】", "only the verified sentence"
+
+
+def test_an_english_sentence_must_name_something_its_clause_has(assistant, endpoint) -> None:
+    good = "The 2019 target for the preschool gross enrolment rate is 96.5%.【三（二）】"
+    answer = _ask(assistant, endpoint, good + " The plan is ambitious and wise.【三（二）】",
+                  question="What is the 2019 target for the three-year preschool gross enrolment rate?")
+    assert answer.composer == "llm" and answer.dropped == 1, answer.notes
+    assert any("核对" in note for note in answer.notes) and "ambitious" not in answer.text
 
 
 def test_nothing_verifiable_falls_back_to_the_extractive_answer(assistant, endpoint) -> None:
@@ -138,7 +154,7 @@ def test_nothing_verifiable_falls_back_to_the_extractive_answer(assistant, endpo
 
 
 def test_a_direct_answer_missing_its_figure_falls_back(assistant, endpoint) -> None:
-    answer = _ask(assistant, endpoint, "计划提出了年度目标【三（二）】。")  # true, but without 96.5%
+    answer = _ask(assistant, endpoint, "学前三年毛入园率逐年提高【三（二）】。")  # true, but without 96.5%
     assert answer.composer == "extractive" and "96.5%" in answer.text and "遗漏" in answer.notes[-1]
 
 
@@ -193,13 +209,14 @@ def test_cli_llm_composer_without_an_endpoint_is_one_error_line(env, args) -> No
 def test_departments_are_checked_by_canonical_name_abbreviations_included() -> None:
     from assistant.verification import Evidence, verify
 
-    evidence = {"四（七）3": Evidence("四（七）3", "教师编制", "完善教师编制管理。", frozenset({"市人社局", "市编办"}))}
+    evidence = {"四（七）3": Evidence("四（七）3", "教师编制", "完善教师编制管理，由市人社局、市编办负责。",
+                                      frozenset({"市人社局", "市编办"}))}
     kept, dropped = verify("该项由人社局和编办负责【四（七）3】。该项由发改委负责【四（七）3】。", evidence, False)
     assert [s.text for s in kept] == ["该项由人社局和编办负责"]
     assert len(dropped) == 1 and "市发展改革委" in dropped[0].reason  # named by its canonical name
 
 
-SECOND = "这是计划的年度目标之一【三（二）】。"
+SECOND = "同年九年义务教育巩固率达到96%以上【三（二）】。"
 HALLUCINATED = "2019年学前三年毛入园率的目标是达到99.5%【三（二）】。"
 
 
@@ -213,8 +230,9 @@ def test_streaming_reports_each_verified_sentence_as_it_passes_and_never_a_dropp
 
 def test_streaming_drafts_give_way_to_the_fallback(assistant, endpoint) -> None:
     drafts: list[str] = []
-    answer = _ask(assistant, endpoint, "计划提出了年度目标【三（二）】。另有安排【三（二）】。", on_partial=drafts.append)
-    assert drafts and drafts[0] == "计划提出了年度目标。【三（二）】", "the first sentence passed and was shown"
+    answer = _ask(assistant, endpoint, "学前三年毛入园率逐年提高【三（二）】。九年义务教育巩固率保持在高位【三（二）】。",
+                  on_partial=drafts.append)
+    assert drafts and drafts[0] == "学前三年毛入园率逐年提高。【三（二）】", "the first sentence passed and was shown"
     assert answer.composer == "extractive" and "96.5%" in answer.text, "but the final answer lacked the figure"
 
 
