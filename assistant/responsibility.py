@@ -20,6 +20,9 @@ MAX_DEPARTMENTS = 3
 WHO_SENTENCE_COVERAGE = 0.6
 
 
+WHO_BY_CONTENT = True
+
+
 class Responsibility:
     """The responsibility handlers of the extractive composer, over one plan."""
 
@@ -73,8 +76,11 @@ class Responsibility:
             best = next((s for s in scored if s.chunk.clause_id in inside | {frame.scope}), None)
             if items and (best is None or best.chunk.clause_id == frame.scope):
                 return Reply("duty", "", [line for c in items for line in duty_lines(c, frame.english)])
-        with_duty = [s for s in scored if (c := self.plan.get(s.chunk.clause_id)) is not None and c.duty]
-        if not with_duty or with_duty[0].score < scored[0].score - MARGIN:
+        # Clauses rank by what they say (titles included), not by their duty lists: those all match
+        # the role words a question asks with (组织实施单位, "takes the lead"), whatever its topic.
+        said = [s for s in scored if not _duty_list(s.chunk.sentence)] if WHO_BY_CONTENT else scored
+        with_duty = [s for s in said if (c := self.plan.get(s.chunk.clause_id)) is not None and c.duty]
+        if not said or not with_duty or with_duty[0].score < said[0].score - MARGIN:
             return Reply.nothing()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(with_duty, weights, frame.wants_list, self.plan) if frame.wants_list else with_duty[:1]
@@ -89,3 +95,8 @@ class Responsibility:
                 lines.append(Line(sentence, clause_id, sentence))
             lines += duty_lines(clause, frame.english)
         return Reply("duty", "", lines)
+
+
+def _duty_list(sentence: str) -> bool:
+    """A （组织实施单位：…；具体实施单位：…） line."""
+    return "组织实施单位" in sentence and "具体实施单位" in sentence

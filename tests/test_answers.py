@@ -311,6 +311,14 @@ def test_where_the_plan_mentions_a_name_counts_and_cites_every_mention(assistant
     assert not answer.refused and "四（九）2" in {c.clause_id for c in answer.citations}
 
 
+def test_who_leads_the_whole_plan_is_read_from_what_clauses_say_not_from_duty_lists(assistant) -> None:
+    # Every item's duty list matches the role words ("leads", 组织实施单位); the answer is the sentence
+    # that says who leads the plan's implementation (a rephrasing in no labelled set).
+    answer = assistant.ask("Which department leads the implementation of this plan as a whole?")
+    assert_contract(answer, assistant.plan)
+    assert "五（一）" in {c.clause_id for c in answer.citations} and "教育行政主管部门要牵头" in answer.text
+
+
 @pytest.mark.parametrize("question", [
     "这份方案是哪个单位印发的？", "Which office issued the plan and under what reference number?",
     "Who is the issuing authority of this document?",
