@@ -15,6 +15,7 @@ import time
 from assistant import question as questions
 from assistant.answer import Answer
 from assistant.dating import dated, year_first
+from assistant.duties import is_duty_line
 from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, target_lines
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame, read_frame, slot_only
@@ -300,7 +301,7 @@ class ExtractiveComposer:
         # questions (Outline.title), not questions about one year or topic.
         if clause.level == "notice" and chunk.sentence.rstrip("。") == clause.title.rstrip("。"):
             return True
-        return clause.duty is not None and "组织实施单位" in chunk.sentence
+        return clause.duty is not None and is_duty_line(chunk.sentence)
 
     def _grouped(self, chunks: list[Chunk]) -> list[Line]:
         """Lines in plan order; when several clauses answer, each group opens with its clause title."""

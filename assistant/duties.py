@@ -15,6 +15,11 @@ class Task:
     roles: tuple[str, ...]  # "组织实施单位" and/or "具体实施单位"
 
 
+def is_duty_line(sentence: str) -> bool:
+    """Whether a sentence is an item's （组织实施单位：…；具体实施单位：…） list."""
+    return "组织实施单位" in sentence
+
+
 def duty_quote(clause: Clause) -> str:
     """The verbatim （组织实施单位：…） passage of an item."""
     text = clause.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from assistant.duties import department_lines, duty_lines
+from assistant.duties import department_lines, duty_lines, is_duty_line
 from assistant.evidence import Line
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
@@ -18,9 +18,6 @@ MAX_DEPARTMENTS = 3
 #: A question's best sentence must cover this share of its (idf-weighted) wording before a
 #: sentence that names an organization is shown beside the parsed departments.
 WHO_SENTENCE_COVERAGE = 0.6
-
-
-WHO_BY_CONTENT = True
 
 
 class Responsibility:
@@ -78,7 +75,7 @@ class Responsibility:
                 return Reply("duty", "", [line for c in items for line in duty_lines(c, frame.english)])
         # Clauses rank by what they say (titles included), not by their duty lists: those all match
         # the role words a question asks with (组织实施单位, "takes the lead"), whatever its topic.
-        said = [s for s in scored if not _duty_list(s.chunk.sentence)] if WHO_BY_CONTENT else scored
+        said = [s for s in scored if not is_duty_line(s.chunk.sentence)]
         with_duty = [s for s in said if (c := self.plan.get(s.chunk.clause_id)) is not None and c.duty]
         if not said or not with_duty or with_duty[0].score < said[0].score - MARGIN:
             return Reply.nothing()
@@ -95,8 +92,3 @@ class Responsibility:
                 lines.append(Line(sentence, clause_id, sentence))
             lines += duty_lines(clause, frame.english)
         return Reply("duty", "", lines)
-
-
-def _duty_list(sentence: str) -> bool:
-    """A （组织实施单位：…；具体实施单位：…） line."""
-    return "组织实施单位" in sentence and "具体实施单位" in sentence

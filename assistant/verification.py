@@ -139,7 +139,8 @@ def _unsupported(sentence: Sentence, evidence: Mapping[str, Evidence], english: 
     cited = [evidence[c] for c in (canonical_id(r) for r in sentence.clause_ids) if c in evidence]
     text = "".join(f"{e.title}\n{e.text}" for e in cited)
     pairs = _pairs(sentence.text)
-    if instructions and pairs and _share(pairs, instructions) >= SUPPORT and _share(pairs, instructions) > _share(pairs, text):
+    echoed = _share(pairs, instructions) if instructions and pairs else 0.0
+    if echoed >= SUPPORT and echoed > _share(pairs, text):
         return "复述了系统指令"
     if english:
         anchors = [*_FIGURE.findall(sentence.text), *chinese_terms(sentence.text),
