@@ -213,7 +213,7 @@ class ExtractiveComposer:
             chunks += [c for c in whole if c not in chunks and not self._is_structural(c)]
         lines = self._grouped(chunks)
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
-            return Reply("passage", self._mention_lead(frame, named), lines)
+            return Reply("passage", self._mention_lead(frame), lines)
         # A figure must come from a best sentence: some other sentence always has some number.
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - MARGIN][:3]
         gap = missing_detail(frame.asks, near_best if frame.asks == "figure" else [c.sentence for c in chunks],
@@ -222,16 +222,17 @@ class ExtractiveComposer:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame, lines), lines)
 
-    def _mention_lead(self, frame: QueryFrame, chunk_ids: list[str]) -> str:
-        """How often the plan mentions what the question names (duty lists aside), and in how many clauses."""
-        name = next(n.text for n in frame.names if n.institution)
-        said = [self.retriever.chunk_by_id[i] for i in dict.fromkeys(chunk_ids)]
+    def _mention_lead(self, frame: QueryFrame) -> str:
+        """How often the plan mentions what the question names first (duty lists aside), and in how
+        many clauses: counted on that name's own sentences, not on those of any other name."""
+        name = next(n for n in frame.names if n.institution)
+        said = [self.retriever.chunk_by_id[i] for i in name.chunk_ids]
         said = [c for c in said if not self._is_structural(c)]
-        times = sum(c.sentence.count(name) for c in said)
+        times = sum(c.sentence.count(name.text) for c in said)
         clauses = len({c.clause_id for c in said})
         if frame.english:
-            return f"The plan mentions “{name}” {times} time(s), in {clauses} clause(s):"
-        return f"计划中“{name}”出现{times}次，见于{clauses}个条款："
+            return f"The plan mentions “{name.text}” {times} time(s), in {clauses} clause(s):"
+        return f"计划中“{name.text}”出现{times}次，见于{clauses}个条款："
 
     def _dated(self, chunk: Chunk) -> set[str]:
         return dated(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))

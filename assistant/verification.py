@@ -111,7 +111,8 @@ def _problem(sentence: Sentence, evidence: Mapping[str, Evidence], english: bool
         if clause_id is None or clause_id not in evidence:
             return f"引用了检索证据之外的条款 {raw}"
         cited.append(evidence[clause_id])
-    text = "".join(e.text for e in cited)
+    # One clause per line: a figure or quote must not be found across the seam of two clauses.
+    text = "\n".join(e.text for e in cited)
     figures = [f.replace(" ", "") for f in _FIGURE.findall(sentence.text)]
     for figure in figures:
         if figure not in text:
