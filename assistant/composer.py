@@ -14,6 +14,7 @@ import time
 
 from assistant import question as questions
 from assistant.answer import Answer
+from assistant.context import whole_sentence, with_short_neighbours
 from assistant.dating import dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line, Reason, refusal_text, render
@@ -28,13 +29,14 @@ from assistant.selection import (
     MAX_CLAUSES,
     Scored,
     SentenceScorer,
+    cover_clauses,
     cover_names,
     cover_segments,
     cover_subtopics,
     segments,
     select,
     subtopics,
-    whole_sentence,
+    typed_first,
 )
 from assistant.thresholds import Thresholds
 from knowledge.chunks import Chunk, keyword_tokens
@@ -145,10 +147,10 @@ class ExtractiveComposer:
                 return reply
         if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
             evidence = self._evidence(frame, scored, retrieval) if answerable else Reply.nothing()
-            # Evidence the target lines already say ("建设“名师工作室”25个。" under "5年内目标：…25个。") goes.
+            # Evidence the target lines already say ("建设“名师工作室”25个。" under "5年内目标：…25个。")
+            # goes; a sentence they show only a piece of stays.
             said = [t.text for t in targets.lines]
-            more = [line for line in evidence.lines if line.quote not in {t.quote for t in targets.lines}
-                    and not any(line.quote.rstrip("。；，,;") in text for text in said)]
+            more = [line for line in evidence.lines if not any(line.quote.rstrip("。；，,;") in text for text in said)]
             lines = targets.lines + (more if not evidence.refused else [])
             return Reply(targets.kind, targets.lead, lines + self.duties.asked_besides(frame, lines))
         if not answerable:
@@ -187,12 +189,15 @@ class ExtractiveComposer:
         return Reply("target", lead, lines)
 
     def _evidence(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
-        content = [s for s in scored if not self._is_structural(s.chunk)]
+        content = typed_first([s for s in scored if not self._is_structural(s.chunk)], frame.asks)
         content, pool = year_first(content, set(frame.question.years), self._dated)
         if not content:
             return Reply.refusal()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(content, weights, frame.wants_list, self.plan)
+        pieces = [p for p in segments(frame.question.core) if self.reader.has_topic(p, BESIDES_IDF)]
+        if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
+            chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
         topics = subtopics(self.scorer, frame.question.text)
         if topics:  # a sub-topic the retrieved clauses miss may sit anywhere in the plan
             everywhere = self.scorer.score(frame.question.text, retrieval, self.retriever.chunks)
@@ -200,7 +205,6 @@ class ExtractiveComposer:
                                      topics, self.plan)
         # A sub-topic in other words than the plan's ("出国游学") is found by its own retrieval: in a
         # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
-        pieces = [p for p in segments(frame.question.core) if self.reader.has_topic(p, BESIDES_IDF)]
         if len(pieces) > 1 and frame.wants_list:
             chosen = cover_segments(chosen, pieces[:MAX_CLAUSES], self._segment_best, self.plan)
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
@@ -211,6 +215,8 @@ class ExtractiveComposer:
             siblings = self.retriever.chunks_of.get(s.chunk.clause_id, [])
             whole = whole_sentence(s.chunk, siblings) if frame.wants_list else [s.chunk]
             chunks += [c for c in whole if c not in chunks and not self._is_structural(c)]
+        chunks = with_short_neighbours(chunks, lambda cid: self.retriever.chunks_of.get(cid, []),
+                                       lambda c: not self._is_structural(c))
         lines = self._grouped(chunks)
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
             return Reply("passage", self._mention_lead(frame), lines)

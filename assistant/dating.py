@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.selection import Scored, whole_sentence
+from assistant.context import whole_sentence
+from assistant.selection import Scored
 from knowledge.chunks import Chunk
 from knowledge.scanners import YEAR_RANGE
 

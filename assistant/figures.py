@@ -17,6 +17,8 @@ from knowledge.scanners import PERIOD_SPAN, PERIOD_YEAR
 
 #: An indicator is taken from the wording when this share of its bigrams occur in the question.
 LEXICAL_MATCH = 0.6
+#: The shortest end of an indicator's name that may stand for it ("入园率" for 学前三年毛入园率).
+SHORT_NAME = 3
 
 
 @dataclass(frozen=True)
@@ -35,18 +37,23 @@ class TargetBook:
         self.indicators = list(dict.fromkeys(t.indicator for t in self.targets))
         vectors = embeddings.embed_documents(self.indicators) if self.indicators else []
         self._vectors = np.asarray(vectors, dtype=np.float32)
+        self._short = short_names(self.indicators, "\n".join(c.text for c in plan))
 
     def match(self, question: Question, vector: Sequence[float]) -> list[IndicatorMatch]:
         """Indicators the question asks about, best first (several when it names several)."""
         if not self.indicators:
             return []
         q_tokens = set(keyword_tokens(question.text))
+        # A short name counts in the asker's own words only: an English question's glossary terms
+        # are generic ("gross enrolment rate" → 毛入学率) and would pick the wrong stage.
         # The vector only orders equally worded matches; an English question comes without one.
         sims = self._vectors @ np.asarray(vector, dtype=np.float32) if len(vector) else [0.0] * len(self.indicators)
         scored = []
         for indicator, sim in zip(self.indicators, sims, strict=False):
             tokens = set(keyword_tokens(indicator))
             lexical = len(tokens & q_tokens) / len(tokens) if tokens else 0.0
+            if any(short in question.own for short in self._short.get(indicator, ())):
+                lexical = max(lexical, LEXICAL_MATCH)
             scored.append(IndicatorMatch(indicator, lexical, float(sim)))
         lexical = [m for m in scored if m.lexical >= LEXICAL_MATCH]
         if lexical:
@@ -78,6 +85,23 @@ class TargetBook:
             if in_year:
                 return in_year
         return chosen
+
+
+def short_names(indicators: Sequence[str], plan_text: str) -> dict[str, list[str]]:
+    """The ends of each indicator's name that the plan never uses outside indicator names.
+
+    Chinese names are head-final, so people name an indicator by its end ("入园率", "巩固率"). An end
+    stands for the indicators it ends when every time the plan writes it, it is inside one of their
+    full names; "幼儿园", which ends 人口大镇新建公办幼儿园 but is written everywhere, stands for nothing.
+    """
+    out: dict[str, list[str]] = {}
+    for indicator in indicators:
+        for start in range(1, len(indicator) - SHORT_NAME + 1):
+            end = indicator[start:]
+            owners = [i for i in indicators if i.endswith(end)]
+            if plan_text.count(end) == sum(plan_text.count(i) for i in owners):
+                out.setdefault(indicator, []).append(end)
+    return out
 
 
 def period_text(period: str) -> str:

