@@ -130,6 +130,13 @@ CASES = [
     Case("unanswerable", "名师工作室怎么申报？", refuse=True),
     Case("unanswerable", "十四五期间南宁的学前教育目标是什么？", refuse=True),
     Case("unanswerable", "学校什么时候通知家长报名？", refuse=True),
+    # An indicator named by the end of its name; a short rule beside the sentence that matched; a list
+    # whose facets sit in three clauses; a question for a document (rephrasings in no labelled set).
+    Case("numeric", "入园率每年的目标分别定到多少？", ("三（二）",), ("96%", "96.5%", "97%")),
+    Case("paraphrase", "师德表现不好的老师，评先进会受影响吗？", ("四（七）1",), ("一票否决",)),
+    Case("multi_clause", "学生评价、教师评价和教育质量评价，方案分别怎么说？", ("四（三）2", "四（七）3", "五（三）"),
+         ("综合素质评价", "教师评价体系", "教育质量")),
+    Case("factoid", "方案是为了落实哪份上级文件？", ("引言",), ("桂政发〔2018〕5号",)),
 ]
 
 
