@@ -86,6 +86,7 @@ _ONLY = re.compile(r"只|仅|单单|only", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
 _INVOLVEMENT = re.compile(r"参与|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")
+_CONJUNCTION = re.compile(r"以及|和|与|及|跟")
 _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 
 
@@ -105,7 +106,7 @@ class QueryFrame:
     unit: str  # for a figure question, what is counted: "people", "count", "rate", or "" (any)
     also_asks: tuple[str, ...] = ()  # every slot type asked, ``asks`` first ("建多少个，由谁负责": figure, department)
     mentions: bool = False  # asks where (or how often) the plan mentions what it names
-    topic: str = ""  # for a department question: what it is about besides the department ("在留学生方面")
+    topic: str = ""  # for a department question: what it is about besides the department ("在留学生方面"); 、 between topics
 
     @property
     def english(self) -> bool:
@@ -154,7 +155,8 @@ def _topic_besides(text: str, reader: PlanReader | None) -> str:
     rest = text
     for mention in department_mentions(text):
         rest = rest.replace(mention, "")
-    rest = _INVOLVEMENT.sub("", _SCOPE_NOUN.sub("", _strip_cues(rest)))
+    # Topics joined by a conjunction ("在师德和师资培养方面") stay apart: each narrows on its own.
+    rest = _INVOLVEMENT.sub("", _SCOPE_NOUN.sub("", _strip_cues(_CONJUNCTION.sub("、", rest)))).strip("、")
     # Next to a department, a rarer word than usual for a topic already narrows its tasks.
     return rest if rest and reader is not None and reader.has_topic(rest, BESIDES_IDF) else ""
 

@@ -33,7 +33,8 @@ class Responsibility:
         within = {c.id for c in self.plan.descendants(frame.scope)} if frame.scope else None
         about: list[Chunk] = []
         if frame.topic and within is None:  # "南宁学院在留学生方面要做什么": its tasks on that topic
-            about = [c for c in covering(self.scorer, frame.topic, self.chunks) if not self.is_structural(c)]
+            found = [c for topic in frame.topic.split("、") if topic for c in covering(self.scorer, topic, self.chunks)]
+            about = [c for c in dict.fromkeys(found) if not self.is_structural(c)]
             within = {c.clause_id for c in about} or None  # no task of it on the topic: all of them
         lead, lines = "", []
         for department in frame.departments[:MAX_DEPARTMENTS]:  # "外侨办和台办…": each in turn
@@ -46,7 +47,11 @@ class Responsibility:
             lines += more
         if lines and about:  # what the plan says on the topic in those tasks, then the tasks
             tasks = {line.clause_id for line in lines}
-            said = [c for c in about if c.clause_id in tasks][:MAX_DEPARTMENTS]
+            # A sentence of those tasks that names the department says what it does there: first.
+            names = [d.removeprefix("市") for d in frame.departments[:MAX_DEPARTMENTS]]
+            own = [c for c in self.chunks if c.clause_id in tasks and any(n in c.sentence for n in names)
+                   and not self.is_structural(c)]
+            said = list(dict.fromkeys(own + [c for c in about if c.clause_id in tasks]))[:MAX_DEPARTMENTS]
             lines = [Line(c.sentence, c.clause_id, c.sentence) for c in said] + lines
         if not lines and frame.scope:
             scope = self.plan.get(frame.scope)

@@ -323,6 +323,8 @@ def test_every_asked_slot_and_a_department_question_s_own_topic(corpus_plan, lex
     frame = read_frame(read("名师工作室要建多少个，由哪些单位负责？"), corpus_plan, lexicon, READER)
     assert frame.asks == "figure" and frame.also_asks == ("figure", "department")
     assert read_frame(read("南宁学院在留学生方面要做什么？"), corpus_plan, lexicon, READER).topic == "留学生"
+    two = read_frame(read("南宁职业技术学院在师德和师资培养方面分别要做什么？"), corpus_plan, lexicon, READER)
+    assert two.topic == "师德、师资培养", "topics joined by 和 stay apart"
     for plain in ("财政局参与组织实施哪些任务？", "人社局管什么？", "外侨办在哪些工作里出现？"):
         assert read_frame(read(plain), corpus_plan, lexicon, READER).topic == "", plain  # the asking only
 
