@@ -18,7 +18,7 @@ from assistant.context import whole_sentence, with_short_neighbours
 from assistant.dating import dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line, Reason, refusal_text, render
-from assistant.figures import TargetBook, target_lines
+from assistant.figures import TargetBook, adds_asked_figure, target_lines
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame, read_frame, slot_only
 from assistant.outline import Outline
 from assistant.question import Question
@@ -148,9 +148,13 @@ class ExtractiveComposer:
         if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
             evidence = self._evidence(frame, scored, retrieval) if answerable else Reply.nothing()
             # Evidence the target lines already say ("建设“名师工作室”25个。" under "5年内目标：…25个。")
-            # goes; a sentence they show only a piece of stays.
+            # goes, unless it holds a further figure the question asks about.
             said = [t.text for t in targets.lines]
-            more = [line for line in evidence.lines if not any(line.quote.rstrip("。；，,;") in text for text in said)]
+            quoted = {t.quote for t in targets.lines}
+            asked = list(self.scorer.weights(q.text))
+            more = [line for line in evidence.lines
+                    if (line.quote not in quoted or adds_asked_figure(line.quote, said, asked))
+                    and not any(line.quote.rstrip("。；，,;") in text for text in said)]
             lines = targets.lines + (more if not evidence.refused else [])
             return Reply(targets.kind, targets.lead, lines + self.duties.asked_besides(frame, lines))
         if not answerable:
@@ -180,8 +184,10 @@ class ExtractiveComposer:
             # ("2020年高中阶段毛入学率"), not one that asks something else about it.
             named = [m.indicator for m in indicators if m.lexical >= 0.99]
             rest = q.core
-            for name in named:
-                rest = rest.replace(name, "")
+            for name in named:  # the name, and any piece of it ("高中阶段" of 高中阶段毛入学率): no other topic
+                for size in range(len(name), 1, -1):
+                    for start in range(len(name) - size + 1):
+                        rest = rest.replace(name[start : start + size], "")
             if not named or self.reader.has_topic(YEAR.sub("", rest)):
                 return Reply.nothing()
         targets = self.book.select([m.indicator for m in indicators], q.years)

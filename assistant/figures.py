@@ -13,7 +13,7 @@ from assistant.evidence import Line
 from assistant.question import Question
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Plan, Target
-from knowledge.scanners import PERIOD_SPAN, PERIOD_YEAR
+from knowledge.scanners import FIGURE, PERIOD_SPAN, PERIOD_YEAR
 
 #: An indicator is taken from the wording when this share of its bigrams occur in the question.
 LEXICAL_MATCH = 0.6
@@ -122,6 +122,23 @@ def fragment(sentence: str, value: str) -> str:
     start = max(compact.rfind(d, 0, at) for d in "，；。：、") + 1
     ends = [i for d in "，；。" if (i := compact.find(d, at)) >= 0]
     return compact[start : min(ends) if ends else len(compact)]
+
+
+def adds_asked_figure(sentence: str, shown: Sequence[str], asked: Sequence[str]) -> bool:
+    """Whether a sentence the target lines quote holds a further figure the question asks about: one no
+    target line shows, stated beside question words (``asked``) the target lines do not say.
+    ("示范高中和特色高中要创建几所" under "…自治区特色高中6所。": "创建自治区示范性普通高中2所" is asked
+    for; under "高中阶段毛入学率达到95.5%" the same line's 学前三年毛入园率 is not.)"""
+    said = {t for text in shown for t in keyword_tokens(text)}
+    wanted = {t for t in asked if t not in said}
+    compact = [re.sub(r"\s+", "", text) for text in shown]
+    for match in FIGURE.finditer(sentence):
+        value = re.sub(r"\s+", "", match.group(0))
+        if any(value in text for text in compact):
+            continue
+        if wanted & set(keyword_tokens(fragment(sentence, value))):
+            return True
+    return False
 
 
 def target_lines(targets: Sequence[Target], claimed: Sequence[str], english: bool) -> tuple[str, list[Line]]:

@@ -385,3 +385,17 @@ def test_a_question_for_a_document_prefers_a_sentence_that_names_one(chunks) -> 
     assert typed_first(content, "figure") == content, "only the document type is checked"
     far = [content[0], Scored(preamble, 0.9 - 2 * TYPE_BONUS, frozenset())]
     assert [s.chunk for s in typed_first(far, "document")] == [wording, preamble]
+
+
+def test_a_target_sentence_returns_only_for_a_further_asked_figure(corpus_plan) -> None:
+    from assistant.figures import adds_asked_figure, fragment
+    from knowledge.chunks import keyword_tokens
+
+    both = next(t for t in corpus_plan.targets() if t.indicator == "自治区特色高中")
+    shown = [f"计划期内目标：{fragment(both.sentence, both.value)}。"]
+    asked = keyword_tokens("示范高中和特色高中要创建几所？")
+    assert adds_asked_figure(both.sentence, shown, asked), "示范性普通高中2所 is asked for and not shown"
+    assert not adds_asked_figure(both.sentence, shown, keyword_tokens("特色高中有几所？"))
+    year = next(t for t in corpus_plan.targets() if t.indicator == "高中阶段毛入学率" and t.period == "2018")
+    shown = [f"2018年目标：{fragment(year.sentence, year.value)}。"]
+    assert not adds_asked_figure(year.sentence, shown, keyword_tokens("高中阶段毛入学率2018年定了哪些数字目标？"))
