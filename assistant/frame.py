@@ -27,7 +27,8 @@ OWN_NUMBER_OR_ISSUER = (r"文号|发文字号|发文(机关|单位)|印发(单�
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money", re.compile(r"(多少|几[万千百]?元|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费|投资)|"
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
-                         r"分数线|录取分|多少分|how much (money|funding)|amount of (money|funding)|"
+                         r"分数线|录取分|多少分|how much (\w+ ){0,3}(money|funding|budget)|amount of (money|funding)|"
+                         r"(total|overall) (budget|funding|investment)|budget (allocated|amount|of)|"
                          r"\bfees?\b|salary|yuan|\bcost", re.I)),
     ("day", re.compile(r"哪一?天|几月|几号|日期|截止(时间|日期)|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
                        r"what date|deadline|which day",

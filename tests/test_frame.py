@@ -85,6 +85,9 @@ def frame_of(text, plan, lexicon, history=()):
     ("Which city departments organize the work on school safety?", "department"),
     ("Which body is listed first among the organizers of the teacher training?", "department"),
     ("Who is the current director of the city's education bureau?", "person"),
+    # A budget's size is an amount of money; a budget named as a source of money asks nothing of it.
+    ("How much of the city budget goes to kindergartens?", "money"),
+    ("Besides the ordinary budget, which channels can schools use to raise money?", ""),
     ("班里好几个学生挤一张床的情况会改善吗", ""),
     # 有几个 + a noun, followed by a question of its own, states; asked on its own, or at a clause's end, it asks.
     ("我们学校有几个自闭症的孩子，能不能单独开个班？", ""),
