@@ -30,6 +30,7 @@ from assistant.selection import (
     Scored,
     SentenceScorer,
     cover_clauses,
+    cover_facets,
     cover_names,
     cover_segments,
     cover_subtopics,
@@ -213,6 +214,11 @@ class ExtractiveComposer:
         # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
         if len(pieces) > 1 and frame.wants_list:
             chosen = cover_segments(chosen, pieces[:MAX_CLAUSES], self._segment_best, self.plan)
+        if len(pieces) > 1 and frame.wants_list:  # each facet's sentence within the chosen clauses
+            facets = [w for p in pieces if (w := self.scorer.weights(p))]
+            own = [c for cid in dict.fromkeys(s.chunk.clause_id for s in chosen)
+                   for c in self.retriever.chunks_of.get(cid, []) if not self._is_structural(c)]
+            chosen = cover_facets(chosen, self.scorer.score(frame.question.text, retrieval, own), facets, self.plan)
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
         if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
             chosen = cover_names(chosen, content, named, self.plan)

@@ -253,6 +253,30 @@ def cover_clauses(chosen: list[Scored], scored: Sequence[Scored], ranking: Seque
     return sorted(out, key=lambda s: _plan_order(plan, s.chunk))
 
 
+#: Within a chosen clause, the sentence that covers this share of a facet's words joins (a facet a
+#: chosen sentence of that clause covers already brings nothing).
+FACET_COVERAGE = 0.6
+
+
+def cover_facets(chosen: list[Scored], candidates: Sequence[Scored], facets: list[dict[str, float]],
+                 plan: Plan) -> list[Scored]:
+    """For each facet of the question (the word weights of one of its pieces) and each clause already
+    chosen, the clause's sentence that covers the facet best, when no chosen sentence of that clause
+    covers it: the right clause's other sentence ("分层走班教学" beside "选课走班所需校舍")."""
+    out = list(chosen)
+    for clause_id in dict.fromkeys(s.chunk.clause_id for s in chosen):
+        own = [s for s in candidates if s.chunk.clause_id == clause_id]
+        for weights in facets:
+            if len(out) >= MAX_SENTENCES + 4:
+                break
+            if any(share(s, weights) >= FACET_COVERAGE for s in out if s.chunk.clause_id == clause_id):
+                continue
+            best = max(own, key=lambda s, w=weights: (share(s, w), s.score), default=None)
+            if best is not None and share(best, weights) >= FACET_COVERAGE and best not in out:
+                out.append(best)
+    return sorted(out, key=lambda s: _plan_order(plan, s.chunk))
+
+
 def _plan_order(plan: Plan, chunk: Chunk) -> tuple[int, int]:
     clause = plan.get(chunk.clause_id)
     return (clause.order if clause else 0, chunk.position)

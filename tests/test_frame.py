@@ -20,6 +20,7 @@ from assistant.selection import (
     Scored,
     SentenceScorer,
     cover_clauses,
+    cover_facets,
     cover_segments,
     segments,
     select,
@@ -402,3 +403,16 @@ def test_a_target_sentence_returns_only_for_a_further_asked_figure(corpus_plan) 
     year = next(t for t in corpus_plan.targets() if t.indicator == "高中阶段毛入学率" and t.period == "2018")
     shown = [f"2018年目标：{fragment(year.sentence, year.value)}。"]
     assert not adds_asked_figure(year.sentence, shown, keyword_tokens("高中阶段毛入学率2018年定了哪些数字目标？"))
+
+
+def test_a_facet_gets_its_sentence_within_a_chosen_clause(chunks, corpus_plan) -> None:
+    clause = [c for c in chunks if c.clause_id == "四（三）2"]
+    layered = next(c for c in clause if "分层走班" in c.sentence)
+    other = next(c for c in clause if c is not layered and "走班" not in c.sentence and c.position > 0)
+    chosen = [Scored(other, 1.0, frozenset({"课程"}))]
+    candidates = [chosen[0], Scored(layered, 0.3, frozenset({"走班", "分层"}))]
+    facets = [{"走班": 2.0, "分层": 1.0}, {"校舍": 3.0}]
+    out = cover_facets(chosen, candidates, facets, corpus_plan)
+    assert [s.chunk for s in out] == sorted([other, layered], key=lambda c: c.position)
+    weak = [chosen[0], Scored(layered, 0.3, frozenset({"分层"}))]  # a third of the facet: not enough
+    assert cover_facets(chosen, weak, facets, corpus_plan) == chosen
