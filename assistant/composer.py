@@ -14,33 +14,17 @@ import time
 
 from assistant import question as questions
 from assistant.answer import Answer
-from assistant.context import whole_sentence, with_short_neighbours
-from assistant.dating import dated, year_first
-from assistant.duties import is_duty_line
 from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, adds_asked_figure, target_lines
-from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame, read_frame, slot_only
+from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
+from assistant.gathering import EvidenceSets
 from assistant.outline import Outline
 from assistant.question import Question
-from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
+from assistant.reply import Reply, missing_detail, partial_text
 from assistant.responsibility import Responsibility
-from assistant.selection import (
-    MARGIN,
-    MAX_CLAUSES,
-    Scored,
-    SentenceScorer,
-    cover_clauses,
-    cover_facets,
-    cover_names,
-    cover_segments,
-    cover_subtopics,
-    segments,
-    select,
-    subtopics,
-    typed_first,
-)
+from assistant.selection import SentenceScorer, subtopics
 from assistant.thresholds import Thresholds
-from knowledge.chunks import Chunk, keyword_tokens
+from knowledge.chunks import keyword_tokens
 from knowledge.clause import Hit, Plan
 from knowledge.departments import department_mentions
 from knowledge.ids import find_clause_ids
@@ -67,9 +51,6 @@ def _period_reason(period: tuple[str, ...], foreign: str) -> Reason:
                   f"the plan covers {period[0]}–{period[-1]}, not {foreign}")
 
 
-WIDE_POOL = True
-
-
 class ExtractiveComposer:
     def __init__(self, plan: Plan, retriever: Retriever, book: TargetBook, thresholds: Thresholds,
                  time_budget_s: float = 5.0):
@@ -84,7 +65,8 @@ class ExtractiveComposer:
         self._plan_text = "\n".join(c.text for c in plan)
         #: What a follow-up may name instead of the previous question's subject.
         self.reader = PlanReader((department_mentions, book.mentions, self._names), self.scorer.idf)
-        self.duties = Responsibility(plan, self.scorer, retriever.chunks, self._is_structural)
+        self.evidence = EvidenceSets(plan, retriever, self.scorer, self.reader)
+        self.duties = Responsibility(plan, self.scorer, retriever.chunks, self.evidence.is_structural)
 
     def compose(self, question: Question, retrieval: Retrieval, vector: list[float]) -> Answer:
         pieces = _merged(questions.parts(question.core)) if question.core and not question.english else []
@@ -141,13 +123,13 @@ class ExtractiveComposer:
             # A direct fact already found (the 文号, a target figure) stands though the rest of the
             # question finds nothing: a refusal would throw it away.
             return targets if targets.lines else Reply.refusal()
-        scored = self._score(frame, retrieval)
+        scored = self.evidence.candidates(frame, retrieval)
         if frame.asks == "department":
             reply = self.duties.who(frame, scored)
             if reply.lines:
                 return reply
         if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
-            evidence = self._evidence(frame, scored, retrieval) if answerable else Reply.nothing()
+            evidence = self.evidence.answer(frame, scored, retrieval) if answerable else Reply.nothing()
             # Evidence the target lines already say ("建设“名师工作室”25个。" under "5年内目标：…25个。")
             # goes, unless it holds a further figure the question asks about.
             said = [t.text for t in targets.lines]
@@ -160,7 +142,7 @@ class ExtractiveComposer:
             return Reply(targets.kind, targets.lead, lines + self.duties.asked_besides(frame, lines))
         if not answerable:
             return Reply.refusal()
-        return self._evidence(frame, scored, retrieval)
+        return self.evidence.answer(frame, scored, retrieval)
 
     def answerable(self, q: Question, retrieval: Retrieval) -> bool:
         return self.thresholds.answerable(retrieval, q.english, self.coverage(q, retrieval))
@@ -194,72 +176,6 @@ class ExtractiveComposer:
         targets = self.book.select([m.indicator for m in indicators], q.years)
         lead, lines = target_lines(targets, frame.claimed, q.english)
         return Reply("target", lead, lines)
-
-    def _evidence(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
-        content = typed_first([s for s in scored if not self._is_structural(s.chunk)], frame.asks)
-        content, pool = year_first(content, set(frame.question.years), self._dated)
-        if not content:
-            return Reply.refusal()
-        weights = self.scorer.weights(frame.question.text)
-        chosen = select(content, weights, frame.wants_list, self.plan)
-        pieces = [p for p in segments(frame.question.core) if self.reader.has_topic(p, BESIDES_IDF)]
-        if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
-            chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
-        topics = subtopics(self.scorer, frame.question.text)
-        if topics:  # a sub-topic the retrieved clauses miss may sit anywhere in the plan
-            everywhere = self.scorer.score(frame.question.text, retrieval, self.retriever.chunks)
-            chosen = cover_subtopics(chosen, [s for s in everywhere if not self._is_structural(s.chunk)],
-                                     topics, self.plan)
-        # A sub-topic in other words than the plan's ("出国游学") is found by its own retrieval: in a
-        # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
-        if len(pieces) > 1 and frame.wants_list:
-            chosen = cover_segments(chosen, pieces[:MAX_CLAUSES], self._segment_best, self.plan)
-        if len(pieces) > 1 and frame.wants_list:  # each facet's sentence within the chosen clauses
-            facets = [w for p in pieces if (w := self.scorer.weights(p))]
-            own = [c for cid in dict.fromkeys(s.chunk.clause_id for s in chosen)
-                   for c in self.retriever.chunks_of.get(cid, []) if not self._is_structural(c)]
-            chosen = cover_facets(chosen, self.scorer.score(frame.question.text, retrieval, own), facets, self.plan)
-        named = [i for n in frame.names if n.institution for i in n.chunk_ids]
-        if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
-            chosen = cover_names(chosen, content, named, self.plan)
-        chunks: list[Chunk] = []
-        for s in chosen:
-            siblings = self.retriever.chunks_of.get(s.chunk.clause_id, [])
-            whole = whole_sentence(s.chunk, siblings) if frame.wants_list else [s.chunk]
-            chunks += [c for c in whole if c not in chunks and not self._is_structural(c)]
-        chunks = with_short_neighbours(chunks, lambda cid: self.retriever.chunks_of.get(cid, []),
-                                       lambda c: not self._is_structural(c))
-        lines = self._grouped(chunks)
-        if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
-            return Reply("passage", self._mention_lead(frame), lines)
-        # A figure must come from a best sentence: some other sentence always has some number.
-        near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - MARGIN][:3]
-        gap = missing_detail(frame.asks, near_best if frame.asks == "figure" else [c.sentence for c in chunks],
-                             frame.unit, frame.question.core)
-        if gap:
-            return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
-        return Reply("passage", evidence_lead(frame, lines), lines)
-
-    def _mention_lead(self, frame: QueryFrame) -> str:
-        """How often the plan mentions what the question names first (duty lists aside), and in how
-        many clauses: counted on that name's own sentences, not on those of any other name."""
-        name = next(n for n in frame.names if n.institution)
-        said = [self.retriever.chunk_by_id[i] for i in name.chunk_ids]
-        said = [c for c in said if not self._is_structural(c)]
-        times = sum(c.sentence.count(name.text) for c in said)
-        clauses = len({c.clause_id for c in said})
-        if frame.english:
-            return f"The plan mentions “{name.text}” {times} time(s), in {clauses} clause(s):"
-        return f"计划中“{name.text}”出现{times}次，见于{clauses}个条款："
-
-    def _dated(self, chunk: Chunk) -> set[str]:
-        return dated(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))
-
-    def _segment_best(self, text: str) -> Scored | None:
-        """The best content sentence for a piece of a question, by its own retrieval."""
-        found = self.retriever.search(text)
-        return next((s for s in self.scorer.score(text, found, self.retriever.chunks)
-                     if not self._is_structural(s.chunk)), None)
 
     def _compound(self, question: Question, pieces: list[str], retrieval: Retrieval) -> Reply:
         """Answer each sub-question of "A？B？" on its own; say which parts the plan does not cover."""
@@ -296,44 +212,6 @@ class ExtractiveComposer:
         return Reply("passage", "", lines, hits=tuple(hits))
 
     # -- pieces -----------------------------------------------------------------------------------
-
-    def _score(self, frame: QueryFrame, retrieval: Retrieval) -> list[Scored]:
-        """Candidates: every sentence of the retrieved clauses, of the clauses the question names by
-        a shared name, and for a question about a document, of the front matter (notice, preamble)."""
-        clause_ids = [h.clause_id for h in retrieval.hits]
-        clause_ids += [self.retriever.chunk_by_id[i].clause_id for n in frame.names for i in n.chunk_ids]
-        if frame.asks == "document":
-            clause_ids += [c.id for c in self.plan if c.level in ("notice", "preamble")]
-        if frame.wants_list and WIDE_POOL:  # a list or an overview may gather from anywhere in the plan
-            clause_ids += [c.id for c in self.plan]
-        chunks = [c for cid in dict.fromkeys(clause_ids) for c in self.retriever.chunks_of.get(cid, [])]
-        return self.scorer.score(frame.question.text, retrieval, chunks)
-
-    def _is_structural(self, chunk: Chunk) -> bool:
-        """A heading ("1. 优化义务教育学校布局。") or a （组织实施单位：…） list: structure, not an answer."""
-        clause = self.plan.get(chunk.clause_id)
-        if clause is None:
-            return True
-        if chunk.position == 0 and chunk.sentence.rstrip("。") == clause.heading.rstrip("。"):
-            return True
-        # The cover notice's title line names the whole plan (and its period): it answers title
-        # questions (Outline.title), not questions about one year or topic.
-        if clause.level == "notice" and chunk.sentence.rstrip("。") == clause.title.rstrip("。"):
-            return True
-        return clause.duty is not None and is_duty_line(chunk.sentence)
-
-    def _grouped(self, chunks: list[Chunk]) -> list[Line]:
-        """Lines in plan order; when several clauses answer, each group opens with its clause title."""
-        several = len({c.clause_id for c in chunks}) > 1
-        lines, seen = [], set()
-        for chunk in chunks:
-            clause = self.plan.get(chunk.clause_id)
-            head = ""
-            if several and chunk.clause_id not in seen and clause is not None and clause.level == "item":
-                head = f"{clause.title}："
-            seen.add(chunk.clause_id)
-            lines.append(Line(f"{head}{chunk.sentence}", chunk.clause_id, chunk.sentence))
-        return lines
 
     def _asks_more(self, q: Question) -> bool:
         """Whether a question asks more than one thing ("…多少个，请什么级别的名师？", "who … and what …")."""

@@ -1,0 +1,146 @@
+"""Evidence sets: the sentences that answer a question, gathered from the whole plan and cited.
+
+The one scorer (assistant.selection) ranks the candidates; this module decides which candidates a
+question gets (the retrieved clauses, the clauses it names, the whole plan for a list), adds what a
+list or a many-part question needs (each best clause, each sub-topic, each facet, each mention of a
+named institution), keeps an enumeration and a short neighbouring rule whole, and says when the
+asked detail is missing (a partial refusal).
+"""
+
+from __future__ import annotations
+
+from assistant.context import whole_sentence, with_short_neighbours
+from assistant.dating import dated, year_first
+from assistant.duties import is_duty_line
+from assistant.evidence import Line
+from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
+from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
+from assistant.selection import (
+    MARGIN,
+    MAX_CLAUSES,
+    Scored,
+    SentenceScorer,
+    cover_clauses,
+    cover_facets,
+    cover_names,
+    cover_segments,
+    cover_subtopics,
+    segments,
+    select,
+    subtopics,
+    typed_first,
+)
+from knowledge.chunks import Chunk
+from knowledge.clause import Plan
+from knowledge.retriever import Retrieval, Retriever
+
+
+class EvidenceSets:
+    """Builds evidence-set answers over one plan and its retriever."""
+
+    def __init__(self, plan: Plan, retriever: Retriever, scorer: SentenceScorer, reader: PlanReader):
+        self.plan, self.retriever, self.scorer, self.reader = plan, retriever, scorer, reader
+
+    def candidates(self, frame: QueryFrame, retrieval: Retrieval) -> list[Scored]:
+        """Candidates: every sentence of the retrieved clauses, of the clauses the question names by
+        a shared name, and for a question about a document, of the front matter (notice, preamble)."""
+        clause_ids = [h.clause_id for h in retrieval.hits]
+        clause_ids += [self.retriever.chunk_by_id[i].clause_id for n in frame.names for i in n.chunk_ids]
+        if frame.asks == "document":
+            clause_ids += [c.id for c in self.plan if c.level in ("notice", "preamble")]
+        if frame.wants_list:  # a list or an overview may gather from anywhere in the plan
+            clause_ids += [c.id for c in self.plan]
+        chunks = [c for cid in dict.fromkeys(clause_ids) for c in self.retriever.chunks_of.get(cid, [])]
+        return self.scorer.score(frame.question.text, retrieval, chunks)
+
+    def is_structural(self, chunk: Chunk) -> bool:
+        """A heading ("1. 优化义务教育学校布局。") or a （组织实施单位：…） list: structure, not an answer."""
+        clause = self.plan.get(chunk.clause_id)
+        if clause is None:
+            return True
+        if chunk.position == 0 and chunk.sentence.rstrip("。") == clause.heading.rstrip("。"):
+            return True
+        # The cover notice's title line names the whole plan (and its period): it answers title
+        # questions (Outline.title), not questions about one year or topic.
+        if clause.level == "notice" and chunk.sentence.rstrip("。") == clause.title.rstrip("。"):
+            return True
+        return clause.duty is not None and is_duty_line(chunk.sentence)
+
+    def grouped(self, chunks: list[Chunk]) -> list[Line]:
+        """Lines in plan order; when several clauses answer, each group opens with its clause title."""
+        several = len({c.clause_id for c in chunks}) > 1
+        lines, seen = [], set()
+        for chunk in chunks:
+            clause = self.plan.get(chunk.clause_id)
+            head = ""
+            if several and chunk.clause_id not in seen and clause is not None and clause.level == "item":
+                head = f"{clause.title}："
+            seen.add(chunk.clause_id)
+            lines.append(Line(f"{head}{chunk.sentence}", chunk.clause_id, chunk.sentence))
+        return lines
+
+    def answer(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
+        content = typed_first([s for s in scored if not self.is_structural(s.chunk)], frame.asks)
+        content, pool = year_first(content, set(frame.question.years), self._dated)
+        if not content:
+            return Reply.refusal()
+        weights = self.scorer.weights(frame.question.text)
+        chosen = select(content, weights, frame.wants_list, self.plan)
+        pieces = [p for p in segments(frame.question.core) if self.reader.has_topic(p, BESIDES_IDF)]
+        if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
+            chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
+        topics = subtopics(self.scorer, frame.question.text)
+        if topics:  # a sub-topic the retrieved clauses miss may sit anywhere in the plan
+            everywhere = self.scorer.score(frame.question.text, retrieval, self.retriever.chunks)
+            chosen = cover_subtopics(chosen, [s for s in everywhere if not self.is_structural(s.chunk)],
+                                     topics, self.plan)
+        # A sub-topic in other words than the plan's ("出国游学") is found by its own retrieval: in a
+        # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
+        if len(pieces) > 1 and frame.wants_list:
+            chosen = cover_segments(chosen, pieces[:MAX_CLAUSES], self._segment_best, self.plan)
+        if len(pieces) > 1 and frame.wants_list:  # each facet's sentence within the chosen clauses
+            facets = [w for p in pieces if (w := self.scorer.weights(p))]
+            own = [c for cid in dict.fromkeys(s.chunk.clause_id for s in chosen)
+                   for c in self.retriever.chunks_of.get(cid, []) if not self.is_structural(c)]
+            chosen = cover_facets(chosen, self.scorer.score(frame.question.text, retrieval, own), facets, self.plan)
+        named = [i for n in frame.names if n.institution for i in n.chunk_ids]
+        if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
+            chosen = cover_names(chosen, content, named, self.plan)
+        chunks: list[Chunk] = []
+        for s in chosen:
+            siblings = self.retriever.chunks_of.get(s.chunk.clause_id, [])
+            whole = whole_sentence(s.chunk, siblings) if frame.wants_list else [s.chunk]
+            chunks += [c for c in whole if c not in chunks and not self.is_structural(c)]
+        chunks = with_short_neighbours(chunks, lambda cid: self.retriever.chunks_of.get(cid, []),
+                                       lambda c: not self.is_structural(c))
+        lines = self.grouped(chunks)
+        if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
+            return Reply("passage", self._mention_lead(frame), lines)
+        # A figure must come from a best sentence: some other sentence always has some number.
+        near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - MARGIN][:3]
+        gap = missing_detail(frame.asks, near_best if frame.asks == "figure" else [c.sentence for c in chunks],
+                             frame.unit, frame.question.core)
+        if gap:
+            return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
+        return Reply("passage", evidence_lead(frame, lines), lines)
+
+    def _mention_lead(self, frame: QueryFrame) -> str:
+        """How often the plan mentions what the question names first (duty lists aside), and in how
+        many clauses: counted on that name's own sentences, not on those of any other name."""
+        name = next(n for n in frame.names if n.institution)
+        said = [self.retriever.chunk_by_id[i] for i in name.chunk_ids]
+        said = [c for c in said if not self.is_structural(c)]
+        times = sum(c.sentence.count(name.text) for c in said)
+        clauses = len({c.clause_id for c in said})
+        if frame.english:
+            return f"The plan mentions “{name.text}” {times} time(s), in {clauses} clause(s):"
+        return f"计划中“{name.text}”出现{times}次，见于{clauses}个条款："
+
+    def _dated(self, chunk: Chunk) -> set[str]:
+        return dated(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))
+
+    def _segment_best(self, text: str) -> Scored | None:
+        """The best content sentence for a piece of a question, by its own retrieval."""
+        found = self.retriever.search(text)
+        return next((s for s in self.scorer.score(text, found, self.retriever.chunks)
+                     if not self.is_structural(s.chunk)), None)
