@@ -131,20 +131,31 @@ TERMS: dict[str, str] = {
     "vocational college": "高职院校",
 }
 
-_PATTERNS = sorted(TERMS, key=len, reverse=True)
-_REGEX = re.compile("|".join(re.escape(p) for p in _PATTERNS), re.IGNORECASE)
+def _key(phrase: str) -> str:
+    """A phrase as the glossary looks it up: lower case, a hyphen the same as a space
+    ("higher-education" is "higher education", "left behind" is "left-behind")."""
+    return re.sub(r"[\s-]+", " ", phrase.lower()).strip()
+
+
+def _compile(terms: dict[str, str]) -> tuple[dict[str, str], re.Pattern[str]]:
+    keyed = {_key(k): v for k, v in terms.items()}
+    patterns = sorted(keyed, key=len, reverse=True)
+    return keyed, re.compile("|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in patterns), re.IGNORECASE)
+
+
+_KEYED, _REGEX = _compile(TERMS)
 
 
 def english_spans(text: str) -> list[tuple[str, str]]:
     """The English phrases of a text that the glossary knows, each with its Chinese term, in order."""
-    return [(m.group(0), TERMS[m.group(0).lower()]) for m in _REGEX.finditer(text)]
+    return [(m.group(0), _KEYED[_key(m.group(0))]) for m in _REGEX.finditer(text)]
 
 
 def chinese_terms(text: str) -> list[str]:
     """The Chinese terms an English text names, in order of appearance, without repeats."""
     found: list[str] = []
     for match in _REGEX.finditer(text):
-        term = TERMS[match.group(0).lower()]
+        term = _KEYED[_key(match.group(0))]
         if term not in found:
             found.append(term)
     return found

@@ -416,3 +416,10 @@ def test_a_facet_gets_its_sentence_within_a_chosen_clause(chunks, corpus_plan) -
     assert [s.chunk for s in out] == sorted([other, layered], key=lambda c: c.position)
     weak = [chosen[0], Scored(layered, 0.3, frozenset({"分层"}))]  # a third of the facet: not enough
     assert cover_facets(chosen, weak, facets, corpus_plan) == chosen
+
+
+def test_the_glossary_reads_a_hyphen_as_a_space() -> None:
+    from knowledge.glossary import chinese_terms, english_spans
+
+    assert english_spans("the higher-education project") == [("higher-education", "高等教育")]
+    assert chinese_terms("Left Behind children and compulsory education") == ["农村留守儿童", "义务教育"]
