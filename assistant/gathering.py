@@ -16,7 +16,6 @@ from assistant.evidence import Line
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
 from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
 from assistant.selection import (
-    MARGIN,
     MAX_CLAUSES,
     Scored,
     SentenceScorer,
@@ -33,6 +32,9 @@ from assistant.selection import (
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.retriever import Retrieval, Retriever
+
+#: The sentences a figure may come from: those within this margin of the best one.
+FIGURE_MARGIN = 0.15
 
 
 class EvidenceSets:
@@ -117,7 +119,7 @@ class EvidenceSets:
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
             return Reply("passage", self._mention_lead(frame), lines)
         # A figure must come from a best sentence: some other sentence always has some number.
-        near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - MARGIN][:3]
+        near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
         gap = missing_detail(frame.asks, near_best if frame.asks == "figure" else [c.sentence for c in chunks],
                              frame.unit, frame.question.core)
         if gap:

@@ -9,7 +9,7 @@ from assistant.duties import department_lines, duty_lines, is_duty_line
 from assistant.evidence import Line
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
-from assistant.selection import MARGIN, Scored, SentenceScorer, covering, select, share
+from assistant.selection import Scored, SentenceScorer, covering, select, share
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 
@@ -18,6 +18,8 @@ MAX_DEPARTMENTS = 3
 #: A question's best sentence must cover this share of its (idf-weighted) wording before a
 #: sentence that names an organization is shown beside the parsed departments.
 WHO_SENTENCE_COVERAGE = 0.6
+#: A who-question is about clauses with departments when one of them scores within this of the best.
+WHO_MARGIN = 0.15
 
 
 class Responsibility:
@@ -82,7 +84,7 @@ class Responsibility:
         # the role words a question asks with (组织实施单位, "takes the lead"), whatever its topic.
         said = [s for s in scored if not is_duty_line(s.chunk.sentence)]
         with_duty = [s for s in said if (c := self.plan.get(s.chunk.clause_id)) is not None and c.duty]
-        if not said or not with_duty or with_duty[0].score < said[0].score - MARGIN:
+        if not said or not with_duty or with_duty[0].score < said[0].score - WHO_MARGIN:
             return Reply.nothing()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(with_duty, weights, frame.wants_list, self.plan) if frame.wants_list else with_duty[:1]
