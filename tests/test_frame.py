@@ -423,3 +423,8 @@ def test_the_glossary_reads_a_hyphen_as_a_space() -> None:
 
     assert english_spans("the higher-education project") == [("higher-education", "高等教育")]
     assert chinese_terms("Left Behind children and compulsory education") == ["农村留守儿童", "义务教育"]
+
+
+def test_a_division_of_labour_asks_for_tasks(corpus_plan, lexicon) -> None:
+    frame = frame_of("人社局在教师队伍提质增量工程里有什么分工？", corpus_plan, lexicon)
+    assert frame.asks_tasks and frame.departments == ("市人社局",) and frame.scope == "四（七）"
