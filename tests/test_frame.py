@@ -428,3 +428,8 @@ def test_the_glossary_reads_a_hyphen_as_a_space() -> None:
 def test_a_division_of_labour_asks_for_tasks(corpus_plan, lexicon) -> None:
     frame = frame_of("人社局在教师队伍提质增量工程里有什么分工？", corpus_plan, lexicon)
     assert frame.asks_tasks and frame.departments == ("市人社局",) and frame.scope == "四（七）"
+
+
+def test_a_question_about_two_things_wants_both(corpus_plan, lexicon) -> None:
+    assert frame_of("课程改革和质量提升这两项由谁负责？", corpus_plan, lexicon).wants_list
+    assert not frame_of("课程改革由谁负责？", corpus_plan, lexicon).wants_list
