@@ -104,7 +104,8 @@ class ExtractiveComposer:
         if foreign:
             return Reply.refusal(_period_reason(period, foreign[0]))
         lead_lines = self.outline.about_document(q.core, q.english, frame.asks == "document")
-        if lead_lines and not self._asks_more(q):
+        # The title or number answers, unless the question asks more ("哪次会议审议通过的，文号是多少").
+        if lead_lines and not self._asks_more(q) and not self.reader.has_topic(self.outline.rest(q.core)):
             return Reply("clause", "", lead_lines)
         if frame.about_scope and frame.wants_list and not frame.asks and not frame.departments:
             return Reply("clause", "", self.outline.clause_lines(frame.scope))

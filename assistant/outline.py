@@ -34,6 +34,11 @@ class Outline:
         lines = self.title(english) if _TITLE.search(text) else []
         return lines + (self.doc_number(english) if asks_document and _DOC_NUMBER.search(text) else [])
 
+    @staticmethod
+    def rest(text: str) -> str:
+        """A question without its asking for the plan's title or number: what else it asks."""
+        return _DOC_NUMBER.sub("", _TITLE.sub("", text))
+
     def title(self, english: bool = False) -> list[Line]:
         """The plan's own title, quoted from the cover notice that names it."""
         notice = self.plan.notice
