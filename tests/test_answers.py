@@ -137,6 +137,9 @@ CASES = [
     Case("multi_clause", "学生评价、教师评价和教育质量评价，方案分别怎么说？", ("四（三）2", "四（七）3", "五（三）"),
          ("综合素质评价", "教师评价体系", "教育质量")),
     Case("factoid", "方案是为了落实哪份上级文件？", ("引言",), ("桂政发〔2018〕5号",)),
+    # An overview that one item answers gets the whole item.
+    Case("english", "How does the plan look after children left behind in the countryside?", ("四（九）4",),
+         ("排查摸底", "心理疏导", "资助政策")),
     # The plan's number and one more thing about the document, in one sentence.
     Case("factoid", "方案的文号是多少，是在哪次会议上通过的？", ("通知",), ("南府办函〔2018〕402号", "第57次常务会议")),
     # A department on two topics: the tasks on either, with the sentences that name the department first.
