@@ -199,7 +199,10 @@ class ExtractiveComposer:
             if reply.refused and (reply.reason or reply.kind == "partial"):
                 # The plan says it does not give this (a detail, a place, a year): the answer says so.
                 uncovered.append(i)
-            lines += [line for line in reply.lines if line not in lines]
+            new = [line for line in reply.lines if line not in lines]
+            if new and reply.lead and not reply.refused:  # a part's own lead (a correction, a count) stays
+                new[0] = Line(f"{reply.lead.strip()}{new[0].text}", new[0].clause_id, new[0].quote)
+            lines += new
         if not lines:
             return Reply("refusal", "", [], True, hits=tuple(hits))
         if late:

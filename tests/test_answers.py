@@ -137,6 +137,9 @@ CASES = [
     Case("multi_clause", "学生评价、教师评价和教育质量评价，方案分别怎么说？", ("四（三）2", "四（七）3", "五（三）"),
          ("综合素质评价", "教师评价体系", "教育质量")),
     Case("factoid", "方案是为了落实哪份上级文件？", ("引言",), ("桂政发〔2018〕5号",)),
+    # Each part of a compound question keeps its own lead: the correction, the count.
+    Case("false_premise", "2019年学前三年毛入园率是98%吗？南宁学院在方案里出现了几次？", ("三（二）",),
+         ("与问题中的“98%”不同", "96.5%", "计划中“南宁学院”出现")),
     # An overview that one item answers gets the whole item.
     Case("english", "How does the plan look after children left behind in the countryside?", ("四（九）4",),
          ("排查摸底", "心理疏导", "资助政策")),
