@@ -49,8 +49,8 @@ fi
 .venv/bin/policy-assistant --data-dir .ci-data eval eval/data/dev.jsonl eval/data/dev2.jsonl eval/data/dev3.jsonl eval/data/dev4.jsonl \
   eval/data/test.jsonl eval/data/test2.jsonl eval/data/test3.jsonl eval/data/test4.jsonl eval/data/test5.jsonl eval/data/test6.jsonl --no-vanilla \
   --report .ci-data/report \
-  --min dev:correct=0.94 --min dev2:correct=0.88 --min dev3:correct=0.66 --min test:correct=0.72 \
-  --min test2:correct=0.76 --min test3:correct=0.72 --min dev:refusal_rate=0.95 --min test:refusal_rate=0.65 --min test2:refusal_rate=0.78 --min test3:refusal_rate=0.74 \
-  --min test4:correct=0.77 --min test4:refusal_rate=0.78 --min test5:correct=0.75 --min test5:refusal_rate=0.88 --min test6:correct=0.79 --min test6:refusal_rate=0.82 \
-  --min dev4:correct=0.76 --min dev4:refusal_rate=0.85 --min dev4:false_refusal_rate=0.07 \
+  --min dev:correct=0.96 --min dev2:correct=0.93 --min dev3:correct=0.8 --min test:correct=0.82 \
+  --min test2:correct=0.81 --min test3:correct=0.8 --min dev:refusal_rate=0.95 --min test:refusal_rate=0.65 --min test2:refusal_rate=0.78 --min test3:refusal_rate=0.74 \
+  --min test4:correct=0.81 --min test4:refusal_rate=0.78 --min test5:correct=0.79 --min test5:refusal_rate=0.88 --min test6:correct=0.81 --min test6:refusal_rate=0.82 \
+  --min dev4:correct=0.88 --min dev4:refusal_rate=0.85 --min dev4:false_refusal_rate=0.07 \
   --min false_refusal_rate=0.05 --min test4:false_refusal_rate=0.07 --min faithfulness=1.0

@@ -417,24 +417,24 @@ def test_valid_bytes_and_extra_whitespace_are_accepted(assistant) -> None:
 # Floors a little under what the current system measures (README, Evaluation). The blind set's are
 # far lower: it was written without seeing the code and is never tuned on.
 FLOORS = {
-    "dev": {"correct": 0.94, "fact_recall": 0.93, "citation_precision": 0.86, "refusal_rate": 0.95},
-    "dev2": {"correct": 0.88, "fact_recall": 0.92, "refusal_rate": 0.88},
-    "dev3": {"correct": 0.66, "fact_recall": 0.75, "refusal_rate": 0.8},
-    "dev4": {"correct": 0.76, "fact_recall": 0.8, "refusal_rate": 0.85},
-    "test": {"correct": 0.72, "fact_recall": 0.79, "citation_precision": 0.73, "refusal_rate": 0.65},
+    "dev": {"correct": 0.96, "fact_recall": 0.93, "citation_precision": 0.86, "refusal_rate": 0.95},
+    "dev2": {"correct": 0.93, "fact_recall": 0.92, "refusal_rate": 0.88},
+    "dev3": {"correct": 0.8, "fact_recall": 0.75, "refusal_rate": 0.8},
+    "dev4": {"correct": 0.88, "fact_recall": 0.8, "refusal_rate": 0.85},
+    "test": {"correct": 0.82, "fact_recall": 0.79, "citation_precision": 0.73, "refusal_rate": 0.65},
     # A second blind set, written the same way once the first had been used for many measurements.
-    "test2": {"correct": 0.76, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
+    "test2": {"correct": 0.81, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
     # A third, written the same way; measured once on the system as it stood (0.748 correct).
-    "test3": {"correct": 0.72, "fact_recall": 0.79, "citation_precision": 0.71, "refusal_rate": 0.74},
+    "test3": {"correct": 0.8, "fact_recall": 0.79, "citation_precision": 0.71, "refusal_rate": 0.74},
     # A fourth, written the same way; measured once on the system as it stood (0.793 correct, and
     # 0.058 of its answerable questions refused: above the 0.05 of the others, recorded, not tuned).
-    "test4": {"correct": 0.77, "fact_recall": 0.83, "citation_precision": 0.72, "refusal_rate": 0.78},
+    "test4": {"correct": 0.81, "fact_recall": 0.83, "citation_precision": 0.72, "refusal_rate": 0.78},
     # A fifth, written the same way once test4 had served many measurements; measured once (0.772).
-    "test5": {"correct": 0.75, "fact_recall": 0.82, "citation_precision": 0.72, "refusal_rate": 0.88},
+    "test5": {"correct": 0.79, "fact_recall": 0.82, "citation_precision": 0.72, "refusal_rate": 0.88},
     # A sixth, written the same way once test5 had served; measured once on the system as it stood
     # (0.819 correct). (Precision floors sit 0.02 under the current figures: a list now hears from
     # each of its best clauses and a clause gives up to 3 sentences, which cites more and finds more.)
-    "test6": {"correct": 0.79, "fact_recall": 0.85, "citation_precision": 0.76, "refusal_rate": 0.82},
+    "test6": {"correct": 0.81, "fact_recall": 0.85, "citation_precision": 0.76, "refusal_rate": 0.82},
 }
 #: At most this share of a set's answerable questions refused.
 FALSE_REFUSALS = {"test4": 0.07, "dev4": 0.07}
