@@ -44,14 +44,14 @@ class TargetBook:
         if not self.indicators:
             return []
         q_tokens = set(keyword_tokens(question.text))
-        # A short name counts in the asker's own words only: an English question's glossary terms
-        # are generic ("gross enrolment rate" → 毛入学率) and would pick the wrong stage.
         # The vector only orders equally worded matches; an English question comes without one.
         sims = self._vectors @ np.asarray(vector, dtype=np.float32) if len(vector) else [0.0] * len(self.indicators)
         scored = []
         for indicator, sim in zip(self.indicators, sims, strict=False):
             tokens = set(keyword_tokens(indicator))
             lexical = len(tokens & q_tokens) / len(tokens) if tokens else 0.0
+            # A short name counts in the asker's own words only: an English question's glossary terms
+            # are generic ("gross enrolment rate" → 毛入学率) and would pick the wrong stage.
             if any(short in question.own for short in self._short.get(indicator, ())):
                 lexical = max(lexical, LEXICAL_MATCH)
             scored.append(IndicatorMatch(indicator, lexical, float(sim)))

@@ -30,7 +30,6 @@ TERMS: dict[str, str] = {
     "high school": "高中",
     "nine-year compulsory education": "九年义务教育",
     "compulsory education": "义务教育",
-    "compulsory-education": "义务教育",
     "basically balanced": "基本均衡",
     "national assessment": "国家评估认定",
     "preschool": "学前教育",
@@ -39,11 +38,9 @@ TERMS: dict[str, str] = {
     "vocational": "职业教育",
     "higher education": "高等教育",
     "undergraduate": "本科",
-    "famous-teacher studio": "名师工作室",
     "famous teacher studio": "名师工作室",
     "master teacher studio": "名师工作室",
     "cross-regional": "跨区域",
-    "teacher-training base school": "教师培训基地",
     "teacher training base school": "教师培训基地",
     "teacher training": "教师培训",
     "teacher": "教师",
@@ -130,6 +127,7 @@ TERMS: dict[str, str] = {
     "poor": "贫困",
     "vocational college": "高职院校",
 }
+
 
 def _key(phrase: str) -> str:
     """A phrase as the glossary looks it up: lower case, a hyphen the same as a space
