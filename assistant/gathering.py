@@ -91,7 +91,8 @@ class EvidenceSets:
             return Reply.refusal()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(content, weights, frame.wants_list, self.plan)
-        pieces = [p for p in segments(frame.question.core) if self.reader.has_topic(p, BESIDES_IDF)]
+        pieces = [p for p in segments(frame.question.core) if self.reader.has_topic(p, BESIDES_IDF)
+                  ] if frame.wants_list else []
         if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
             chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
         topics = subtopics(self.scorer, frame.question.text)
@@ -101,13 +102,11 @@ class EvidenceSets:
                                      topics, self.plan)
         # A sub-topic in other words than the plan's ("出国游学") is found by its own retrieval: in a
         # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
-        if len(pieces) > 1 and frame.wants_list:
+        if len(pieces) > 1:
             chosen = cover_segments(chosen, pieces[:MAX_CLAUSES], self._segment_best, self.plan)
-        if len(pieces) > 1 and frame.wants_list:  # each facet's sentence within the chosen clauses
+            # Each facet's sentence within the chosen clauses (a list's candidates are the whole plan).
             facets = [w for p in pieces if (w := self.scorer.weights(p))]
-            own = [c for cid in dict.fromkeys(s.chunk.clause_id for s in chosen)
-                   for c in self.retriever.chunks_of.get(cid, []) if not self.is_structural(c)]
-            chosen = cover_facets(chosen, self.scorer.score(frame.question.text, retrieval, own), facets, self.plan)
+            chosen = cover_facets(chosen, content, facets, self.plan)
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
         if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
             chosen = cover_names(chosen, content, named, self.plan)
@@ -118,13 +117,8 @@ class EvidenceSets:
             chunks += [c for c in whole if c not in chunks and not self.is_structural(c)]
         chunks = with_short_neighbours(chunks, lambda cid: self.retriever.chunks_of.get(cid, []),
                                        lambda c: not self.is_structural(c))
-        clauses = {c.clause_id for c in chunks}
-        if frame.wants_list and len(clauses) == 1:
-            only = self.plan.get(next(iter(clauses)))
-            if only is not None and only.level == "item":
-                body = [c for c in self.retriever.chunks_of.get(only.id, []) if not self.is_structural(c)]
-                if len(body) <= WHOLE_ITEM:
-                    chunks = body
+        if frame.wants_list:
+            chunks = self._whole_item(chunks)
         lines = self.grouped(chunks)
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
             return Reply("passage", self._mention_lead(frame), lines)
@@ -135,6 +129,16 @@ class EvidenceSets:
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame, lines), lines)
+
+    def _whole_item(self, chunks: list[Chunk]) -> list[Chunk]:
+        """All of one item's sentences when the chunks all come from that item and it has at most
+        WHOLE_ITEM of them; else the chunks."""
+        clauses = {c.clause_id for c in chunks}
+        only = self.plan.get(next(iter(clauses))) if len(clauses) == 1 else None
+        if only is None or only.level != "item":
+            return chunks
+        body = [c for c in self.retriever.chunks_of.get(only.id, []) if not self.is_structural(c)]
+        return body if len(body) <= WHOLE_ITEM else chunks
 
     def _mention_lead(self, frame: QueryFrame) -> str:
         """How often the plan mentions what the question names first (duty lists aside), and in how
