@@ -14,6 +14,7 @@ import time
 
 from assistant import question as questions
 from assistant.answer import Answer
+from assistant.coverage import subtopics
 from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, adds_asked_figure, target_lines
 from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
@@ -22,7 +23,7 @@ from assistant.outline import Outline
 from assistant.question import Question
 from assistant.reply import Reply, missing_detail, partial_text
 from assistant.responsibility import Responsibility
-from assistant.selection import SentenceScorer, subtopics
+from assistant.selection import SentenceScorer
 from assistant.thresholds import Thresholds
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Hit, Plan

@@ -10,25 +10,23 @@ asked detail is missing (a partial refusal).
 from __future__ import annotations
 
 from assistant.context import whole_sentence, with_short_neighbours
-from assistant.dating import dated, year_first
-from assistant.duties import is_duty_line
-from assistant.evidence import Line
-from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
-from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
-from assistant.selection import (
-    MAX_CLAUSES,
-    Scored,
-    SentenceScorer,
+from assistant.coverage import (
     cover_clauses,
     cover_facets,
     cover_names,
     cover_segments,
     cover_subtopics,
+    deepen,
+    facet_queries,
     segments,
-    select,
     subtopics,
-    typed_first,
 )
+from assistant.dating import dated, year_first
+from assistant.duties import is_duty_line
+from assistant.evidence import Line
+from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
+from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
+from assistant.selection import MAX_CLAUSES, Scored, SentenceScorer, select, typed_first
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.retriever import Retrieval, Retriever
@@ -91,8 +89,7 @@ class EvidenceSets:
             return Reply.refusal()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(content, weights, frame.wants_list, self.plan)
-        pieces = [p for p in segments(frame.question.core) if self.reader.has_topic(p, BESIDES_IDF)
-                  ] if frame.wants_list else []
+        pieces = self._pieces(frame.question.core) if frame.wants_list else []
         if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
             chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
         topics = subtopics(self.scorer, frame.question.text)
@@ -107,6 +104,8 @@ class EvidenceSets:
             # Each facet's sentence within the chosen clauses (a list's candidates are the whole plan).
             facets = [w for p in pieces if (w := self.scorer.weights(p))]
             chosen = cover_facets(chosen, content, facets, self.plan)
+        if frame.wants_list:  # a clause chosen for one facet says more than its best sentence
+            chosen = deepen(chosen, content, self.plan)
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
         if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
             chosen = cover_names(chosen, content, named, self.plan)
@@ -129,6 +128,14 @@ class EvidenceSets:
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame, lines), lines)
+
+    def _pieces(self, text: str) -> list[str]:
+        """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the
+        question has both, else its stretches that name a topic."""
+        def named(piece: str) -> bool:
+            return self.reader.has_topic(piece, BESIDES_IDF)
+
+        return facet_queries(text, named, self.scorer.idf) or [p for p in segments(text) if named(p)]
 
     def _whole_item(self, chunks: list[Chunk]) -> list[Chunk]:
         """All of one item's sentences when the chunks all come from that item and it has at most

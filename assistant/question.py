@@ -10,6 +10,7 @@ from typing import Protocol
 
 from assistant.answer import BadQuestion
 from knowledge.glossary import chinese_terms, english_spans, plan_terms
+from knowledge.places import PLACES
 from knowledge.scanners import ASCII_YEAR, YEAR, YEAR_RANGE
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -37,17 +38,6 @@ _AUTHORING = re.compile(
 #: names one of its own ("其中哪项由市卫计委参与？").
 _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|它们|这里面|里面)")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
-#: A gazetteer of other cities (what a dictionary lists, not a list of test questions). A place that the
-#: plan itself never names is one it does not cover.
-PLACES = (
-    "柳州", "桂林", "梧州", "北海", "防城港", "钦州", "贵港", "玉林", "百色", "贺州", "河池", "来宾", "崇左",
-    "北京", "上海", "广州", "深圳", "天津", "重庆", "杭州", "成都", "武汉", "昆明", "长沙", "南京", "西安",
-    "郑州", "济南", "青岛", "厦门", "福州", "南昌", "合肥", "贵阳", "海口", "三亚", "苏州", "沈阳", "大连",
-    "哈尔滨", "长春", "石家庄", "太原", "兰州", "银川", "西宁", "乌鲁木齐", "拉萨", "呼和浩特",
-    "广东", "湖南", "湖北", "云南", "贵州", "四川", "江苏", "浙江", "福建", "江西", "安徽", "山东", "河南", "河北",
-    "山西", "陕西", "甘肃", "青海", "宁夏", "新疆", "西藏", "内蒙古", "黑龙江", "吉林", "辽宁", "海南",
-    "Liuzhou", "Guilin", "Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Wuhan", "Chengdu",
-)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.evidence import Line, Reason
+from assistant.frame import NAMED_MEMBERS
 from knowledge.clause import Hit
+from knowledge.places import PLACES
 from knowledge.scanners import RATE
 
 if TYPE_CHECKING:
@@ -90,10 +92,32 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
     return False
 
 
+_NAMED_KIND = re.compile(NAMED_MEMBERS)
+_PLACE = "|".join(PLACES)
+#: A proper name of each kind: a place or an ordinal before the kind's word ("南宁市第四职业技术学校").
+_PROPER = {
+    "所": re.compile(rf"(?:{_PLACE}|第[一二三四五六七八九十]+)[^，。；、]{{0,12}}?(?:学校|幼儿园|学院|高中|中学|小学|大学)"),
+    "区": re.compile(rf"(?:{_PLACE}|第[一二三四五六七八九十]+)[^，。；、]{{0,8}}?[学片]区(?!制)"),
+    "省": re.compile(_PLACE),
+}
+
+
+def unnamed_members(question: str, sentences: Sequence[str]) -> bool:
+    """The question asks which named members of a kind ("实验园具体有哪几所幼儿园", "会被划进哪个学区",
+    "和哪些省市的学校结对") and no sentence names one: a proper name has a place or an ordinal in it
+    (it is not a kind such as 薄弱学校 or 实验园)."""
+    found = _NAMED_KIND.search(question)
+    if found is None:
+        return False
+    kind = found.group(0)
+    pattern = _PROPER["所"] if "所" in kind else _PROPER["区"] if "区" in kind else _PROPER["省"]
+    return not any(pattern.search(s) for s in sentences)
+
+
 def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question: str = "") -> str:
     """The asked detail ("date", "money", …) that none of the sentences gives, or ""."""
     if asks == "members":
-        return asks if unlisted_members(question, sentences) else ""
+        return asks if unlisted_members(question, sentences) or unnamed_members(question, sentences) else ""
     pattern = _UNIT_FIGURE.get(unit) if asks == "figure" and unit else _DETAIL.get(asks)
     if pattern is None or any(pattern.search(s) for s in sentences):
         return ""

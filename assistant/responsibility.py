@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from assistant.coverage import covering
 from assistant.duties import department_lines, duty_lines, is_duty_line
 from assistant.evidence import Line
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
-from assistant.selection import Scored, SentenceScorer, covering, select, share
+from assistant.selection import Scored, SentenceScorer, select, share
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 

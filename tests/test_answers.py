@@ -145,6 +145,14 @@ CASES = [
     # A department on two topics: the tasks on either, with the sentences that name the department first.
     Case("department", "南宁学院在留学生和师资两方面要做什么？", ("四（六）2", "四（七）2"),
          ("轨道交通东盟留学生基地", "加强师资队伍建设")),
+    # Which named members, where the plan names only a kind: a partial refusal (rephrasings in no set).
+    Case("unanswerable", "学区制改革以后我家孩子会分到哪个学区？", refuse=True),
+    Case("unanswerable", "乡镇中心幼儿园具体有哪几所？", refuse=True),
+    # A list's facets, each with the question's subject; each chosen clause's next-best sentences.
+    Case("multi_clause", "残疾学生这块，学前阶段和职业教育分别有什么安排？", ("四（一）1", "四（四）1"),
+         ("学前部", "残疾青少年职业教育基地学校")),
+    Case("multi_clause", "大班额这个问题，初中小学和高中分别怎么解决？", ("四（二）2", "四（三）1"),
+         ("超大班额", "普通高中的新建")),
 ]
 
 

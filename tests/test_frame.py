@@ -11,21 +11,20 @@ import pytest
 
 from assistant import question as questions
 from assistant.context import SHORT_SENTENCE, whole_sentence, with_short_neighbours
-from assistant.frame import PlanReader, read_frame, slot_only
-from assistant.reply import missing_detail
-from assistant.selection import (
+from assistant.coverage import (
     CLAUSE_MARGIN,
+    DEEPEN,
     SEGMENT_MIN,
-    TYPE_BONUS,
-    Scored,
-    SentenceScorer,
     cover_clauses,
     cover_facets,
     cover_segments,
+    deepen,
+    facet_queries,
     segments,
-    select,
-    typed_first,
 )
+from assistant.frame import BESIDES_IDF, PlanReader, read_frame, slot_only
+from assistant.reply import missing_detail
+from assistant.selection import TYPE_BONUS, Scored, SentenceScorer, select, typed_first
 from assistant.thresholds import Thresholds
 from knowledge.chunks import chunk_clauses
 from knowledge.departments import department_mentions
@@ -316,6 +315,9 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     ("名师工作室怎么申报？", "procedure"),
     ("随迁子女入学要准备哪些材料，流程是什么", "procedure"),
     ("七大教育帮扶计划具体是哪七个", "members"),
+    ("我们学校会被划进哪个学区？", "members"),
+    ("实验园具体有哪几所幼儿园？", "members"),
+    ("随迁子女入学的组织实施单位是哪几家？", "department"),
     ("这个通知是哪天印发的", "day"),
     ("哪一年实现县县全覆盖", "date"),
 ])
@@ -433,3 +435,43 @@ def test_a_division_of_labour_asks_for_tasks(corpus_plan, lexicon) -> None:
 def test_a_question_about_two_things_wants_both(corpus_plan, lexicon) -> None:
     assert frame_of("课程改革和质量提升这两项由谁负责？", corpus_plan, lexicon).wants_list
     assert not frame_of("课程改革由谁负责？", corpus_plan, lexicon).wants_list
+
+
+def test_a_list_question_pairs_each_facet_with_its_subject(chunks) -> None:
+    idf = SentenceScorer(chunks).idf
+
+    def named(text: str) -> bool:
+        return READER.has_topic(text, BESIDES_IDF)
+
+    queries = facet_queries("家里有残疾孩子的话，读高职和学前教育分别有哪些安排？", named, idf)
+    assert queries == ["残疾 读高职", "残疾 学前教育分别有哪些安排"], "the subject by its distinctive words"
+    # Without an enumeration, or without a subject outside it, there is nothing to pair.
+    assert facet_queries("残疾孩子读高职有哪些安排？", named, idf) == []
+    assert facet_queries("学前教育和高职分别有哪些安排？", named, idf) == []
+
+
+def test_a_chosen_clause_gives_its_next_best_sentences(chunks, corpus_plan) -> None:
+    clause = [c for c in chunks if c.clause_id == "四（九）2" and c.position > 0]
+    first, second, third = clause[:3]
+    elsewhere = next(c for c in chunks if c.clause_id == "四（四）1" and c.position > 0)
+    chosen = [Scored(first, 0.5, frozenset())]
+    candidates = [Scored(elsewhere, 0.9, frozenset()), chosen[0], Scored(second, 0.5 - DEEPEN / 2, frozenset()),
+                  Scored(third, 0.5 - 2 * DEEPEN, frozenset())]
+    out = deepen(chosen, candidates, corpus_plan)
+    assert [s.chunk for s in out] == [first, second], "within DEEPEN of the clause's own best; no other clause"
+    assert deepen([], candidates, corpus_plan) == []
+
+
+@pytest.mark.parametrize(("question", "sentence", "missing"), [
+    ("实验园具体有哪几所幼儿园？", "充分发挥市级示范幼儿园和《3—6岁儿童学习与发展指南》实验园的示范辐射作用", True),
+    ("有哪几所学校要建新校区？", "加快南宁市第四职业技术学校新校区建设", False),
+    ("我们学校会被划进哪个学区？", "全面推进义务教育学区制管理改革，缩小校际差距。", True),
+    ("互派交流是和哪些省市的学校结对？", "面向发达地区优质学校开展跨区域互派学习交流项目", True),
+    ("互派交流是和哪些省市的学校结对？", "与广东、浙江的学校开展互派交流", False),
+    ("薄弱学校有哪些扶持？", "加大老城区薄弱学校扩容改造力度", False),
+])
+def test_named_members_are_missing_when_only_a_kind_is_named(question, sentence, missing) -> None:
+    from assistant.reply import missing_detail
+
+    frame_asks = "members"
+    assert (missing_detail(frame_asks, [sentence], question=question) == "members") is missing
