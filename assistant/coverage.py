@@ -90,14 +90,14 @@ _JOINS = re.compile(r"、|以及|还有|和|与|及|跟|或者|或")
 
 def facet_queries(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> list[str]:
     """The pieces of a list question, each with the question's subject: "大班额的问题，义务教育和普通高中
-    分别…" → "大班额 义务教育", "大班额 普通高中分别…". The items of an enumeration (、 和 与)
-    are the facets; the clauses outside it that name a topic are the subject every facet shares, by
-    their distinctive words only ("家里有残疾孩子的话" → 残疾)."""
+    分别…" → "大班额 义务教育", "大班额 普通高中分别…". The items of an enumeration (、 和 与) are the
+    facets; the clauses before it that name a topic are the subject every facet shares, by their
+    distinctive words only ("家里有残疾孩子的话" → 残疾). (A clause after it frames: "方案分别怎么说".)"""
     clauses = [c for c in _STRONG.split(text) if c.strip()]
     lists = [[i for i in _JOINS.split(c) if i.strip()] for c in clauses]
     lists = [items if sum(1 for i in items if has_topic(i)) > 1 else [] for items in lists]
-    subject = " ".join(_distinctive(c, idf) for c, items in zip(clauses, lists, strict=True)
-                       if not items and has_topic(c)).strip()
+    first = next((k for k, items in enumerate(lists) if items), 0)
+    subject = " ".join(_distinctive(c, idf) for c in clauses[:first] if has_topic(c)).strip()
     items = [i for group in lists for i in group if has_topic(i)]
     if not items or not subject:
         return []

@@ -126,6 +126,11 @@ TERMS: dict[str, str] = {
     "funds": "资金",
     "poor": "贫困",
     "vocational college": "高职院校",
+    # Names of regions and initiatives, as a dictionary translates them.
+    "asean": "东盟",
+    "belt and road": "一带一路",
+    "hong kong, macao and taiwan": "港澳台",
+    "hong kong, macau and taiwan": "港澳台",
 }
 
 
