@@ -432,24 +432,30 @@ def test_valid_bytes_and_extra_whitespace_are_accepted(assistant) -> None:
 # far lower: it was written without seeing the code and is never tuned on.
 FLOORS = {
     "dev": {"correct": 0.96, "fact_recall": 0.93, "citation_precision": 0.86, "refusal_rate": 0.95},
-    "dev2": {"correct": 0.93, "fact_recall": 0.92, "refusal_rate": 0.88},
-    "dev3": {"correct": 0.8, "fact_recall": 0.75, "refusal_rate": 0.8},
-    "dev4": {"correct": 0.88, "fact_recall": 0.8, "refusal_rate": 0.85},
-    "test": {"correct": 0.82, "fact_recall": 0.79, "citation_precision": 0.73, "refusal_rate": 0.65},
+    "dev2": {"correct": 0.95, "fact_recall": 0.92, "refusal_rate": 0.88},
+    "dev3": {"correct": 0.82, "fact_recall": 0.75, "refusal_rate": 0.8},
+    "dev4": {"correct": 0.91, "fact_recall": 0.8, "refusal_rate": 0.85},
+    # A tuning set of multi-clause questions only (60), helper-written from the plan text.
+    "dev5": {"correct": 0.68, "fact_recall": 0.85},
+    "test": {"correct": 0.83, "fact_recall": 0.79, "citation_precision": 0.73, "refusal_rate": 0.65},
     # A second blind set, written the same way once the first had been used for many measurements.
-    "test2": {"correct": 0.81, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
+    "test2": {"correct": 0.83, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
     # A third, written the same way; measured once on the system as it stood (0.748 correct).
-    "test3": {"correct": 0.8, "fact_recall": 0.79, "citation_precision": 0.71, "refusal_rate": 0.74},
+    "test3": {"correct": 0.82, "fact_recall": 0.79, "citation_precision": 0.71, "refusal_rate": 0.74},
     # A fourth, written the same way; measured once on the system as it stood (0.793 correct, and
     # 0.058 of its answerable questions refused: above the 0.05 of the others, recorded, not tuned).
-    "test4": {"correct": 0.81, "fact_recall": 0.83, "citation_precision": 0.72, "refusal_rate": 0.78},
+    "test4": {"correct": 0.83, "fact_recall": 0.83, "citation_precision": 0.72, "refusal_rate": 0.78},
     # A fifth, written the same way once test4 had served many measurements; measured once (0.772).
-    "test5": {"correct": 0.79, "fact_recall": 0.82, "citation_precision": 0.72, "refusal_rate": 0.88},
+    "test5": {"correct": 0.81, "fact_recall": 0.82, "citation_precision": 0.72, "refusal_rate": 0.88},
     # A sixth, written the same way once test5 had served; measured once on the system as it stood
     # (0.819 correct). (Precision floors sit 0.02 under the current figures: a list now hears from
     # each of its best clauses and a clause gives up to 3 sentences, which cites more and finds more.)
-    "test6": {"correct": 0.81, "fact_recall": 0.85, "citation_precision": 0.76, "refusal_rate": 0.82},
+    "test6": {"correct": 0.82, "fact_recall": 0.85, "citation_precision": 0.76, "refusal_rate": 0.82},
+    # A seventh, written the same way and committed before any answer change of its stop (0.869 then).
+    "test7": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.75, "refusal_rate": 0.88},
 }
+#: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer).
+MIN_QUESTIONS = {"dev5": 60}
 #: At most this share of a set's answerable questions refused.
 FALSE_REFUSALS = {"test4": 0.07, "dev4": 0.07}
 
@@ -460,7 +466,7 @@ def test_question_set_meets_the_floor(assistant, capsys, name: str) -> None:
     from eval.questions import default_questions_path, load_questions
 
     questions = load_questions(default_questions_path().with_name(f"{name}.jsonl"), assistant.plan)
-    assert len(questions) >= 120  # a truncated file would pass its floors on fewer, easier questions
+    assert len(questions) >= MIN_QUESTIONS.get(name, 120)  # a truncated file would pass on fewer, easier ones
     run = run_eval(questions, assistant.ask, assistant.plan)
     m = run.metrics
     with capsys.disabled():
