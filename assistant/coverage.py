@@ -28,7 +28,6 @@ def covering(scorer: SentenceScorer, topic: str, chunks: Iterable[Chunk]) -> lis
     return [c for c, v in sorted(found, key=lambda p: -p[1]) if v >= SUBTOPIC_COVERAGE]
 
 
-
 #: A sub-topic of a question: a stretch between punctuation or conjunctions with at least this many
 #: distinctive words (idf ≥ DISTINCT_IDF, i.e. in fewer than about one sentence in six).
 SUBTOPIC_WORDS = 2
@@ -62,7 +61,6 @@ def cover_subtopics(
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
 
 
-
 def _topic_share(scored: Scored, weights: dict[str, float]) -> float:
     """How much of a sub-topic a sentence covers; one rare word is not the whole sub-topic, so two of
     its distinctive words must be there."""
@@ -72,11 +70,9 @@ def _topic_share(scored: Scored, weights: dict[str, float]) -> float:
     return share(scored, weights)
 
 
-
 #: A piece of a question is its own sub-topic when its best sentence scores this high on its own
 #: retrieval (the scorer's scale: 1 is a sentence best on every leg); lower, it is framing ("方案分别怎么说").
 SEGMENT_MIN = 0.8
-SUBJECT_IDF = 2.0
 
 
 def segments(text: str) -> list[str]:
@@ -108,7 +104,7 @@ def _distinctive(text: str, idf: dict[str, float]) -> str:
     """The stretches of a text made of distinctive plan bigrams (idf ≥ DISTINCT_IDF), space-joined."""
     keep = [False] * len(text)
     for i in range(len(text) - 1):
-        if idf.get(text[i : i + 2], 0.0) >= SUBJECT_IDF:
+        if idf.get(text[i : i + 2], 0.0) >= DISTINCT_IDF:
             keep[i] = keep[i + 1] = True
     return " ".join(m for m in "".join(ch if k else " " for ch, k in zip(text, keep, strict=True)).split())
 
@@ -146,7 +142,6 @@ def cover_names(
             continue
         out.append(candidate)
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
-
 
 
 #: A list or an overview hears from each of the TOP_CLAUSES best retrieved clauses whose best sentence
@@ -197,8 +192,6 @@ def cover_facets(chosen: list[Scored], candidates: Sequence[Scored], facets: lis
             if best is not None and share(best, weights) >= FACET_COVERAGE and best not in out:
                 out.append(best)
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
-
-
 
 
 #: A list's chosen clause also gives its sentences within DEEPEN of its own best chosen one, up to
