@@ -13,6 +13,7 @@ from assistant.reply import Reply
 from assistant.selection import Scored, SentenceScorer, select, share
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
+from knowledge.departments import find_departments
 
 #: A question naming several departments gets the tasks of at most this many.
 MAX_DEPARTMENTS = 3
@@ -51,9 +52,9 @@ class Responsibility:
         if lines and about:  # what the plan says on the topic in those tasks, then the tasks
             tasks = {line.clause_id for line in lines}
             # A sentence of those tasks that names the department says what it does there: first.
-            names = [d.removeprefix("市") for d in frame.departments[:MAX_DEPARTMENTS]]
-            own = [c for c in self.chunks if c.clause_id in tasks and any(n in c.sentence for n in names)
-                   and not self.is_structural(c)]
+            asked = set(frame.departments[:MAX_DEPARTMENTS])
+            own = [c for c in self.chunks if c.clause_id in tasks and not self.is_structural(c)
+                   and asked.intersection(find_departments(c.sentence))]
             said = list(dict.fromkeys(own + [c for c in about if c.clause_id in tasks]))[:MAX_DEPARTMENTS]
             lines = [Line(c.sentence, c.clause_id, c.sentence) for c in said] + lines
         if not lines and frame.scope:

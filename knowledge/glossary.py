@@ -156,12 +156,7 @@ def english_spans(text: str) -> list[tuple[str, str]]:
 
 def chinese_terms(text: str) -> list[str]:
     """The Chinese terms an English text names, in order of appearance, without repeats."""
-    found: list[str] = []
-    for match in _REGEX.finditer(text):
-        term = _KEYED[_key(match.group(0))]
-        if term not in found:
-            found.append(term)
-    return found
+    return list(dict.fromkeys(term for _, term in english_spans(text)))
 
 
 #: Everyday words → the plan's official wording, from knowledge/data/everyday.tsv: general synonyms a
