@@ -21,7 +21,7 @@ from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.gathering import EvidenceSets
 from assistant.outline import Outline
 from assistant.question import Question
-from assistant.reply import Reply, missing_detail, partial_text
+from assistant.reply import EVIDENCE_LEAD, Reply, evidence_lead, missing_detail, partial_text
 from assistant.responsibility import Responsibility
 from assistant.selection import SentenceScorer
 from assistant.thresholds import Thresholds
@@ -69,18 +69,26 @@ class ExtractiveComposer:
         self.evidence = EvidenceSets(plan, retriever, self.scorer, self.reader)
         self.duties = Responsibility(plan, self.scorer, retriever.chunks, self.evidence.is_structural)
 
-    def compose(self, question: Question, retrieval: Retrieval, vector: list[float]) -> Answer:
-        pieces = _merged(questions.parts(question.core)) if question.core and not question.english else []
+    def compose(self, question: Question, retrieval: Retrieval, vector: list[float],
+                searcher: Retriever | None = None) -> Answer:
+        """``searcher``: the retriever that searched this question (an English question's own, which
+        its sub-questions use too); the plan's retriever by default."""
+        split = questions.english_parts if question.english else questions.parts
+        pieces = _merged(split(question.core)) if question.core else []
         named = [cid for cid in find_clause_ids(question.core) if cid in self.plan]
         if len(pieces) > 1 and not named:
-            reply = self._compound(question, pieces, retrieval)
+            reply = self._compound(question, pieces, retrieval, searcher or self.retriever)
         else:
             reply = self._answer(question, retrieval, vector)
         hits = self._with_cited(reply.hits or retrieval.hits, reply.lines)
         if not reply.lines:
             text = refusal_text(question.english, reply.reason)
             return Answer(question.raw, text, (), True, hits, kind="refusal")
-        text, citations = render(self.plan, reply.lines, reply.lead)
+        lead = reply.lead
+        if question.declined:  # the message also asked to write or change text: say it is not done
+            note = _NO_AUTHORING.en if question.english else _NO_AUTHORING.zh
+            lead = f"{note}{'. ' if question.english else '。'}{lead}"
+        text, citations = render(self.plan, reply.lines, lead)
         return Answer(question.raw, text, citations, reply.refused, hits, kind=reply.kind)
 
     def _answer(self, q: Question, retrieval: Retrieval, vector: list[float]) -> Reply:
@@ -179,7 +187,8 @@ class ExtractiveComposer:
         lead, lines = target_lines(targets, frame.claimed, q.english)
         return Reply("target", lead, lines)
 
-    def _compound(self, question: Question, pieces: list[str], retrieval: Retrieval) -> Reply:
+    def _compound(self, question: Question, pieces: list[str], retrieval: Retrieval,
+                  searcher: Retriever) -> Reply:
         """Answer each sub-question of "A？B？" on its own; say which parts the plan does not cover."""
         lines: list[Line] = []
         hits = list(retrieval.hits)
@@ -193,15 +202,16 @@ class ExtractiveComposer:
             # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
             # A later piece without a subject of its own continues the one before.
             sub = questions.read(piece, pieces[:i], self.reader)
-            vector = self.retriever.embeddings.embed_query(sub.text)
-            found = self.retriever.search(sub.text, vector=vector)
+            # The target table matches by the plan's embedder; another searcher embeds on its own.
+            vector = self.retriever.embeddings.embed_query(sub.text) if searcher is self.retriever else []
+            found = searcher.search(sub.text, vector=vector or None)
             hits += [h for h in found.hits if h.clause_id not in {x.clause_id for x in hits}]
             reply = self._answer(sub, found, vector)
             if reply.refused and (reply.reason or reply.kind == "partial"):
                 # The plan says it does not give this (a detail, a place, a year): the answer says so.
                 uncovered.append(i)
             new = [line for line in reply.lines if line not in lines]
-            if new and reply.lead and not reply.refused:  # a part's own lead (a correction, a count) stays
+            if new and reply.lead and not reply.refused and not reply.lead.startswith(EVIDENCE_LEAD):  # a part's own lead (a correction, a count) stays
                 new[0] = Line(f"{reply.lead.strip()}{new[0].text}", new[0].clause_id, new[0].quote)
             lines += new
         if not lines:
@@ -214,7 +224,7 @@ class ExtractiveComposer:
             numbers = "、".join(f"第{i + 1}问" for i in uncovered)
             lead = f"计划中未提及问题中{numbers}所问的内容。计划中相关的规定如下："
             return Reply("partial", lead, lines, refused=True, hits=tuple(hits))
-        return Reply("passage", "", lines, hits=tuple(hits))
+        return Reply("passage", evidence_lead(question.english, lines), lines, hits=tuple(hits))
 
     # -- pieces -----------------------------------------------------------------------------------
 

@@ -25,11 +25,11 @@ OWN_NUMBER_OR_ISSUER = (r"文号|发文字号|发文(机关|单位)|印发(单�
                         r"(document|reference|file) (number|no\b)|"
                         r"issu(ed|ing) (this|the) (plan|notice|document)|issuing (office|authority|body)")
 #: Which named members of a kind: schools (所), school districts, provinces or cities.
-NAMED_MEMBERS = r"哪几?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)"
+NAMED_MEMBERS = r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)"
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money", re.compile(r"(多少|几[万千百]?元|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费|投资)|"
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
-                         r"分数线|录取分|多少分|how much (\w+ ){0,3}(money|funding|budget)|amount of (money|funding)|"
+                         r"分数线|录取分|多少分|how much ([\w-]+ ){0,3}(money|funding|budget|subsid\w*|allowance|grant)|amount of (money|funding)|"
                          r"(total|overall) (budget|funding|investment)|budget (allocated|amount|of)|"
                          r"\bfees?\b|salary|yuan|\bcost", re.I)),
     ("day", re.compile(r"哪一?天|几月|几号|日期|截止(时间|日期)|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
@@ -39,16 +39,18 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # How a user goes about something (apply, register): the plan states policy, not procedures.
     ("procedure", re.compile(r"(怎么|如何|怎样|去哪|在哪|到哪)(申请|申报|报名|办理|登记|参评|提交)|"
                              r"(申请|申报|报名|办理|登记)(的)?(流程|条件|材料|手续|步骤|入口|方式)|流程|需要(哪些|什么)材料|"
+                             r"需要(准备)?(哪些|什么)[^，。？?]{0,4}(材料|证明|证件)|(去|在|到)哪里?(办|申请|报名|提交)|"
                              r"how (do|can) (i|we|you) (apply|register|sign up)|application process", re.I)),
-    # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
-    # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
-    ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|分别叫什么|名单|"
-                           r"剩下|其余|另外几|" + NAMED_MEMBERS, re.I)),
-    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
-                           r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
+    # A title's holder ("院长叫什么名字") before the members of a set.
     ("person", re.compile(r"(局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席)(是谁|叫什么|姓什么|是哪位)|姓名|"
                           r"who is the (\w+ ){0,2}(director|head|principal|president|mayor|chief|secretary)|"
                           r"name of the (\w+ ){0,2}(director|head|principal|president|mayor)", re.I)),
+    # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
+    # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
+    ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|分别叫什么|叫什么名字|名单|"
+                           r"剩下|其余|另外几|" + NAMED_MEMBERS, re.I)),
+    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
+                           r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|"
                             r"依据的?是|which document|" + OWN_NUMBER_OR_ISSUER, re.I)),
     ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"

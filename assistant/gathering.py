@@ -127,7 +127,7 @@ class EvidenceSets:
                              frame.unit, frame.question.core)
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
-        return Reply("passage", evidence_lead(frame, lines), lines)
+        return Reply("passage", evidence_lead(frame.english, lines), lines)
 
     def _pieces(self, text: str) -> list[str]:
         """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the

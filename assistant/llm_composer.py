@@ -24,7 +24,7 @@ from assistant.question import Question
 from assistant.verification import Evidence, Shown, verify
 from knowledge.clause import Plan
 from knowledge.departments import find_departments
-from knowledge.retriever import Retrieval
+from knowledge.retriever import Retrieval, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,12 @@ class LlmComposer:
         return getattr(self.extractive, name)
 
     def compose(self, question: Question, retrieval: Retrieval, vector: list[float],
-                on_partial: Callable[[str], None] | None = None, history: Sequence[str] = ()) -> Answer:
+                on_partial: Callable[[str], None] | None = None, history: Sequence[str] = (),
+                searcher: Retriever | None = None) -> Answer:
         """``on_partial`` (streaming only) gets the verified sentences so far each time one more passes;
         the returned Answer is final and may still fall back to the extractive text. ``history``: the
         conversation's earlier questions, passed to the model as data."""
-        base = self.extractive.compose(question, retrieval, vector)
+        base = self.extractive.compose(question, retrieval, vector, searcher)
         if base.refused or not base.citations:  # the plan does not answer: no model can
             return base
         evidence = self._evidence(base)

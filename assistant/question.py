@@ -34,6 +34,8 @@ _AUTHORING = re.compile(
     r"|^(please\s+)?(write|draft|compose|rewrite|translate|edit|modify)\b",
     re.IGNORECASE,
 )
+# A question after a request ("请先把…改成…，再告诉我…是什么"): its sequencing word, then what it asks.
+_THEN_ASK = re.compile(r"告诉我|请问|问一下|是什么|是多少|有哪些|有什么|是哪|是谁|吗|多少|几[个所项名]")
 #: "Among those": the follow-up narrows the previous question's set, so it keeps that subject even when it
 #: names one of its own ("其中哪项由市卫计委参与？").
 _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|它们|这里面|里面)")
@@ -49,6 +51,7 @@ class Question:
     years: tuple[str, ...]  # years named in text, e.g. ("2019",)
     english: bool
     authoring: bool = False  # asks the assistant to write or change text rather than to answer
+    declined: bool = False  # a request to write or change text was left out; the rest is a question
 
     @property
     def followup(self) -> bool:
@@ -200,9 +203,24 @@ def is_english(text: str) -> bool:
     return len(re.findall(r"[A-Za-z]", text)) > 2 * len(_CJK.findall(text))
 
 
+def without_request(text: str) -> str:
+    """The question in a message that also asks to write or change text ("请先把“第57次”改成“第58次”，
+    再告诉我文号是什么"): the clauses after the last request, when one of them asks; else ""."""
+    clauses = [c.strip() for c in re.split(r"[，,。；;！!]", text) if c.strip()]
+    last = max((i for i, c in enumerate(clauses) if _AUTHORING.search(c)), default=-1)
+    rest = clauses[last + 1 :] if last >= 0 else []
+    if not rest or not _THEN_ASK.search(rest[0]):
+        return ""
+    return re.sub(r"^(再|然后|之后|接着|另外|同时|并且?|顺便)", "", "，".join(rest)).strip()
+
+
 def read(raw: str, history: Sequence[str] = (), reader: Reader | None = None) -> Question:
     """Analyse an already checked question; ``reader`` knows the plan's subjects for follow-ups."""
     cleaned = strip_injection(raw)
+    authoring = bool(_AUTHORING.search(cleaned))
+    asked = without_request(cleaned) if authoring else ""
+    if asked:  # the request is declined, the question is answered
+        cleaned, authoring = asked, False
     clean_history = [strip_injection(h) for h in history if isinstance(h, str) and h.strip()]
     text = resolve_followup(cleaned, clean_history, reader) if cleaned else ""
     english = is_english(raw)
@@ -218,7 +236,8 @@ def read(raw: str, history: Sequence[str] = (), reader: Reader | None = None) ->
         own=cleaned or core,
         years=years_in(text),
         english=english,
-        authoring=bool(_AUTHORING.search(cleaned)),
+        authoring=authoring,
+        declined=bool(asked),
     )
 
 
@@ -232,3 +251,19 @@ def parts(text: str) -> list[str]:
     """Sub-questions of a compound question ("A？B？"), or [text] when there is only one."""
     pieces = [p.strip() for p in re.split(r"[？?；;]", text) if len(p.strip()) >= 4]
     return pieces if len(pieces) >= 2 else [text]
+
+
+# "…, and how/what/about …": where an English question starts asking its next thing.
+_EN_NEXT = re.compile(r",?\s+(?:and|as well as)\s+(?=(?:about|how|what|which|who|when|where|whether|does|do|"
+                      r"is|are|will|can)\b)|[?;]\s*(?=\S)", re.I)
+#: An English sub-question has at least this many words: "how many X and how many Y are…" is one.
+_EN_PART_WORDS = 5
+
+
+def english_parts(text: str) -> list[str]:
+    """Sub-questions of a compound English question ("What does the plan say about A, and about
+    B?"), or [text]."""
+    pieces = [p.strip(" ,") for p in _EN_NEXT.split(text) if p.strip(" ,")]
+    if len(pieces) < 2 or any(len(p.split()) < _EN_PART_WORDS for p in pieces):
+        return [text]
+    return pieces

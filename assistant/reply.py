@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from assistant.evidence import Line, Reason
 from assistant.frame import NAMED_MEMBERS
 from knowledge.clause import Hit
 from knowledge.places import PLACES
 from knowledge.scanners import RATE
-
-if TYPE_CHECKING:
-    from assistant.frame import QueryFrame
 
 
 @dataclass(frozen=True)
@@ -43,7 +39,9 @@ _DETAIL = {
     "day": re.compile(r"\d+\s*月|\d+\s*日"),
     "date": re.compile(r"\d{4}\s*年(?![）)])|\d+\s*月|\d+\s*日|每年|逐年|年内|年底|年前"),
     "contact": re.compile(r"电话|\d{7,}|www\.|https?://|@"),
-    "procedure": re.compile(r"申请|申报|报名|办理|登记|流程|手续|材料|程序"),
+    # Steps or what to hand in, not the mere word ("简化入学手续" names a procedure, it does not give it).
+    "procedure": re.compile(r"(先|首先)[^。；]{0,30}(再|然后)|步骤|流程(如下|为|是)|"
+                            r"(提交|提供|携带|准备)[^。；]{0,10}(材料|证明|证件)|(到|在)[^。；]{0,10}(办理|报名|申请)"),
     "person": re.compile(r"(局长|校长|主任|书记|市长)[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"),
     "figure": re.compile(
         r"\d+(?:\.\d+)?\s*(?:%|％|个|所|项|名|人|万|亿|元|家|次|倍|分)|"
@@ -66,10 +64,14 @@ _DETAIL_WORDS = {
     "person": ("人员姓名", "names of people"),
     "figure": ("数字", "figure"),
 }
+#: How an English evidence answer opens; a compound question's parts share one such lead.
+EVIDENCE_LEAD = "According to the plan (quoted in Chinese below)"
 _FIGURES = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]|\d+—\d+\s*[个所]|20\d\d\s*年")
 
 
-_COUNTED = re.compile(r"([一二三四五六七八九十两]+大|\d+\s*[个所项家])\s*([\u4e00-\u9fff]{2,4})")
+# A count and what it counts ("七大帮扶计划", "七个共同"), or what and its count ("示范性普通高中2所").
+_COUNTED = re.compile(r"([二三四五六七八九十两]+[大个所项家]|\d+\s*[个所项家])\s*([\u4e00-\u9fff]{2,4})")
+_COUNTED_AFTER = re.compile(r"([\u4e00-\u9fff]{2,4})\s*(\d+\s*[个所项家]|[二三四五六七八九十两]+[个所项家])(?![\u4e00-\u9fff])")
 _LISTED_BEFORE = re.compile(r"[\u4e00-\u9fff]、[^，。；]{0,40}等\s*$")
 
 
@@ -77,7 +79,8 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
     """The question asks for the members of a set the plan only counts ("七大帮扶计划具体是哪七个",
     "2所示范性普通高中是哪两所") and the sentence that counts them does not list them all before the
     count ("…、国际经济与贸易等9个…" lists six of nine: "等" ends a list the plan leaves open)."""
-    for count, head in _COUNTED.findall(question):
+    counted = _COUNTED.findall(question) + [(c, h) for h, c in _COUNTED_AFTER.findall(question)]
+    for count, head in counted:
         count = re.sub(r"\s+", "", count)
         heads = {head[i : i + 2] for i in range(len(head) - 1)}
         for sentence in sentences:
@@ -96,7 +99,7 @@ _NAMED_KIND = re.compile(NAMED_MEMBERS)
 _PLACE = "|".join(PLACES)
 #: A proper name of each kind: a place or an ordinal before the kind's word ("南宁市第四职业技术学校").
 _PROPER = {
-    "所": re.compile(rf"(?:{_PLACE}|第[一二三四五六七八九十]+)[^，。；、]{{0,12}}?(?:学校|幼儿园|学院|高中|中学|小学|大学)"),
+    "所": re.compile(rf"(?<!《)(?:{_PLACE}|第[一二三四五六七八九十]+)[^，。；、]{{0,12}}?(?:学校|幼儿园|学院|高中|中学|小学|大学)"),
     "区": re.compile(rf"(?:{_PLACE}|第[一二三四五六七八九十]+)[^，。；、]{{0,8}}?[学片]区(?!制)"),
     "省": re.compile(_PLACE),
 }
@@ -131,13 +134,13 @@ def partial_text(detail: str, english: bool) -> str:
     return f"计划中未提及具体的{zh}。计划中相关的规定如下："
 
 
-def evidence_lead(frame: QueryFrame, lines: Sequence[Line]) -> str:
+def evidence_lead(english: bool, lines: Sequence[Line]) -> str:
     """A short lead before the quotes: the figures they carry, and for English questions a note that
     the quotes are the plan's Chinese text."""
-    if not frame.english:
+    if not english:
         return ""
     figures = list(dict.fromkeys(f.replace(" ", "") for line in lines for f in _FIGURES.findall(line.text)))
-    lead = "According to the plan (quoted in Chinese below)"
+    lead = EVIDENCE_LEAD
     if figures:
         lead += ", key figures: " + ", ".join(figures[:6])
     return lead + ":"

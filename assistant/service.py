@@ -39,6 +39,7 @@ class _State:
     started: float
     vector: list[float] | None = None
     retrieval: Any = None
+    searcher: Any = None  # the retriever that searched this question (the cross-lingual one for English)
     timings: dict[str, float] | None = None
     on_partial: Callable[[str], None] | None = None  # a streaming composer's verified sentences so far
     history: tuple[str, ...] = ()  # the conversation's earlier questions (bounded), oldest first
@@ -144,6 +145,7 @@ class Assistant(PlanLookups):
             state.vector = self.embeddings.embed_query(query)
         t1 = time.perf_counter()
         state.retrieval = retriever.search(query, k=self.settings.top_k, vector=state.vector)
+        state.searcher = retriever
         t2 = time.perf_counter()
         state.timings = {"embed": (t1 - t0) * 1000, "retrieve": (t2 - t0) * 1000}
         return state
@@ -155,7 +157,8 @@ class Assistant(PlanLookups):
         extra: dict[str, Any] = {"history": state.history} if writes else {}
         if writes and state.on_partial is not None:
             extra["on_partial"] = state.on_partial
-        answer = self.composer.compose(state.question, state.retrieval, state.vector or [], **extra)
+        answer = self.composer.compose(state.question, state.retrieval, state.vector or [],
+                                       searcher=state.searcher, **extra)
         t1 = time.perf_counter()
         timings = dict(state.timings or {})
         timings["compose"] = (t1 - t0) * 1000

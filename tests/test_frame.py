@@ -93,6 +93,11 @@ def frame_of(text, plan, lexicon, history=()):
     ("我们学校有几个自闭症的孩子，能不能单独开个班？", ""),
     ("孤独症特教班有几个？", "figure"),
     ("名师工作室要建几个，由谁负责？", "figure"),
+    # A set's names, a title holder's name, what to hand in and where, an English subsidy's amount.
+    ("“六大职业教育专业集团”都叫什么名字？", "members"),
+    ("南宁职业技术学院现在的院长叫什么名字？", "person"),
+    ("孩子转学需要准备哪些证明材料，去哪里办？", "procedure"),
+    ("How much per-student subsidy does a kindergarten get?", "money"),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
@@ -284,6 +289,9 @@ def test_partial_refusal_when_the_asked_detail_is_missing() -> None:
     assert missing_detail("date", ["到2019年，我市所有县区通过义务教育发展基本均衡县国家评估认定。"]) == ""
     assert missing_detail("figure", ["建设“名师工作室”25个。"]) == ""
     assert missing_detail("", ["任何句子"]) == ""
+    # The word for a procedure is not the procedure: its steps or what to hand in are.
+    assert missing_detail("procedure", ["通过降低门槛，简化入学手续"]) == "procedure"
+    assert missing_detail("procedure", ["家长须提交户籍证明材料到学校办理"]) == ""
 
 
 def test_refusal_thresholds_are_per_language() -> None:
@@ -469,6 +477,11 @@ def test_a_chosen_clause_gives_its_next_best_sentences(chunks, corpus_plan) -> N
     ("互派交流是和哪些省市的学校结对？", "面向发达地区优质学校开展跨区域互派学习交流项目", True),
     ("互派交流是和哪些省市的学校结对？", "与广东、浙江的学校开展互派交流", False),
     ("薄弱学校有哪些扶持？", "加大老城区薄弱学校扩容改造力度", False),
+    # A count after its noun, in figures or in words; a document's title names no school.
+    ("方案说要创建示范性普通高中2所，具体是哪两所？", "创建自治区示范性普通高中 2 所", True),
+    ("“七个共同”具体是哪七个？", "深化校企合作协同育人“七个共同”", True),
+    ("具体是哪两所学校？", "全面贯彻落实《南宁市提升普通中学教育教学质量指导意见》", True),
+    ("具体是哪两所学校？", "重点建设南宁市第三职业技术学校新校区", False),
 ])
 def test_named_members_are_missing_when_only_a_kind_is_named(question, sentence, missing) -> None:
     from assistant.reply import missing_detail

@@ -1,0 +1,30 @@
+"""Messages that ask more than one thing: English sub-questions, and a question after a request to
+write or change text (which is declined while the question is answered)."""
+
+from __future__ import annotations
+
+from assistant import question as questions
+
+
+def test_an_english_question_splits_where_it_asks_its_next_thing() -> None:
+    text = ("What does the plan say about getting all schools onto the Internet, "
+            "and about building up digital teaching resources?")
+    assert questions.english_parts(text) == [
+        "What does the plan say about getting all schools onto the Internet",
+        "about building up digital teaching resources?",
+    ]
+    # "how many X and how many Y …" is one question: a part of under five words is no sub-question.
+    one = "How many studios and how many exchange projects are planned?"
+    assert questions.english_parts(one) == [one]
+    assert questions.english_parts("Who organizes teacher training?") == ["Who organizes teacher training?"]
+
+
+def test_a_question_after_a_request_to_change_text_is_answered_and_the_request_declined() -> None:
+    q = questions.read("请先把“第57次常务会议”改成“第58次”，再告诉我这份通知的文号是什么。")
+    assert not q.authoring and q.declined
+    assert q.core == "告诉我这份通知的文号是什么"
+    # A request alone, or one whose last part belongs to the request ("并注明出自哪一条"), stays a request.
+    for text in ("帮我把方案里的目标改成98%", "请补充一条：2020年新建50所幼儿园，并注明出自哪一条。"):
+        q = questions.read(text)
+        assert q.authoring and not q.declined
+    assert not questions.read("新增了哪些公办幼儿园？").declined
