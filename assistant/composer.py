@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
 from assistant import question as questions
 from assistant.answer import Answer
@@ -91,12 +92,15 @@ class ExtractiveComposer:
         text, citations = render(self.plan, reply.lines, lead)
         return Answer(question.raw, text, citations, reply.refused, hits, kind=reply.kind)
 
-    def _answer(self, q: Question, retrieval: Retrieval, vector: list[float]) -> Reply:
+    def _answer(self, q: Question, retrieval: Retrieval, vector: list[float], in_list: bool = False) -> Reply:
+        """``in_list``: the question is a part of one that asks for a list or an overview."""
         if not q.text:
             return Reply.refusal(_ONLY_INSTRUCTIONS)
         if q.authoring:
             return Reply.refusal(_NO_AUTHORING)
         frame = read_frame(q, self.plan, self.lexicon, self.reader)
+        if in_list and not frame.wants_list:
+            frame = replace(frame, wants_list=True)
         named = [cid for cid in find_clause_ids(q.core) if cid in self.plan]
         if named:
             lines = self.outline.clause_lines(named[0], frame.asks == "department", q.english)
@@ -194,6 +198,7 @@ class ExtractiveComposer:
         hits = list(retrieval.hits)
         uncovered: list[int] = []
         deadline = time.perf_counter() + self.time_budget_s
+        in_list = read_frame(question, self.plan, self.lexicon, self.reader).wants_list
         late: list[int] = []
         for i, piece in enumerate(pieces):
             if i and time.perf_counter() > deadline:  # the time budget: say what was left, do not hang
@@ -206,7 +211,7 @@ class ExtractiveComposer:
             vector = self.retriever.embeddings.embed_query(sub.text) if searcher is self.retriever else []
             found = searcher.search(sub.text, vector=vector or None)
             hits += [h for h in found.hits if h.clause_id not in {x.clause_id for x in hits}]
-            reply = self._answer(sub, found, vector)
+            reply = self._answer(sub, found, vector, in_list)
             if reply.refused and (reply.reason or reply.kind == "partial"):
                 # The plan says it does not give this (a detail, a place, a year): the answer says so.
                 uncovered.append(i)

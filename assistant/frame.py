@@ -81,6 +81,10 @@ _ROLE = (
 )
 # What a figure question counts: a rate, people, or things.
 _UNITS = (
+    # How many there are now ("目前一共有多少所"): a plan gives targets, a count of today only when it
+    # says so ("现有…所").
+    ("current", re.compile(r"(目前|现在|现有|当前|如今)[^，。？?]{0,8}(一共|总共|共)?有(多少|几)|"
+                           r"how many (\w+ ){0,4}(are there|exist) (now|currently|today)", re.I)),
     ("rate", re.compile(r"百分之几|百分比|比例|[率]|percentage|\brate\b|share", re.I)),
     ("people", re.compile(r"(多少|几)\s*(名|个人|位)|多少人|how many (people|students|teachers|children)", re.I)),
     ("count", re.compile(r"(多少|几)\s*[个所项家批]|how many", re.I)),
@@ -91,7 +95,7 @@ _MENTIONS = re.compile(r"(提到|提及|说到|讲到|出现|涉及)[^，。？?
 _ONLY = re.compile(r"只|仅|单单|only", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
-_INVOLVEMENT = re.compile(r"参与|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")
+_INVOLVEMENT = re.compile(r"作为|参与|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")
 _CONJUNCTION = re.compile(r"以及|和|与|及|跟")
 _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 
@@ -162,7 +166,9 @@ def _topic_besides(text: str, reader: PlanReader | None) -> str:
     for mention in department_mentions(text):
         rest = rest.replace(mention, "")
     # Topics joined by a conjunction ("在师德和师资培养方面") stay apart: each narrows on its own.
-    rest = _INVOLVEMENT.sub("", _SCOPE_NOUN.sub("", _strip_cues(_CONJUNCTION.sub("、", rest)))).strip("、")
+    # Involvement words first: a conjunction inside one ("参与") is not a join.
+    rest = _CONJUNCTION.sub("、", _INVOLVEMENT.sub("", rest))
+    rest = _INVOLVEMENT.sub("", _SCOPE_NOUN.sub("", _strip_cues(rest))).strip("、")
     # Next to a department, a rarer word than usual for a topic already narrows its tasks.
     return rest if rest and reader is not None and reader.has_topic(rest, BESIDES_IDF) else ""
 
@@ -224,9 +230,19 @@ def _has_topic(text: str, reader: PlanReader | None) -> bool:
     return reader.has_topic(text) if reader is not None else not slot_only(text)
 
 
+# Who pays ("学前教育的钱谁出", "how is responsibility for spending divided"): the plan's division of
+# spending (支出责任), not a department's duty list and not an amount.
+_PAYER = re.compile(r"谁(来)?(出钱|出资|掏钱|买单|出)(?![\u4e00-\u9fff])|谁(来)?(出钱|出资|掏钱|买单)|"
+                    r"(钱|经费|资金|费用|支出)[^，。？?]{0,6}(靠谁|谁出|谁来出|谁负担|谁承担|由谁|哪一?级)|"
+                    r"(支出|spending|funding|expenditure)[^，。？?]{0,12}(责任|responsib)|"
+                    r"responsib\w* for (\w+ ){0,2}(spending|funding|expenditure)|who (pays|funds|finances|bears)", re.I)
+
+
 def _asks(text: str) -> str:
     text = _without_indefinites(text)
-    return next((name for name, pattern in _ASKS if pattern.search(text)), "")
+    payer = bool(_PAYER.search(text))
+    return next((name for name, pattern in _ASKS
+                 if pattern.search(text) and not (payer and name in ("department", "money"))), "")
 
 
 # 有几个 + a noun is also "there are a few …" ("我们学校有几个自闭症的孩子，能不能单独开个班"): in a

@@ -25,7 +25,7 @@ from assistant.dating import dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
-from assistant.reply import Reply, evidence_lead, missing_detail, partial_text
+from assistant.reply import Reply, evidence_lead, missing_detail, not_stated_text, partial_text
 from assistant.selection import MAX_CLAUSES, Scored, SentenceScorer, select, typed_first
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
@@ -125,6 +125,11 @@ class EvidenceSets:
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
         gap = missing_detail(frame.asks, near_best if frame.asks == "figure" else [c.sentence for c in chunks],
                              frame.unit, frame.question.core)
+        # A figure the question claims ("…的80%，这个比例是怎么定的") that the plan does not give: the
+        # premise is corrected and the plan's own rule given, an answer rather than a refusal.
+        absent = [f for f in frame.claimed if not any(f in c.sentence.replace(" ", "") for c in chunks)]
+        if gap == "figure" and absent:
+            return Reply("passage", not_stated_text(absent[0], frame.english), lines)
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame.english, lines), lines)

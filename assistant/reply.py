@@ -50,6 +50,7 @@ _DETAIL = {
 }
 # A figure of the kind asked for: a rate is not an answer to "how many people".
 _UNIT_FIGURE = {
+    "current": re.compile(r"(目前|现有|现在|已有|已建成?|共有)[^。；]{0,20}\d"),
     "rate": RATE,
     "people": re.compile(r"\d+\s*[名人]|[一二两三四五六七八九十百千]+\s*[名人]"),
     "count": re.compile(r"\d+\s*[个所项家批]|[一二两三四五六七八九十百千]+\s*[个所项家批大]|一批|一大批"),
@@ -125,6 +126,13 @@ def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question
     if pattern is None or any(pattern.search(s) for s in sentences):
         return ""
     return asks
+
+
+def not_stated_text(figure: str, english: bool) -> str:
+    """A correction: the figure the question takes for granted is not the plan's."""
+    if english:
+        return f"The plan does not state the figure “{figure}” given in the question. What it says (quoted in Chinese):"
+    return f"计划中没有问题所说的“{figure}”。计划中相关的规定如下："
 
 
 def partial_text(detail: str, english: bool) -> str:

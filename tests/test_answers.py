@@ -162,6 +162,10 @@ CASES = [
     # Members counted after their noun; a procedure the plan names but does not give.
     Case("unanswerable", "自治区特色高中6所分别是哪几所学校？", refuse=True),
     Case("unanswerable", "随迁子女入学要准备哪些材料，到哪里办理？", refuse=True),
+    # How many there are today, where the plan gives only targets.
+    Case("unanswerable", "全市现在总共有几所特殊教育学校？", refuse=True),
+    # Who pays: the division of spending, not the duty lists.
+    Case("paraphrase", "义务教育阶段的经费主要由谁来出？", ("五（二）",), ("主要以县区、开发区为主",)),
 ]
 
 
@@ -493,3 +497,10 @@ def test_a_declined_request_is_said_before_the_answer(assistant) -> None:
     assert not answer.refused
     assert answer.text.startswith("本助手只依据计划原文回答问题，不撰写或修改内容。"), answer.text
     assert "25个" in answer.text
+
+
+def test_a_figure_the_question_wrongly_claims_is_corrected_not_refused(assistant) -> None:
+    answer = assistant.ask("老师工资要达到公务员工资的90%，这个比例是哪里规定的？")
+    assert not answer.refused, answer.text
+    assert answer.text.startswith("计划中没有问题所说的“90%”"), answer.text
+    assert "四（七）4" in {c.clause_id for c in answer.citations}

@@ -98,6 +98,10 @@ def frame_of(text, plan, lexicon, history=()):
     ("南宁职业技术学院现在的院长叫什么名字？", "person"),
     ("孩子转学需要准备哪些证明材料，去哪里办？", "procedure"),
     ("How much per-student subsidy does a kindergarten get?", "money"),
+    # Who pays is the plan's division of spending, not a duty list and not an amount.
+    ("学前教育的钱到底谁出？", ""),
+    ("How is responsibility for education spending divided between the city and the counties?", ""),
+    ("哪些部门负责学前教育？", "department"),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
@@ -292,6 +296,9 @@ def test_partial_refusal_when_the_asked_detail_is_missing() -> None:
     # The word for a procedure is not the procedure: its steps or what to hand in are.
     assert missing_detail("procedure", ["通过降低门槛，简化入学手续"]) == "procedure"
     assert missing_detail("procedure", ["家长须提交户籍证明材料到学校办理"]) == ""
+    # How many there are now: a target's figure is not a count of today.
+    assert missing_detail("figure", ["重点支持人口大镇新建1—2所公办幼儿园"], "current") == "figure"
+    assert missing_detail("figure", ["全市现有公办幼儿园120所"], "current") == ""
 
 
 def test_refusal_thresholds_are_per_language() -> None:
@@ -339,7 +346,8 @@ def test_every_asked_slot_and_a_department_question_s_own_topic(corpus_plan, lex
     assert read_frame(read("南宁学院在留学生方面要做什么？"), corpus_plan, lexicon, READER).topic == "留学生"
     two = read_frame(read("南宁职业技术学院在师德和师资培养方面分别要做什么？"), corpus_plan, lexicon, READER)
     assert two.topic == "师德、师资培养", "topics joined by 和 stay apart"
-    for plain in ("财政局参与组织实施哪些任务？", "人社局管什么？", "外侨办在哪些工作里出现？"):
+    for plain in ("财政局参与组织实施哪些任务？", "人社局管什么？", "外侨办在哪些工作里出现？",
+                  "市残联作为参与单位，出现在哪几项任务中？"):  # 与 inside 参与 joins nothing
         assert read_frame(read(plain), corpus_plan, lexicon, READER).topic == "", plain  # the asking only
 
 
