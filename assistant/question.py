@@ -203,6 +203,16 @@ def is_english(text: str) -> bool:
     return len(re.findall(r"[A-Za-z]", text)) > 2 * len(_CJK.findall(text))
 
 
+# Colloquial question words read as the standard ones ("有啥说法", "咋办"): what is asked, not a topic.
+_COLLOQUIAL = (("咋样", "怎么样"), ("咋办", "怎么办"), ("咋", "怎么"), ("啥", "什么"))
+
+
+def standard_words(text: str) -> str:
+    for colloquial, standard in _COLLOQUIAL:
+        text = text.replace(colloquial, standard)
+    return text
+
+
 def without_request(text: str) -> str:
     """The question in a message that also asks to write or change text ("请先把“第57次”改成“第58次”，
     再告诉我文号是什么"): the clauses after the last request, when one of them asks; else ""."""
@@ -216,12 +226,12 @@ def without_request(text: str) -> str:
 
 def read(raw: str, history: Sequence[str] = (), reader: Reader | None = None) -> Question:
     """Analyse an already checked question; ``reader`` knows the plan's subjects for follow-ups."""
-    cleaned = strip_injection(raw)
+    cleaned = standard_words(strip_injection(raw))
     authoring = bool(_AUTHORING.search(cleaned))
     asked = without_request(cleaned) if authoring else ""
     if asked:  # the request is declined, the question is answered
         cleaned, authoring = asked, False
-    clean_history = [strip_injection(h) for h in history if isinstance(h, str) and h.strip()]
+    clean_history = [standard_words(strip_injection(h)) for h in history if isinstance(h, str) and h.strip()]
     text = resolve_followup(cleaned, clean_history, reader) if cleaned else ""
     english = is_english(raw)
     core = text

@@ -28,3 +28,9 @@ def test_a_question_after_a_request_to_change_text_is_answered_and_the_request_d
         q = questions.read(text)
         assert q.authoring and not q.declined
     assert not questions.read("新增了哪些公办幼儿园？").declined
+
+
+def test_colloquial_question_words_read_as_standard_ones() -> None:
+    q = questions.read("娃在乡下上学，学校这边要做些啥？")
+    assert q.core.endswith("要做些什么？")
+    assert questions.standard_words("教室不够用咋办") == "教室不够用怎么办"
