@@ -25,7 +25,8 @@ OWN_NUMBER_OR_ISSUER = (r"文号|发文字号|发文(机关|单位)|印发(单�
                         r"(document|reference|file) (number|no\b)|"
                         r"issu(ed|ing) (this|the) (plan|notice|document)|issuing (office|authority|body)")
 #: Which named members of a kind: schools (所), school districts, provinces or cities.
-NAMED_MEMBERS = r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)"
+NAMED_MEMBERS = (r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)|"
+                 r"\bwhich (specific |exact |particular )?(schools|kindergartens|colleges|districts|provinces|cities)\b")
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money", re.compile(r"(多少|几[万千百]?元|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费|投资)|"
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
@@ -48,7 +49,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
     # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
     ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|分别叫什么|叫什么名字|名单|"
-                           r"剩下|其余|另外几|" + NAMED_MEMBERS, re.I)),
+                           r"剩下|其余|另外几|what (exactly )?are the [\"“]?(two|three|four|five|six|seven|eight|nine|ten)\b|"
+                           r"names? of (the|each|all) |" + NAMED_MEMBERS, re.I)),
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
                            r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|"

@@ -121,9 +121,11 @@ class EvidenceSets:
         lines = self.grouped(chunks)
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
             return Reply("passage", self._mention_lead(frame), lines)
-        # A figure must come from a best sentence: some other sentence always has some number.
+        # A figure or the named members must come from a best sentence: some other sentence always has
+        # some number, and a list's further sentences name other schools.
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
-        gap = missing_detail(frame.asks, near_best if frame.asks == "figure" else [c.sentence for c in chunks],
+        best_only = frame.asks in ("figure", "members")
+        gap = missing_detail(frame.asks, near_best if best_only else [c.sentence for c in chunks],
                              frame.unit, frame.question.core)
         # A figure the question claims ("…的80%，这个比例是怎么定的") that the plan does not give: the
         # premise is corrected and the plan's own rule given, an answer rather than a refusal.

@@ -96,7 +96,7 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
     return False
 
 
-_NAMED_KIND = re.compile(NAMED_MEMBERS)
+_NAMED_KIND = re.compile(NAMED_MEMBERS, re.I)
 _PLACE = "|".join(PLACES)
 #: A proper name of each kind: a place or an ordinal before the kind's word ("南宁市第四职业技术学校").
 _PROPER = {
@@ -113,8 +113,10 @@ def unnamed_members(question: str, sentences: Sequence[str]) -> bool:
     found = _NAMED_KIND.search(question)
     if found is None:
         return False
-    kind = found.group(0)
-    pattern = _PROPER["所"] if "所" in kind else _PROPER["区"] if "区" in kind else _PROPER["省"]
+    kind = found.group(0).lower()
+    school = "所" in kind or any(w in kind for w in ("school", "kindergarten", "college"))
+    district = "区" in kind or "district" in kind
+    pattern = _PROPER["所"] if school else _PROPER["区"] if district else _PROPER["省"]
     return not any(pattern.search(s) for s in sentences)
 
 

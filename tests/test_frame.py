@@ -102,6 +102,9 @@ def frame_of(text, plan, lexicon, history=()):
     ("学前教育的钱到底谁出？", ""),
     ("How is responsibility for education spending divided between the city and the counties?", ""),
     ("哪些部门负责学前教育？", "department"),
+    # English members: a counted set by its count, or which named schools.
+    ('What exactly are the "seven commons" (七个共同)?', "members"),
+    ("Which specific kindergartens are the experimental ones?", "members"),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
@@ -490,6 +493,8 @@ def test_a_chosen_clause_gives_its_next_best_sentences(chunks, corpus_plan) -> N
     ("“七个共同”具体是哪七个？", "深化校企合作协同育人“七个共同”", True),
     ("具体是哪两所学校？", "全面贯彻落实《南宁市提升普通中学教育教学质量指导意见》", True),
     ("具体是哪两所学校？", "重点建设南宁市第三职业技术学校新校区", False),
+    ("Which specific schools are the weak schools?", "加大老城区薄弱学校扩容改造力度", True),
+    ("Which schools get new campuses?", "重点建设南宁市第三职业技术学校新校区", False),
 ])
 def test_named_members_are_missing_when_only_a_kind_is_named(question, sentence, missing) -> None:
     from assistant.reply import missing_detail
