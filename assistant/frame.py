@@ -50,7 +50,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
     ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|分别叫什么|叫什么名字|名单|"
                            r"剩下|其余|另外几|what (exactly )?are the [\"“]?(two|three|four|five|six|seven|eight|nine|ten)\b|"
-                           r"names? of (the|each|all) |" + NAMED_MEMBERS, re.I)),
+                           + NAMED_MEMBERS, re.I)),
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
                            r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|"
