@@ -449,23 +449,28 @@ FLOORS = {
     "dev3": {"correct": 0.82, "fact_recall": 0.75, "refusal_rate": 0.8},
     "dev4": {"correct": 0.91, "fact_recall": 0.8, "refusal_rate": 0.85},
     # A tuning set of multi-clause questions only (60), helper-written from the plan text.
-    "dev5": {"correct": 0.68, "fact_recall": 0.85},
-    "test": {"correct": 0.83, "fact_recall": 0.79, "citation_precision": 0.73, "refusal_rate": 0.65},
+    "dev5": {"correct": 0.74, "fact_recall": 0.88},
+    # A tuning set of near misses (answerable and not), English and multi-clause questions (130),
+    # helper-written from the plan text; measured 0.862 before this stop's changes, then tuned on.
+    "dev6": {"correct": 0.91, "fact_recall": 0.93, "refusal_rate": 0.9},
+    "test": {"correct": 0.85, "fact_recall": 0.79, "citation_precision": 0.73, "refusal_rate": 0.65},
     # A second blind set, written the same way once the first had been used for many measurements.
     "test2": {"correct": 0.83, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
     # A third, written the same way; measured once on the system as it stood (0.748 correct).
     "test3": {"correct": 0.82, "fact_recall": 0.79, "citation_precision": 0.71, "refusal_rate": 0.74},
     # A fourth, written the same way; measured once on the system as it stood (0.793 correct, and
     # 0.058 of its answerable questions refused: above the 0.05 of the others, recorded, not tuned).
-    "test4": {"correct": 0.83, "fact_recall": 0.83, "citation_precision": 0.72, "refusal_rate": 0.78},
+    "test4": {"correct": 0.84, "fact_recall": 0.83, "citation_precision": 0.72, "refusal_rate": 0.78},
     # A fifth, written the same way once test4 had served many measurements; measured once (0.772).
-    "test5": {"correct": 0.81, "fact_recall": 0.82, "citation_precision": 0.72, "refusal_rate": 0.88},
+    "test5": {"correct": 0.83, "fact_recall": 0.82, "citation_precision": 0.72, "refusal_rate": 0.88},
     # A sixth, written the same way once test5 had served; measured once on the system as it stood
     # (0.819 correct). (Precision floors sit 0.02 under the current figures: a list now hears from
     # each of its best clauses and a clause gives up to 3 sentences, which cites more and finds more.)
-    "test6": {"correct": 0.82, "fact_recall": 0.85, "citation_precision": 0.76, "refusal_rate": 0.82},
+    "test6": {"correct": 0.85, "fact_recall": 0.85, "citation_precision": 0.76, "refusal_rate": 0.82},
     # A seventh, written the same way and committed before any answer change of its stop (0.869 then).
     "test7": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.75, "refusal_rate": 0.88},
+    # An eighth, written the same way and committed before any answer change of its stop (0.852 then).
+    "test8": {"correct": 0.84, "fact_recall": 0.88, "citation_precision": 0.74, "refusal_rate": 0.88},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer).
 MIN_QUESTIONS = {"dev5": 60}
