@@ -216,7 +216,8 @@ class ExtractiveComposer:
                 # The plan says it does not give this (a detail, a place, a year): the answer says so.
                 uncovered.append(i)
             new = [line for line in reply.lines if line not in lines]
-            if new and reply.lead and not reply.refused and not reply.lead.startswith(EVIDENCE_LEAD):  # a part's own lead (a correction, a count) stays
+            # A part's own lead (a correction, a count) stays; the English evidence lead is said once.
+            if new and reply.lead and not reply.refused and not reply.lead.startswith(EVIDENCE_LEAD):
                 new[0] = Line(f"{reply.lead.strip()}{new[0].text}", new[0].clause_id, new[0].quote)
             lines += new
         if not lines:

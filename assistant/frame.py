@@ -234,7 +234,7 @@ def _has_topic(text: str, reader: PlanReader | None) -> bool:
 
 # Who pays ("学前教育的钱谁出", "how is responsibility for spending divided"): the plan's division of
 # spending (支出责任), not a department's duty list and not an amount.
-_PAYER = re.compile(r"谁(来)?(出钱|出资|掏钱|买单|出)(?![\u4e00-\u9fff])|谁(来)?(出钱|出资|掏钱|买单)|"
+_PAYER = re.compile(r"谁(来)?(出钱|出资|掏钱|买单)|谁(来)?出(?![\u4e00-\u9fff])|"
                     r"(钱|经费|资金|费用|支出)[^，。？?]{0,6}(靠谁|谁出|谁来出|谁负担|谁承担|由谁|哪一?级)|"
                     r"(支出|spending|funding|expenditure)[^，。？?]{0,12}(责任|responsib)|"
                     r"responsib\w* for (\w+ ){0,2}(spending|funding|expenditure)|who (pays|funds|finances|bears)", re.I)

@@ -34,7 +34,8 @@ _AUTHORING = re.compile(
     r"|^(please\s+)?(write|draft|compose|rewrite|translate|edit|modify)\b",
     re.IGNORECASE,
 )
-# A question after a request ("请先把…改成…，再告诉我…是什么"): its sequencing word, then what it asks.
+# What makes the clauses after a request a question of their own ("…，再告诉我…是什么"); "并注明出自哪一条"
+# is still the request.
 _THEN_ASK = re.compile(r"告诉我|请问|问一下|是什么|是多少|有哪些|有什么|是哪|是谁|吗|多少|几[个所项名]")
 #: "Among those": the follow-up narrows the previous question's set, so it keeps that subject even when it
 #: names one of its own ("其中哪项由市卫计委参与？").
