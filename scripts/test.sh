@@ -52,7 +52,7 @@ fi
   --min dev:correct=0.96 --min dev2:correct=0.95 --min dev3:correct=0.82 --min test:correct=0.85 \
   --min test2:correct=0.83 --min test3:correct=0.82 --min dev:refusal_rate=0.95 --min test:refusal_rate=0.65 --min test2:refusal_rate=0.78 --min test3:refusal_rate=0.74 \
   --min test4:correct=0.84 --min test4:refusal_rate=0.78 --min test5:correct=0.83 --min test5:refusal_rate=0.88 --min test6:correct=0.85 --min test6:refusal_rate=0.82 \
-  --min test7:correct=0.86 --min test7:refusal_rate=0.88 --min dev5:correct=0.74 --min dev6:correct=0.91 --min dev6:refusal_rate=0.9 \
+  --min test7:correct=0.86 --min test7:refusal_rate=0.88 --min dev5:correct=0.72 --min dev6:correct=0.91 --min dev6:refusal_rate=0.9 \
   --min test8:correct=0.84 --min test8:refusal_rate=0.88 \
   --min dev4:correct=0.91 --min dev4:refusal_rate=0.85 --min dev4:false_refusal_rate=0.07 \
   --min false_refusal_rate=0.05 --min test4:false_refusal_rate=0.07 --min faithfulness=1.0

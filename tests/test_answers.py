@@ -449,7 +449,7 @@ FLOORS = {
     "dev3": {"correct": 0.82, "fact_recall": 0.75, "refusal_rate": 0.8},
     "dev4": {"correct": 0.91, "fact_recall": 0.8, "refusal_rate": 0.85},
     # A tuning set of multi-clause questions only (60), helper-written from the plan text.
-    "dev5": {"correct": 0.74, "fact_recall": 0.88},
+    "dev5": {"correct": 0.72, "fact_recall": 0.88},
     # A tuning set of near misses (answerable and not), English and multi-clause questions (130),
     # helper-written from the plan text; measured 0.862 before this stop's changes, then tuned on.
     "dev6": {"correct": 0.91, "fact_recall": 0.93, "refusal_rate": 0.9},
