@@ -168,9 +168,8 @@ def _topic_besides(text: str, reader: PlanReader | None) -> str:
     for mention in department_mentions(text):
         rest = rest.replace(mention, "")
     # Topics joined by a conjunction ("在师德和师资培养方面") stay apart: each narrows on its own.
-    # Involvement words first: a conjunction inside one ("参与") is not a join.
-    rest = _CONJUNCTION.sub("、", _INVOLVEMENT.sub("", rest))
-    rest = _INVOLVEMENT.sub("", _SCOPE_NOUN.sub("", _strip_cues(rest))).strip("、")
+    # Involvement words go first: a conjunction inside one ("参与") is not a join.
+    rest = _SCOPE_NOUN.sub("", _strip_cues(_CONJUNCTION.sub("、", _INVOLVEMENT.sub("", rest)))).strip("、")
     # Next to a department, a rarer word than usual for a topic already narrows its tasks.
     return rest if rest and reader is not None and reader.has_topic(rest, BESIDES_IDF) else ""
 

@@ -129,9 +129,10 @@ class EvidenceSets:
                              frame.unit, frame.question.core)
         # A figure the question claims ("…的80%，这个比例是怎么定的") that the plan does not give: the
         # premise is corrected and the plan's own rule given, an answer rather than a refusal.
-        absent = [f for f in frame.claimed if not any(f in c.sentence.replace(" ", "") for c in chunks)]
-        if gap == "figure" and absent:
-            return Reply("passage", not_stated_text(absent[0], frame.english), lines)
+        if gap == "figure":
+            absent = [f for f in frame.claimed if not any(f in c.sentence.replace(" ", "") for c in chunks)]
+            if absent:
+                return Reply("passage", not_stated_text(absent[0], frame.english), lines)
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame.english, lines), lines)

@@ -71,8 +71,9 @@ _FIGURES = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[个所项家名]|\d+—\d+
 
 
 # A count and what it counts ("七大帮扶计划", "七个共同"), or what and its count ("示范性普通高中2所").
-_COUNTED = re.compile(r"([二三四五六七八九十两]+[大个所项家]|\d+\s*[个所项家])\s*([\u4e00-\u9fff]{2,4})")
-_COUNTED_AFTER = re.compile(r"([\u4e00-\u9fff]{2,4})\s*(\d+\s*[个所项家]|[二三四五六七八九十两]+[个所项家])(?![\u4e00-\u9fff])")
+_COUNT = r"[二三四五六七八九十两]+[个所项家]|\d+\s*[个所项家]"
+_COUNTED = re.compile(rf"([二三四五六七八九十两]+大|{_COUNT})\s*([\u4e00-\u9fff]{{2,4}})")
+_COUNTED_AFTER = re.compile(rf"([\u4e00-\u9fff]{{2,4}})\s*({_COUNT})(?![\u4e00-\u9fff])")
 _LISTED_BEFORE = re.compile(r"[\u4e00-\u9fff]、[^，。；]{0,40}等\s*$")
 
 
