@@ -56,12 +56,12 @@ def tab(browser, served: Served) -> Iterator[Tab]:  # noqa: F811
     context.close()
 
 
-def ask(page, question: str, done: str = "#chat-log .msg.bot:last-child .meta") -> None:
+def ask(page, question: str, done: str = "#chat-log .msg.bot:last-child .meta", timeout_ms: int = TIMEOUT_MS) -> None:
     count = page.locator("#chat-log .msg.bot .meta").count()
     page.fill("#question textarea", question)
     page.click("#send")
     page.wait_for_function(
-        f"document.querySelectorAll('#chat-log .msg.bot .meta').length > {count}", timeout=TIMEOUT_MS
+        f"document.querySelectorAll('#chat-log .msg.bot .meta').length > {count}", timeout=timeout_ms
     )
 
 
