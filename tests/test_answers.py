@@ -8,6 +8,7 @@ clauses that were retrieved (or come from a structured route), refusals without 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +21,9 @@ REFUSAL_EN = "The plan does not"
 
 def _says_refused(text: str) -> bool:
     return text.startswith(REFUSAL_EN) or REFUSAL in text
+
+
+SERVER_URL = os.environ.get("POLICY_ASSISTANT_TEST_CHROMA_URL", "")
 STRUCTURED_KINDS = {"duty", "department", "target", "clause"}
 
 
@@ -478,7 +482,14 @@ MIN_QUESTIONS = {"dev5": 60}
 FALSE_REFUSALS = {"test4": 0.07, "dev4": 0.07}
 
 
-@pytest.mark.parametrize("name", list(FLOORS))
+#: With every index on a Chroma server (scripts/test.sh's second pass) the answers are the same code on
+#: the same index content, so one tuning set and one blind set show the server path; the other sets are
+#: gated once, in the first pass and by the CLI gate.
+SERVER_SETS = ("dev", "test8")
+FLOOR_SETS = [n for n in FLOORS if n in SERVER_SETS] if SERVER_URL else list(FLOORS)
+
+
+@pytest.mark.parametrize("name", FLOOR_SETS)
 def test_question_set_meets_the_floor(assistant, capsys, name: str) -> None:
     from eval.harness import run_eval
     from eval.questions import default_questions_path, load_questions
