@@ -22,7 +22,7 @@ from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.gathering import EvidenceSets
 from assistant.outline import Outline
 from assistant.question import Question
-from assistant.reply import EVIDENCE_LEAD, Reply, evidence_lead, missing_detail, partial_text
+from assistant.reply import EVIDENCE_LEAD, HARD_DETAILS, Reply, evidence_lead, missing_detail, partial_text
 from assistant.responsibility import Responsibility
 from assistant.selection import SentenceScorer
 from assistant.thresholds import Thresholds
@@ -104,13 +104,17 @@ class ExtractiveComposer:
         named = [cid for cid in find_clause_ids(q.core) if cid in self.plan]
         if named:
             lines = self.outline.clause_lines(named[0], frame.asks == "department", q.english)
-            gap = missing_detail(frame.asks, [line.quote for line in lines])
-            if gap in ("day", "date", "money", "person", "contact", "procedure"):
+            gap = missing_detail(frame.asks, [line.quote for line in lines], question=q.core)
+            if gap in (*HARD_DETAILS, "date"):
                 return Reply("partial", partial_text(gap, q.english), lines, refused=True)
             return Reply("clause", "", lines)
         place = questions.foreign_place(q.core, self._plan_text)
         if place:
             return Reply.refusal(Reason(f"本计划不涉及{place}", f"the plan is not about {place}"))
+        wider = questions.wider_area(q.core, self._plan_text) if frame.asks == "figure" else ""
+        if wider:
+            return Reply.refusal(Reason(f"本计划的目标只针对本市，没有给出{wider}的数字",
+                                        f"the plan's targets are its own city's, not figures for {wider}"))
         period = self.plan.period_years
         foreign = [y for y in q.years if period and y not in period]
         foreign += [p for p in _FIVE_YEAR.findall(q.core) if p not in self._plan_text]

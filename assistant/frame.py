@@ -27,6 +27,7 @@ OWN_NUMBER_OR_ISSUER = (r"文号|发文字号|发文(机关|单位)|印发(单�
 #: Which named members of a kind: schools (所), school districts, provinces or cities.
 NAMED_MEMBERS = (r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)|"
                  r"\bwhich (specific |exact |particular )?(schools|kindergartens|colleges|districts|provinces|cities)\b")
+_TITLES = "局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席|理事长|会长|站长"
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money", re.compile(r"(多少|几[万千百]?元|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费|投资)|"
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
@@ -40,11 +41,21 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # How a user goes about something (apply, register): the plan states policy, not procedures.
     ("procedure", re.compile(r"(怎么|如何|怎样|去哪|在哪|到哪)(申请|申报|报名|办理|登记|参评|提交)|"
                              r"(申请|申报|报名|办理|登记)(的)?(流程|条件|材料|手续|步骤|入口|方式)|流程|需要(哪些|什么)材料|"
-                             r"需要(准备)?(哪些|什么)[^，。？?]{0,4}(材料|证明|证件)|(去|在|到)哪里?(办|申请|报名|提交)|"
+                             r"(需要|要|得)?(准备|提交|带)(哪些|什么|啥)[^，。？?]{0,4}(材料|证明|证件)|"
+                             r"(去|在|到)哪(里|儿|个)?[^，。？?]{0,3}(办|申请|报名|提交)|"
                              r"how (do|can) (i|we|you) (apply|register|sign up)|application process", re.I)),
+    # What it takes to count as something or to qualify ("人口要达到多少才算人口大镇", "评职称需要满足什么
+    #条件"): the plan names policies, it rarely states criteria.
+    ("criterion", re.compile(r"(需要|要|得|必须)?(满足|具备|符合|达到)(什么|哪些|啥)(样的)?(条件|要求|标准)|"
+                             r"(条件|门槛|资格)(是什么|有哪些)|才(算|能算|叫|能被认定)|(怎么|如何|怎样)(认定|界定)|"
+                             r"认定(的)?(标准|条件)|what (criteria|conditions|requirements)|eligib|"
+                             r"qualif(y|ies) (as|for)", re.I)),
+    # The wording of a text the plan only names (an oath, another document's full text).
+    ("text", re.compile(r"誓词|誓言|宣誓词|》的?(全文|原文|正文|具体条文|条文)|wording of|full text", re.I)),
     # A title's holder ("院长叫什么名字") before the members of a set.
-    ("person", re.compile(r"(局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席)(是谁|叫什么|姓什么|是哪位)|姓名|"
+    ("person", re.compile(rf"({_TITLES})(是谁|叫什么|姓什么|是哪位)|谁(来)?(担任|出任|当)[^，。？?]{{0,6}}({_TITLES})|姓名|"
                           r"who is the (\w+ ){0,2}(director|head|principal|president|mayor|chief|secretary)|"
+                          r"who (heads|chairs|runs) the\b|"
                           r"name of the (\w+ ){0,2}(director|head|principal|president|mayor)", re.I)),
     # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
     # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
@@ -53,7 +64,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            + NAMED_MEMBERS, re.I)),
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
                            r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
-    ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么(文件|文号)|"
+    ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么[^，。？?]{0,3}(文件|文号)|"
                             r"依据的?是|which document|" + OWN_NUMBER_OR_ISSUER, re.I)),
     ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
                           r"what share|how high|what (is|are|was|were) the (\w+ )?targets?\b|what targets?\b|\btargets? (rate|figure|number|value|for)|"
@@ -105,7 +116,9 @@ _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 @dataclass(frozen=True)
 class QueryFrame:
     question: Question
-    asks: str  # money | day | date | contact | person | procedure | members | document | figure | department | ""
+    # money | day | date | procedure | criterion | text | person | members | contact | document | figure |
+    # department | ""
+    asks: str
     wants_list: bool  # a list or an overview, not one fact
     asks_tasks: bool  # "which tasks does <department> take part in"
     departments: tuple[str, ...]  # canonical, in order of mention

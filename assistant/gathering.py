@@ -25,7 +25,7 @@ from assistant.dating import dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
-from assistant.reply import Reply, evidence_lead, missing_detail, not_stated_text, partial_text
+from assistant.reply import HARD_DETAILS, Reply, evidence_lead, missing_detail, not_stated_text, partial_text
 from assistant.selection import MAX_CLAUSES, Scored, SentenceScorer, select, typed_first
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
@@ -124,9 +124,12 @@ class EvidenceSets:
         # A figure or the named members must come from a best sentence: some other sentence always has
         # some number, and a list's further sentences name other schools.
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
-        best_only = frame.asks in ("figure", "members")
-        gap = missing_detail(frame.asks, near_best if best_only else [c.sentence for c in chunks],
-                             frame.unit, frame.question.core)
+        best_only = frame.asks in ("figure", "members", "criterion")
+        said = [c.sentence for c in chunks]
+        gap = missing_detail(frame.asks, near_best if best_only else said, frame.unit, frame.question.core)
+        if not gap:  # a further detail asked ("由谁负责，哪一年成立"): the answer must give that too
+            gap = next((a for a in frame.also_asks[1:]
+                        if a in HARD_DETAILS and missing_detail(a, said, "", frame.question.core)), "")
         # A figure the question claims ("…的80%，这个比例是怎么定的") that the plan does not give: the
         # premise is corrected and the plan's own rule given, an answer rather than a refusal.
         if gap == "figure":

@@ -258,10 +258,38 @@ def foreign_place(text: str, plan_text: str) -> str:
     return next((p for p in PLACES if p.lower() in lowered and p not in plan_text), "")
 
 
+# A wider area than a city plan's own ("全区", "整个广西", "nationwide"): its figures are the city's.
+_WIDER = re.compile(r"(?:全区|全自治区|整个(?:广西|自治区)[\u4e00-\u9fff]{0,4}?|广西全区|全广西|全省|全国)(?:的)?|"
+                    r"\b(?:across|throughout|for) (?:the )?(?:whole |entire )?(?:guangxi|country)\b|"
+                    r"\bnationwide", re.I)
+
+
+def wider_area(text: str, plan_text: str) -> str:
+    """The wider area a figure question is scoped to ("全区高中阶段毛入学率的目标"), or "". The plan's
+    own phrases with such a word ("在全区率先普及", "全国教育大会") name no scope of a figure."""
+    for found in _WIDER.finditer(text):
+        phrase = found.group(0)
+        after = text[found.end() : found.end() + 2]
+        if after and (phrase + after) in plan_text:
+            continue
+        return phrase.rstrip("的")
+    return ""
+
+
 def parts(text: str) -> list[str]:
     """Sub-questions of a compound question ("A？B？"), or [text] when there is only one."""
     pieces = [p.strip() for p in re.split(r"[？?；;]", text) if len(p.strip()) >= 4]
+    # A remark after the last question ("…哪些任务？我们科室要对一下口径。") asks nothing of its own.
+    # One that enumerates ("本地培训、出国培训都算进去") names the parts wanted.
+    last = pieces[-1] if pieces else ""
+    if len(pieces) >= 2 and not re.search(r"[？?；;]\s*$", text) and not _ASKING.search(last) and "、" not in last:
+        pieces = pieces[:-1]
     return pieces if len(pieces) >= 2 else [text]
+
+
+# A question word, or a request to tell ("都列一下", "说说"): a part that has neither only remarks.
+_ASKING = re.compile(r"吗|呢|什么|啥|哪|谁|多少|几|怎么|咋|如何|怎样|是否|有没有|能不能|会不会|是不是|可不可以|要不要|"
+                     r"列(一下|出|举)|说说|讲讲|谈谈|介绍|告诉|说明|解释|总结|概括")
 
 
 # "…, and how/what/about …": where an English question starts asking its next thing.

@@ -42,7 +42,12 @@ _DETAIL = {
     # Steps or what to hand in, not the mere word ("简化入学手续" names a procedure, it does not give it).
     "procedure": re.compile(r"(先|首先)[^。；]{0,30}(再|然后)|步骤|流程(如下|为|是)|"
                             r"(提交|提供|携带|准备)[^。；]{0,10}(材料|证明|证件)|(到|在)[^。；]{0,10}(办理|报名|申请)"),
-    "person": re.compile(r"(局长|校长|主任|书记|市长)[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"),
+    "person": re.compile(r"(局长|校长|主任|书记|市长|理事长)[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"),
+    # A stated criterion: conditions or a standard spelled out, or a threshold ("1500人以上大村").
+    "criterion": re.compile(r"条件(是|为|包括)|标准(是|为)|(达到|符合)[^。；]{0,10}(标准|要求|条件)|须(具备|满足)|"
+                            r"\d+\s*\S{0,3}以[上下]|是指"),
+    # The wording itself, quoted ("誓词如下：…").
+    "text": re.compile(r"(誓词|誓言|全文|原文|条文)(如下|为)?[:：“]"),
     "figure": re.compile(
         r"\d+(?:\.\d+)?\s*(?:%|％|个|所|项|名|人|万|亿|元|家|次|倍|分)|"
         r"[一二两三四五六七八九十百千]+\s*[个所项名家次倍大]|一批|一大批|全覆盖|只增不减"
@@ -63,6 +68,8 @@ _DETAIL_WORDS = {
     "contact": ("联系方式或地址", "contact details"),
     "procedure": ("办理流程或申请方式", "procedure"),
     "person": ("人员姓名", "names of people"),
+    "criterion": ("认定标准或条件", "criteria or conditions"),
+    "text": ("原文", "wording of that text"),
     "figure": ("数字", "figure"),
 }
 #: How an English evidence answer opens; a compound question's parts share one such lead.
@@ -121,10 +128,32 @@ def unnamed_members(question: str, sentences: Sequence[str]) -> bool:
     return not any(pattern.search(s) for s in sentences)
 
 
+#: What a criterion question wants to count as ("人口要达到多少才算“人口大镇”").
+_DEFINED = re.compile(r"(?:才算|才能算|才叫|才能叫|算作)[“\"]?([\u4e00-\u9fff]{2,8}?)[”\"]?(?:吗|呢|啊|呀|？|\?|，|。|$)")
+
+
+def criterion_given(question: str, sentences: Sequence[str]) -> bool:
+    """A sentence states the criterion asked: for a term to count as, a threshold right before the
+    term or a definition after it ("1500人以上大村" defines 大村; "人口大镇" alone defines nothing)."""
+    term = _DEFINED.search(question)
+    if term is None:
+        return any(_DETAIL["criterion"].search(s) for s in sentences)
+    word = re.escape(term.group(1))
+    pattern = re.compile(rf"\d+\S{{0,3}}以[上下]的?{word}|{word}(是指|指的是|即)")
+    return any(pattern.search(s.replace(" ", "")) for s in sentences)
+
+
+#: Details no plan sentence is likely to give in passing: asked anywhere in a question, each is
+#: checked, not only the first slot ("由谁负责？哪一年挂牌成立？").
+HARD_DETAILS = ("day", "money", "person", "contact", "procedure", "criterion", "text")
+
+
 def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question: str = "") -> str:
     """The asked detail ("date", "money", …) that none of the sentences gives, or ""."""
     if asks == "members":
         return asks if unlisted_members(question, sentences) or unnamed_members(question, sentences) else ""
+    if asks == "criterion":
+        return "" if criterion_given(question, sentences) else asks
     pattern = _UNIT_FIGURE.get(unit) if asks == "figure" and unit else _DETAIL.get(asks)
     if pattern is None or any(pattern.search(s) for s in sentences):
         return ""

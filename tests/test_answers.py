@@ -152,6 +152,10 @@ CASES = [
     # Which named members, where the plan names only a kind: a partial refusal (rephrasings in no set).
     Case("unanswerable", "学区制改革以后我家孩子会分到哪个学区？", refuse=True),
     Case("unanswerable", "乡镇中心幼儿园具体有哪几所？", refuse=True),
+    # A criterion the plan does not state, a figure for a wider area than the plan's, the plan's own basis.
+    Case("unanswerable", "一个班要超过多少人才算超大班额？", refuse=True),
+    Case("unanswerable", "全区2019年九年义务教育巩固率的目标是多少？", refuse=True),
+    Case("factoid", "这个方案是根据哪份上级文件出台的？", ("引言",), ("桂政发〔2018〕5号",)),
     # A list's facets, each with the question's subject; each chosen clause's next-best sentences.
     Case("multi_clause", "残疾学生这块，学前阶段和职业教育分别有什么安排？", ("四（一）1", "四（四）1"),
          ("学前部", "残疾青少年职业教育基地学校")),

@@ -34,3 +34,11 @@ def test_colloquial_question_words_read_as_standard_ones() -> None:
     q = questions.read("娃在乡下上学，学校这边要做些啥？")
     assert q.core.endswith("要做些什么？")
     assert questions.standard_words("教室不够用咋办") == "教室不够用怎么办"
+
+
+def test_a_remark_after_the_last_question_is_no_sub_question() -> None:
+    assert questions.parts("教育局负责哪些任务？我们办公室要核对一下。") == ["教育局负责哪些任务？我们办公室要核对一下。"]
+    # a request to tell, or an enumeration of the parts wanted, is one
+    assert len(questions.parts("师资有哪些安排？待遇和编制都说说。")) == 2
+    assert len(questions.parts("培训有哪些？国内培训、出国培训都算。")) == 2
+    assert len(questions.parts("文号是什么？哪次会议通过的？")) == 2

@@ -304,6 +304,33 @@ def test_partial_refusal_when_the_asked_detail_is_missing() -> None:
     assert missing_detail("figure", ["全市现有公办幼儿园120所"], "current") == ""
 
 
+def test_a_criterion_is_given_by_a_threshold_before_the_term_or_a_definition() -> None:
+    sentence = "重点支持人口大镇新建1—2所公办幼儿园，贫困县1500人以上大村建设一批村级公办性质幼儿园"
+    assert missing_detail("criterion", [sentence], question="多少人才算大村？") == ""
+    assert missing_detail("criterion", [sentence], question="人口要多少才算“人口大镇”？") == "criterion"
+    assert missing_detail("criterion", ["妥善解决校医岗位设置和职称晋升问题"], question="评职称要满足什么条件") == (
+        "criterion")
+    assert missing_detail("text", ["探索建立教师入职宣誓制度"]) == "text"
+
+
+def test_every_hard_detail_asked_is_checked_not_only_the_first(corpus_plan, lexicon) -> None:
+    # The first slot is the year; the title's holder is asked too, and the plan names no one.
+    frame = frame_of("职业教育集团哪一年组建，由谁担任理事长？", corpus_plan, lexicon)
+    assert frame.asks == "date" and "person" in frame.also_asks[1:]
+    sentences = ["到2020年，组建南宁职业教育集团，促进我市中高职教育和区域产业联动发展。"]
+    assert missing_detail("date", sentences) == ""
+    assert missing_detail("person", sentences) == "person"
+
+
+def test_a_figure_for_a_wider_area_than_the_plan_s_is_named() -> None:
+    plan_text = "在全区率先普及更高水平的十五年教育。贯彻落实全国教育大会精神。"
+    assert questions.wider_area("全区义务教育巩固率2020年要到多少？", plan_text) == "全区"
+    assert questions.wider_area("What is the nationwide target for the rate?", plan_text) == "nationwide"
+    # the plan's own phrases name no scope of a figure; a city-wide figure is the plan's own
+    assert questions.wider_area("方案说要在全区率先普及几年教育？", plan_text) == ""
+    assert questions.wider_area("全市学前三年毛入园率是多少？", plan_text) == ""
+
+
 def test_refusal_thresholds_are_per_language() -> None:
     t = Thresholds(dense=0.88, dense_with_keywords=0.84, coverage=0.2,
                    english_dense=0.4, english_dense_with_keywords=0.3, english_coverage=0.2)
@@ -338,6 +365,14 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     ("随迁子女入学的组织实施单位是哪几家？", "department"),
     ("这个通知是哪天印发的", "day"),
     ("哪一年实现县县全覆盖", "date"),
+    # criteria, the wording of a named text, a title's holder (phrasings in no question set)
+    ("班里要超过多少人才算大班额？", "criterion"),
+    ("特教班的老师评优需要满足什么条件？", "criterion"),
+    ("名师工作室的认定标准是什么", "criterion"),
+    ("《南宁市提升普通中学教育教学质量指导意见》的全文能发我看看吗", "text"),
+    ("新教师入职宣誓时念的誓词是怎么写的？", "text"),
+    ("社区教育学院由谁担任院长？", "person"),
+    ("Who heads the community education college?", "person"),
 ])
 def test_more_asked_slots(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
