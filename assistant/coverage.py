@@ -218,3 +218,46 @@ def deepen(chosen: list[Scored], candidates: Sequence[Scored], plan: Plan) -> li
                 out.append(candidate)
                 mine.append(candidate)
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
+
+
+#: A term of the question the plan uses in at most RARE_SENTENCES sentences ("港澳台", "教学点") is what
+#: a list question is about wherever it occurs: each clause that uses it gets its best sentence with it.
+RARE_SENTENCES = 4
+RARE_MIN_CHARS = 3
+_PARTICLES = "的了是在和与及把被将对"
+
+
+def rare_terms(question: str, idf: dict[str, float], sentences: Sequence[str]) -> list[str]:
+    """The longest stretches of the question's distinctive words (RARE_MIN_CHARS or more) that occur
+    verbatim in 1 to RARE_SENTENCES of the plan's sentences."""
+    out: list[str] = []
+    for stretch in _distinctive(question, idf).split():
+        start = 0
+        while start <= len(stretch) - RARE_MIN_CHARS:
+            found, end = "", start + RARE_MIN_CHARS
+            while end <= len(stretch):
+                count = sum(1 for s in sentences if stretch[start:end] in s)
+                if count == 0:
+                    break
+                found = stretch[start:end] if count <= RARE_SENTENCES else found
+                end += 1
+            # A particle at an edge ("方面的") makes no term of a common word.
+            out += [found] if len(found.strip(_PARTICLES)) >= RARE_MIN_CHARS else []
+            start += len(found) or 1
+    return out
+
+
+def cover_terms(chosen: list[Scored], candidates: Sequence[Scored], terms: Sequence[str], plan: Plan) -> list[Scored]:
+    """Add, for each rare term and each clause that uses it, its best sentence with the term when no
+    chosen sentence of that clause has it."""
+    out = list(chosen)
+    for term in terms:
+        for candidate in candidates:  # best first
+            if len(out) >= DEEP_CAP:
+                break
+            text = candidate.chunk.sentence.replace(" ", "")
+            clause_id = candidate.chunk.clause_id
+            if term in text and not any(term in s.chunk.sentence.replace(" ", "") for s in out
+                                        if s.chunk.clause_id == clause_id):
+                out.append(candidate)
+    return sorted(out, key=lambda s: plan_order(plan, s.chunk))

@@ -80,7 +80,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                               re.I)),
 )
 # A list or an overview: every clause that holds a part of the answer belongs in it.
-_LIST = re.compile(r"哪些|哪几|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|这[两几]|[两几]项|"
+_LIST = re.compile(r"哪些|哪几|列(一下|出|举)|罗列|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|这[两几]|[两几]项|"
                    r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are", re.I)
 _TASKS = re.compile(r"(哪些|哪几项?|哪一?项|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
                     r"(管|负责|参与)的?是?哪(一|几)?项|"

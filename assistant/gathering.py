@@ -16,8 +16,10 @@ from assistant.coverage import (
     cover_names,
     cover_segments,
     cover_subtopics,
+    cover_terms,
     deepen,
     facet_queries,
+    rare_terms,
     segments,
     subtopics,
 )
@@ -43,6 +45,7 @@ class EvidenceSets:
 
     def __init__(self, plan: Plan, retriever: Retriever, scorer: SentenceScorer, reader: PlanReader):
         self.plan, self.retriever, self.scorer, self.reader = plan, retriever, scorer, reader
+        self._sentences = [c.sentence.replace(" ", "") for c in retriever.chunks]
 
     def candidates(self, frame: QueryFrame, retrieval: Retrieval) -> list[Scored]:
         """Candidates: every sentence of the retrieved clauses, of the clauses the question names by
@@ -105,7 +108,8 @@ class EvidenceSets:
             facets = [w for p in pieces if (w := self.scorer.weights(p))]
             chosen = cover_facets(chosen, content, facets, self.plan)
         if frame.wants_list:  # a clause chosen for one facet says more than its best sentence
-            chosen = deepen(chosen, content, self.plan)
+            terms = rare_terms(frame.question.core, self.scorer.idf, self._sentences)
+            chosen = deepen(cover_terms(chosen, content, terms, self.plan), content, self.plan)
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
         if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
             chosen = cover_names(chosen, content, named, self.plan)

@@ -536,3 +536,18 @@ def test_named_members_are_missing_when_only_a_kind_is_named(question, sentence,
 
     frame_asks = "members"
     assert (missing_detail(frame_asks, [sentence], question=question) == "members") is missing
+
+
+def test_a_rare_term_of_a_list_question_brings_each_clause_that_uses_it(chunks, corpus_plan) -> None:
+    from assistant.coverage import cover_terms, rare_terms
+
+    scorer = SentenceScorer(chunks)
+    sentences = [c.sentence.replace(" ", "") for c in chunks]
+    # 教学点 occurs in a few sentences; a particle at an edge makes no term ("方面的")
+    terms = rare_terms("村小和教学点在方案里各有哪些方面的安排？", scorer.idf, sentences)
+    assert "教学点" in terms and not any(t.endswith("的") for t in terms)
+    users = {c.clause_id for c in chunks if "教学点" in c.sentence}
+    assert len(users) >= 2
+    scored = [Scored(c, 1.0 - i / 1000, frozenset()) for i, c in enumerate(chunks)]
+    chosen = cover_terms([], scored, ["教学点"], corpus_plan)
+    assert {s.chunk.clause_id for s in chosen} == users
