@@ -158,6 +158,10 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if len(history) > 1:  # the previous question may itself have been a follow-up
         previous = resolve_followup(previous, history[:-1], reader).rstrip("？?。. ")
     core = _FOLLOWUP.sub("", text).strip().rstrip("？?。.！! ").removesuffix("呢").strip("，, ")
+    # "那X呢，方案在哪些地方提到它？": a subject of its own and a question of its own; nothing is borrowed.
+    own = re.match(r"(.+?)呢[，,]\s*(.+)", core)
+    if own and _ASKING.search(own.group(2)) and _has_topic(own.group(1), reader):
+        return f"{own.group(1)}，{own.group(2)}？"
     new_years = years_in(core)
     if new_years and years_in(previous):
         previous = YEAR.sub(f"{new_years[0]}年", previous, count=1)

@@ -174,6 +174,14 @@ def test_a_question_with_its_own_subject_ignores_the_history() -> None:
     assert not q.followup
 
 
+def test_a_cued_followup_with_a_question_of_its_own_borrows_nothing(reader) -> None:
+    q = questions.read("那名师工作室呢，方案在哪些地方提到它？", ["南宁学院在师资方面有哪些任务？"], reader)
+    assert q.core == "名师工作室，方案在哪些地方提到它？"
+    # a year is no subject: "那2020年呢，…" still borrows the indicator asked before
+    q = questions.read("那2020年呢，要达到多少？", ["2019年学前三年毛入园率目标是多少？"], reader)
+    assert q.core.startswith("2020年学前三年毛入园率")
+
+
 def test_a_chain_of_followups_is_resolved_in_order() -> None:
     q = read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
     assert q.core.startswith("2020年高中阶段毛入学率")
