@@ -125,6 +125,7 @@ class QueryFrame:
     role: str  # 组织实施单位 | 具体实施单位 | "" (either)
     role_only: bool  # "only as 具体实施单位"
     scope: str  # id of the part or subsection the question names by its title, or ""
+    scopes: tuple[str, ...]  # every one it names ("A工程和B工程的组织实施单位有什么区别"), in order
     about_scope: bool  # the question asks about that part as a whole ("基本原则有哪些"), nothing more
     names: tuple[Name, ...]  # stretches the question shares with few clauses of the plan
     claimed: tuple[str, ...]  # figures stated in the question ("98%"), to check against the plan
@@ -158,6 +159,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         role=role,
         role_only=bool(role) and bool(_ONLY.search(text)),
         scope=scope,
+        scopes=tuple(c for c, _ in _scopes(question.text, plan)),
         about_scope=bool(scope) and not _has_topic(question.core.replace(stretch, ""), reader),
         names=tuple(lexicon.names(question.core, mentions=mentions)),
         mentions=mentions,
@@ -278,14 +280,22 @@ def _bigrams(text: str) -> set[str]:
 
 
 def _scope(text: str, plan: Plan) -> tuple[str, str]:
-    """The part or subsection whose title the question names ("学前教育工程" → 四（一）).
+    """The part or subsection whose title the question names ("学前教育工程" → 四（一）), with the
+    stretch that names it; the longest name when it names several."""
+    named = _scopes(text, plan)
+    return max(named, key=lambda n: len(n[1]), default=("", ""))
 
-    The name is the longest stretch before a title noun (工程, 计划, …) whose character bigrams
-    nearly all occur in one title.
+
+def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
+    """Each part or subsection whose title the question names, in order ("学前教育工程和义务教育工程").
+
+    A name is the longest stretch before a title noun (工程, 计划, …) whose character bigrams nearly
+    all occur in one title.
     """
-    best, best_len, stretch = "", 0, ""
+    found: list[tuple[str, str]] = []
     headed = _headed(plan)
     for match in _SCOPE_NOUN.finditer(text):
+        best, best_len, stretch = "", 0, ""
         end, noun = match.start(), match.group(0)
         for length in range(2, min(12, end) + 1):
             # 工程, 计划 … are part of titles; 部分, 方面 only point at one.
@@ -299,7 +309,9 @@ def _scope(text: str, plan: Plan) -> tuple[str, str]:
                 share = len(wanted & _bigrams(clause.title)) / len(wanted)
                 if share >= 0.7 and length > best_len:
                     best, best_len, stretch = clause.id, length, text[end - length : match.end()]
-    return best, stretch
+        if best and best not in (f[0] for f in found):
+            found.append((best, stretch))
+    return found
 
 
 def _headed(plan: Plan) -> list[Clause]:

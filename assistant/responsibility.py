@@ -76,6 +76,10 @@ class Responsibility:
 
     def who(self, frame: QueryFrame, scored: list[Scored]) -> Reply:
         """The parsed departments of the items the question is about (every item of a 工程 it names)."""
+        if len(frame.scopes) > 1:  # "A工程和B工程的组织实施单位有什么区别": every item of each
+            items = [c for scope in frame.scopes for c in self.plan.descendants(scope) if c.duty is not None]
+            if items:
+                return Reply("duty", "", [line for c in items for line in duty_lines(c, frame.english)])
         if frame.scope:
             items = [c for c in self.plan.descendants(frame.scope) if c.duty is not None]
             inside = {c.id for c in items}

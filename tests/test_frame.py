@@ -182,6 +182,12 @@ def test_a_cued_followup_with_a_question_of_its_own_borrows_nothing(reader) -> N
     assert q.core.startswith("2020年学前三年毛入园率")
 
 
+def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
+    frame = frame_of("普通高中优质普及工程和现代职业教育提升发展工程，分别由哪些单位组织实施？", corpus_plan, lexicon)
+    assert frame.scopes == ("四（三）", "四（四）") and frame.scope in frame.scopes
+    assert frame_of("学前教育普及普惠工程由谁组织实施？", corpus_plan, lexicon).scopes == ("四（一）",)
+
+
 def test_a_chain_of_followups_is_resolved_in_order() -> None:
     q = read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
     assert q.core.startswith("2020年高中阶段毛入学率")
