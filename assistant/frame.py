@@ -105,7 +105,8 @@ _UNITS = (
 # Asking where the plan mentions something ("哪些地方提到", "出现在哪些地方", "where does the plan mention").
 _MENTIONS = re.compile(r"(提到|提及|说到|讲到|出现|涉及)[^，。？?]{0,8}(哪|几)|(哪|几)[^，。？?]{0,8}(提到|提及|说到|讲到|出现|涉及)|"
                        r"where (does|do|is) .*mention", re.I)
-_ONLY = re.compile(r"只|仅|单单|only", re.I)
+# Only in a role ("只作为具体实施单位"), not only one department ("只安排了教育局一个组织实施单位").
+_ONLY = re.compile(r"(只|仅|单单)(是|以|当|做|作为|担任|在)|only (as|in)\b", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
 _INVOLVEMENT = re.compile(r"作为|参与|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")

@@ -116,6 +116,9 @@ def test_scope_role_and_departments_are_read_from_the_plan(corpus_plan, lexicon)
     assert frame.departments == ("市财政局",)
     assert frame.role == "具体实施单位" and frame.role_only
     assert frame.wants_list
+    # "only one organizer" is a claim about a task, not a role the department only plays
+    frame = frame_of("随迁子女就学这件事，方案只安排了财政局一个组织实施单位吗？", corpus_plan, lexicon)
+    assert frame.role == "组织实施单位" and not frame.role_only
     assert frame_of("高等学校综合实力提升工程由谁组织实施", corpus_plan, lexicon).scope == "四（五）"
     assert frame_of("学校什么时候放假", corpus_plan, lexicon).scope == ""
     # Question words inside the name do not hide it; "which item does X take part in" asks for tasks.
