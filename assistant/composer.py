@@ -124,7 +124,8 @@ class ExtractiveComposer:
         # The title or number answers, unless the question asks more ("哪次会议审议通过的，文号是多少").
         if lead_lines and not self._asks_more(q) and not self.reader.has_topic(self.outline.rest(q.core)):
             return Reply("clause", "", lead_lines)
-        if frame.about_scope and frame.wants_list and not frame.asks and not frame.departments:
+        # A part as a whole ("基本原则有哪些", "what are the four basic principles"): its children are its members.
+        if frame.about_scope and frame.wants_list and frame.asks in ("", "members") and not frame.departments:
             return Reply("clause", "", self.outline.clause_lines(frame.scope))
         if frame.asks_tasks or (frame.departments and frame.role_only):
             reply = self.duties.tasks(frame)

@@ -156,6 +156,11 @@ CASES = [
     Case("unanswerable", "一个班要超过多少人才算超大班额？", refuse=True),
     Case("unanswerable", "全区2019年九年义务教育巩固率的目标是多少？", refuse=True),
     Case("factoid", "这个方案是根据哪份上级文件出台的？", ("引言",), ("桂政发〔2018〕5号",)),
+    # A part's members are its children; two 工程 named, each one's items; a list's rare term everywhere.
+    Case("english", "Which are the four basic principles, exactly?", ("二",), ("统筹协调", "改革创新")),
+    Case("responsibility", "普通高中优质普及工程和教师队伍提质增量工程，组织实施单位各是哪些？",
+         ("四（三）1", "四（七）1"), ("组织实施单位",)),
+    Case("multi_clause", "涉及教学点的内容帮我都列出来", ("四（二）2", "四（八）1"), ("保留并办好必要的教学点", "教学点接入宽带网络")),
     # A list's facets, each with the question's subject; each chosen clause's next-best sentences.
     Case("multi_clause", "残疾学生这块，学前阶段和职业教育分别有什么安排？", ("四（一）1", "四（四）1"),
          ("学前部", "残疾青少年职业教育基地学校")),
