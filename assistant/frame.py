@@ -24,6 +24,10 @@ from knowledge.scanners import FIGURE
 OWN_NUMBER_OR_ISSUER = (r"文号|发文字号|发文(机关|单位)|印发(单位|机关|部门)|(谁|哪个?(部门|单位|机关|机构))(印发|发布|下发|制发|发的)|"
                         r"(document|reference|file) (number|no\b)|"
                         r"issu(ed|ing) (this|the) (plan|notice|document)|issuing (office|authority|body)")
+#: The plan itself as the subject ("这份方案是依据什么文件制定的"), not one of its measures ("诊改依据哪个方案").
+PLAN_ITSELF = re.compile(r"(这份|这个|本|该|此|整个)(实施)?(方案|文件|计划|通知)|\b(this|the) (plan|document)\b", re.I)
+# What the front matter (cover notice, preamble) records about the plan: its adoption and issuing.
+_ADOPTION = re.compile(r"会议|会上|审议|拍板|印发|签发|出台|定下来|meeting|adopt|approv", re.I)
 #: Which named members of a kind: schools (所), school districts, provinces or cities.
 NAMED_MEMBERS = (r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)|"
                  r"\bwhich (specific |exact |particular )?(schools|kindergartens|colleges|districts|provinces|cities)\b")
@@ -128,6 +132,7 @@ class QueryFrame:
     scope: str  # id of the part or subsection the question names by its title, or ""
     scopes: tuple[str, ...]  # every one it names ("A工程和B工程的组织实施单位有什么区别"), in order
     about_scope: bool  # the question asks about that part as a whole ("基本原则有哪些"), nothing more
+    about_plan: bool  # how the plan itself was adopted or issued ("这个方案是哪次会议定下来的")
     names: tuple[Name, ...]  # stretches the question shares with few clauses of the plan
     claimed: tuple[str, ...]  # figures stated in the question ("98%"), to check against the plan
     unit: str  # for a figure question, what is counted: "people", "count", "rate", or "" (any)
@@ -161,6 +166,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         role_only=bool(role) and bool(_ONLY.search(text)),
         scope=scope,
         scopes=tuple(c for c, _ in _scopes(question.text, plan)),
+        about_plan=asks != "document" and bool(PLAN_ITSELF.search(question.core) and _ADOPTION.search(question.core)),
         about_scope=bool(scope) and not _has_topic(question.core.replace(stretch, ""), reader),
         names=tuple(lexicon.names(question.core, mentions=mentions)),
         mentions=mentions,

@@ -28,7 +28,7 @@ from assistant.duties import is_duty_line
 from assistant.evidence import Line
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
 from assistant.reply import HARD_DETAILS, Reply, evidence_lead, missing_detail, not_stated_text, partial_text
-from assistant.selection import MAX_CLAUSES, Scored, SentenceScorer, select, typed_first
+from assistant.selection import MAX_CLAUSES, TYPE_BONUS, Scored, SentenceScorer, select, typed_first
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.retriever import Retrieval, Retriever
@@ -52,12 +52,16 @@ class EvidenceSets:
         a shared name, and for a question about a document, of the front matter (notice, preamble)."""
         clause_ids = [h.clause_id for h in retrieval.hits]
         clause_ids += [self.retriever.chunk_by_id[i].clause_id for n in frame.names for i in n.chunk_ids]
-        if frame.asks == "document":
+        if frame.asks == "document" or frame.about_plan:
             clause_ids += [c.id for c in self.plan if c.level in ("notice", "preamble")]
         if frame.wants_list:  # a list or an overview may gather from anywhere in the plan
             clause_ids += [c.id for c in self.plan]
         chunks = [c for cid in dict.fromkeys(clause_ids) for c in self.retriever.chunks_of.get(cid, [])]
         return self.scorer.score(frame.question.text, retrieval, chunks)
+
+    def _front(self, chunk: Chunk) -> bool:
+        clause = self.plan.get(chunk.clause_id)
+        return clause is not None and clause.level in ("notice", "preamble")
 
     def is_structural(self, chunk: Chunk) -> bool:
         """A heading ("1. 优化义务教育学校布局。") or a （组织实施单位：…） list: structure, not an answer."""
@@ -87,6 +91,9 @@ class EvidenceSets:
 
     def answer(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
         content = typed_first([s for s in scored if not self.is_structural(s.chunk)], frame.asks)
+        if frame.about_plan:  # how the plan was adopted or issued: the front matter records it
+            content = sorted((Scored(s.chunk, s.score + TYPE_BONUS, s.covered) if self._front(s.chunk) else s
+                              for s in content), key=lambda s: -s.score)
         content, pool = year_first(content, set(frame.question.years), self._dated)
         if not content:
             return Reply.refusal()

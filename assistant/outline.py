@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant.duties import duty_lines
 from assistant.evidence import Line
-from assistant.frame import OWN_NUMBER_OR_ISSUER
+from assistant.frame import OWN_NUMBER_OR_ISSUER, PLAN_ITSELF
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 
@@ -18,8 +18,6 @@ _TITLE = re.compile(r"(这份|这个|本|该|此)(方案|文件|计划|通知)[^
                     r"(title|name) of (this|the) (plan|document|notice)|(plan|document) (is )?called", re.I)
 _DOC_NUMBER = re.compile(OWN_NUMBER_OR_ISSUER, re.I)
 # The preamble names the parent document the plan implements: a question about that is not about ours.
-# The plan itself as the subject ("这份方案是依据什么文件制定的"), not one of its measures ("诊改依据哪个方案").
-_SELF = re.compile(r"(这份|这个|本|该|此|整个)(实施)?(方案|文件|计划|通知)|\b(this|the) (plan|document)\b", re.I)
 _PARENT = re.compile(r"贯彻|依据|根据|上级|自治区|parent|implement", re.I)
 
 
@@ -33,7 +31,7 @@ class Outline:
         the parent document's)."""
         if _PARENT.search(text):
             # The preamble is where a plan names the document it implements ("为贯彻落实《…》…特制定本方案").
-            return self.preamble() if asks_document and _SELF.search(text) else []
+            return self.preamble() if asks_document and PLAN_ITSELF.search(text) else []
         lines = self.title(english) if _TITLE.search(text) else []
         return lines + (self.doc_number(english) if asks_document and _DOC_NUMBER.search(text) else [])
 

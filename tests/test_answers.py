@@ -160,6 +160,7 @@ CASES = [
     Case("english", "Which are the four basic principles, exactly?", ("二",), ("统筹协调", "改革创新")),
     Case("responsibility", "普通高中优质普及工程和教师队伍提质增量工程，组织实施单位各是哪些？",
          ("四（三）1", "四（七）1"), ("组织实施单位",)),
+    Case("paraphrase", "本方案是市政府在哪一次会上拍板的？", ("通知",), ("第57次常务会议",)),
     Case("multi_clause", "涉及教学点的内容帮我都列出来", ("四（二）2", "四（八）1"), ("保留并办好必要的教学点", "教学点接入宽带网络")),
     # A list's facets, each with the question's subject; each chosen clause's next-best sentences.
     Case("multi_clause", "残疾学生这块，学前阶段和职业教育分别有什么安排？", ("四（一）1", "四（四）1"),

@@ -191,6 +191,12 @@ def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
     assert frame_of("学前教育普及普惠工程由谁组织实施？", corpus_plan, lexicon).scopes == ("四（一）",)
 
 
+def test_how_the_plan_itself_was_adopted_is_about_its_front_matter(corpus_plan, lexicon) -> None:
+    assert frame_of("这个方案是在政府哪次会上审议的？", corpus_plan, lexicon).about_plan
+    assert not frame_of("这个方案要求哪些县区通过评估？", corpus_plan, lexicon).about_plan
+    assert not frame_of("幼儿园的会议制度是怎么规定的？", corpus_plan, lexicon).about_plan
+
+
 def test_a_chain_of_followups_is_resolved_in_order() -> None:
     q = read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
     assert q.core.startswith("2020年高中阶段毛入学率")
