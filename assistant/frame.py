@@ -38,39 +38,47 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"分数线|录取分|多少分|how much ([\w-]+ ){0,3}(money|funding|budget|subsid\w*|allowance|grant)|amount of (money|funding)|"
                          r"(total|overall) (budget|funding|investment)|budget (allocated|amount|of)|"
                          r"\bfees?\b|salary|yuan|\bcost", re.I)),
-    ("day", re.compile(r"哪一?天|几月|几号|日期|截止(时间|日期)|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
+    # How it turned out: a plan gives targets, never the results ("实际达到97%了吗", "did it actually reach").
+    ("outcome", re.compile(r"实际(上)?(达到|完成|实现|做到)|完成情况|达标情况|实施效果|最后(达到|完成|做到)|"
+                           r"actually (reach|achiev|meet|hit)|(was|were) [^?]{0,60}(achieved|met|reached)\b", re.I)),
+    ("day", re.compile(r"哪一?天|几月|几号|日期|截止日期|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
                        r"what date|deadline|which day",
                        re.I)),
-    ("date", re.compile(r"什么时候|何时|哪一?年(?!级)|起止|年份|when\b|which year", re.I)),
+    ("date", re.compile(r"什么时候|何时|哪一?年(?!级)|起止|年份|截止时间|when\b|which year", re.I)),
     # How a user goes about something (apply, register): the plan states policy, not procedures.
     ("procedure", re.compile(r"(怎么|如何|怎样|去哪|在哪|到哪)(申请|申报|报名|办理|登记|参评|提交)|"
                              r"(申请|申报|报名|办理|登记)(的)?(流程|条件|材料|手续|步骤|入口|方式)|流程|需要(哪些|什么)材料|"
-                             r"(需要|要|得)?(准备|提交|带)(哪些|什么|啥)[^，。？?]{0,4}(材料|证明|证件)|"
+                             r"(需要|要|得)?(准备|提交|交|带|出示)(哪些|什么|啥)[^，。？?]{0,4}(材料|证明|证件)|"
                              r"(去|在|到)哪(里|儿|个)?[^，。？?]{0,3}(办|申请|报名|提交)|"
                              r"how (do|can) (i|we|you) (apply|register|sign up)|application process", re.I)),
     # What it takes to count as something or to qualify ("人口要达到多少才算人口大镇", "评职称需要满足什么
     #条件"): the plan names policies, it rarely states criteria.
     ("criterion", re.compile(r"(需要|要|得|必须)?(满足|具备|符合|达到)(什么|哪些|啥)(样的)?(条件|要求|标准)|"
                              r"(条件|门槛|资格)(是什么|有哪些)|才(算|能算|叫|能被认定)|(怎么|如何|怎样)(认定|界定)|"
-                             r"认定(的)?(标准|条件)|what (criteria|conditions|requirements)|eligib|"
+                             r"认定(的)?(标准|条件)|哪些(行为|情况|情形)(会|要|将|就)?被|"
+                             r"what (criteria|conditions|requirements)|eligib|"
                              r"qualif(y|ies) (as|for)", re.I)),
     # The wording of a text the plan only names (an oath, another document's full text).
     ("text", re.compile(r"誓词|誓言|宣誓词|》的?(全文|原文|正文|具体条文|条文)|wording of|full text", re.I)),
     # A title's holder ("院长叫什么名字") before the members of a set.
     ("person", re.compile(rf"({_TITLES})(是谁|叫什么|姓什么|是哪位)|谁(来)?(担任|出任|当)[^，。？?]{{0,6}}({_TITLES})|姓名|"
+                          r"(名师|主持人|人选|专家|学者|老师|教师)[^，。？?]{0,3}(都|分别|具体)?(是谁|有谁|叫什么)|"
                           r"who is the (\w+ ){0,2}(director|head|principal|president|mayor|chief|secretary)|"
-                          r"who (heads|chairs|runs) the\b|"
+                          r"who (will |would |is to )?(chair|head|run)s? the\b|"
                           r"name of the (\w+ ){0,2}(director|head|principal|president|mayor)", re.I)),
     # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
     # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
-    ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|分别叫什么|叫什么名字|名单|"
+    ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|哪[二三四五六七八九十两]+[\u4e00-\u9fff]|"
+                           r"分别叫什么|叫什么名字|名单|"
                            r"剩下|其余|另外几|what (exactly )?are the [\"“]?(two|three|four|five|six|seven|eight|nine|ten)\b|"
                            + NAMED_MEMBERS, re.I)),
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
+                           r"(放在|建在|落在|设在|落户|选在)哪(个|几个|些)?(城区|县区|区县|区|县|地方|位置|里|儿)|"
                            r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么[^，。？?]{0,3}(文件|文号)|"
                             r"依据的?是|which document|" + OWN_NUMBER_OR_ISSUER, re.I)),
-    ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍]|百分之几|比例是|多大|多高|how many|what percentage|"
+    ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍年]|多久|多长时间|百分之几|比例是|多大|多高|how many|"
+                          r"how long|what percentage|"
                           r"what share|how high|what (is|are|was|were) the (\w+ )?targets?\b|what targets?\b|\btargets? (rate|figure|number|value|for)|"
                           r"\brates?\b|percent|number of", re.I)),
     ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色|身份)|(部门|单位|机构)(都|还)?(有|是)哪|"
@@ -103,6 +111,7 @@ _UNITS = (
     ("current", re.compile(r"(目前|现在|现有|当前|如今)[^，。？?]{0,8}(一共|总共|共)?有(多少|几)|"
                            r"how many (\w+ ){0,4}(are there|exist) (now|currently|today)", re.I)),
     ("rate", re.compile(r"百分之几|百分比|比例|[率]|percentage|\brate\b|share", re.I)),
+    ("duration", re.compile(r"几年|多少年|多久|多长时间|how long|how many years", re.I)),
     ("people", re.compile(r"(多少|几)\s*(名|个人|位)|多少人|how many (people|students|teachers|children)", re.I)),
     ("count", re.compile(r"(多少|几)\s*[个所项家批]|how many", re.I)),
 )

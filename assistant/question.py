@@ -29,7 +29,7 @@ _FOLLOWUP = re.compile(r"^(那么|那在|那|还有|另外|what about|how about|
 _AUTHORING = re.compile(
     r"^(请你?|帮我|麻烦你?|能不能|可以|你)?(帮我|替我|给我)?(写|编写|撰写|创作|生成|翻译|改写|续写|起草|拟写|拟定|润色|修改|删除|删掉)"
     r"|(写|编|拟|起草)一[首篇段个份条]|(补充|添加|新增|增加|加上|插入)一(条|段|项|句)"
-    r"|把[^。？?]{0,30}(改成|改为|写成|换成|删掉|删除|重写|重新写)|重新写一遍|重写一"
+    r"|把[^。？?]{0,30}(改成|改为|写成|换成|删掉|删除|重写|重新写|翻译成|译成)|重新写一遍|重写一"
     r"|(设计|策划|拟定|起草|撰写|编写|写)(一|个)(个|份|套|篇|段|条)"
     r"|^(please\s+)?(write|draft|compose|rewrite|translate|edit|modify)\b",
     re.IGNORECASE,
@@ -183,7 +183,9 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
             core = core.replace(new[0], "").strip("，, 的")
             replaced = True
     if reader and not replaced and not within and core and _has_topic(core, reader):
-        asked = reader.asked(previous) if not reader.asked(core) else ""
+        # What was asked before is borrowed only by a follow-up that asks nothing itself ("那孤独症的
+        # 孩子有专门安排吗" asks its own question, not the previous figure).
+        asked = reader.asked(previous) if not reader.asked(core) and not _ASKING.search(core) else ""
         return f"{core}，{asked}？" if asked else f"{core}？"
     return f"{previous}，{core}？" if core else f"{previous}？"
 
@@ -262,15 +264,24 @@ def foreign_place(text: str, plan_text: str) -> str:
     return next((p for p in PLACES if p.lower() in lowered and p not in plan_text), "")
 
 
+# An average over a wider area ("the Guangxi regional average", "全国平均水平"): a figure no city plan gives.
+_AVERAGE = re.compile(r"(全区|全国|全省|广西|全自治区)平均|\b(regional|national|provincial|guangxi|country) average", re.I)
 # A wider area than a city plan's own ("全区", "整个广西", "nationwide"): its figures are the city's.
 _WIDER = re.compile(r"(?:全区|全自治区|整个(?:广西|自治区)[\u4e00-\u9fff]{0,4}?|广西全区|全广西|全省|全国)(?:的)?|"
                     r"\b(?:across|throughout|for) (?:the )?(?:whole |entire )?(?:guangxi|country)\b|"
                     r"\bnationwide", re.I)
 
 
+def is_average(phrase: str) -> bool:
+    return bool(_AVERAGE.search(phrase))
+
+
 def wider_area(text: str, plan_text: str) -> str:
     """The wider area a figure question is scoped to ("全区高中阶段毛入学率的目标"), or "". The plan's
     own phrases with such a word ("在全区率先普及", "全国教育大会") name no scope of a figure."""
+    average = _AVERAGE.search(text)
+    if average:
+        return average.group(0)
     for found in _WIDER.finditer(text):
         phrase = found.group(0)
         after = text[found.end() : found.end() + 2]

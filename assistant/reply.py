@@ -45,7 +45,9 @@ _DETAIL = {
     "person": re.compile(r"(局长|校长|主任|书记|市长|理事长)[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"),
     # A stated criterion: conditions or a standard spelled out, or a threshold ("1500人以上大村").
     "criterion": re.compile(r"条件(是|为|包括)|标准(是|为)|(达到|符合)[^。；]{0,10}(标准|要求|条件)|须(具备|满足)|"
-                            r"\d+\s*\S{0,3}以[上下]|是指"),
+                            r"\d+\s*\S{0,3}以[上下]|是指|、[^。；]{0,30}等(情况|行为|情形)"),
+    # A plan states targets; it never reports how they turned out.
+    "outcome": re.compile(r"实际(达到|完成)|已(经)?(达到|完成|实现)|完成情况[:：为是]"),
     # The wording itself, quoted ("誓词如下：…").
     "text": re.compile(r"(誓词|誓言|全文|原文|条文)(如下|为)?[:：“]"),
     "figure": re.compile(
@@ -57,6 +59,7 @@ _DETAIL = {
 _UNIT_FIGURE = {
     "current": re.compile(r"(目前|现有|现在|已有|已建成?|共有)[^。；]{0,20}\d"),
     "rate": RATE,
+    "duration": re.compile(r"(?<![\d.])\d{1,2}\s*年|[一二两三四五六七八九十]+\s*年"),
     "people": re.compile(r"\d+\s*[名人]|[一二两三四五六七八九十百千]+\s*[名人]"),
     "count": re.compile(r"\d+\s*[个所项家批]|[一二两三四五六七八九十百千]+\s*[个所项家批大]|一批|一大批"),
 }
@@ -70,6 +73,7 @@ _DETAIL_WORDS = {
     "person": ("人员姓名", "names of people"),
     "criterion": ("认定标准或条件", "criteria or conditions"),
     "text": ("原文", "wording of that text"),
+    "outcome": ("实际完成情况（计划只规定目标）", "actual results (the plan sets targets only)"),
     "figure": ("数字", "figure"),
 }
 #: How an English evidence answer opens; a compound question's parts share one such lead.
@@ -88,6 +92,8 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
     """The question asks for the members of a set the plan only counts ("七大帮扶计划具体是哪七个",
     "2所示范性普通高中是哪两所") and the sentence that counts them does not list them all before the
     count ("…、国际经济与贸易等9个…" lists six of nine: "等" ends a list the plan leaves open)."""
+    if _quoted_count_unlisted(question, sentences):
+        return True
     counted = _COUNTED.findall(question) + [(c, h) for h, c in _COUNTED_AFTER.findall(question)]
     for count, head in counted:
         count = re.sub(r"\s+", "", count)
@@ -95,12 +101,33 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
         for sentence in sentences:
             compact = re.sub(r"\s+", "", sentence)
             at = compact.find(count)
+            if at < 0 and count[-1] in "个所项家":  # "哪九个部门" where the plan writes "九部门"
+                bare = count[:-1]
+                at = compact.find(bare + head[:2])
+                count = bare if at >= 0 else count
             if at >= 0 and any(h in compact for h in heads):
+                if re.search(r"”的?“?$", compact[:at]):  # spelled out in a quote right before it
+                    return False
                 if not _LISTED_BEFORE.search(compact[:at]):
                     return True
                 listed = re.split(r"[，。；：]", compact[:at].rstrip("等"))[-1].count("、") + 1
                 number = re.match(r"\d+", count)
                 return bool(number) and listed < int(number.group())
+    return False
+
+
+# A quoted name made of a count ("“四有”好老师", "“三全”育人"): a collective name whose members the
+# plan spells out only in a list right after it ("“一个基地、一个中心、一个平台”").
+_QUOTED_COUNT = re.compile(r"[“\"]([一二三四五六七八九十两]+[\u4e00-\u9fff]{1,3})[”\"]")
+
+
+def _quoted_count_unlisted(question: str, sentences: Sequence[str]) -> bool:
+    for term in _QUOTED_COUNT.findall(question):
+        for sentence in sentences:
+            at = sentence.find(f"“{term}”")
+            if at >= 0:  # listed right after it, or in a quote right before ("“以…为主，以…为主”的“两为主”")
+                listed = re.match(r"[（(：:]", sentence[at + len(term) + 2 :]) or re.search(r"”的?$", sentence[:at])
+                return not listed
     return False
 
 
@@ -145,7 +172,7 @@ def criterion_given(question: str, sentences: Sequence[str]) -> bool:
 
 #: Details no plan sentence is likely to give in passing: asked anywhere in a question, each is
 #: checked, not only the first slot ("由谁负责？哪一年挂牌成立？").
-HARD_DETAILS = ("day", "money", "person", "contact", "procedure", "criterion", "text")
+HARD_DETAILS = ("day", "money", "person", "contact", "procedure", "criterion", "text", "outcome")
 
 
 def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question: str = "") -> str:

@@ -28,6 +28,7 @@ def test_a_question_after_a_request_to_change_text_is_answered_and_the_request_d
         q = questions.read(text)
         assert q.authoring and not q.declined
     assert not questions.read("新增了哪些公办幼儿园？").declined
+    assert questions.read("请把“提高教师地位待遇”这一段翻译成英文").authoring
 
 
 def test_colloquial_question_words_read_as_standard_ones() -> None:

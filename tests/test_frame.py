@@ -336,6 +336,20 @@ def test_a_criterion_is_given_by_a_threshold_before_the_term_or_a_definition() -
     assert missing_detail("text", ["探索建立教师入职宣誓制度"]) == "text"
 
 
+def test_results_durations_and_quoted_counts() -> None:
+    from assistant.reply import unlisted_members
+
+    assert missing_detail("outcome", ["2019年，学前三年毛入园率达到96.5%"]) == "outcome"
+    assert missing_detail("figure", ["深入推进教师、校长交流轮岗"], "duration") == "figure"
+    assert missing_detail("figure", ["5年内，支持开展交流项目50个"], "duration") == ""
+    assert missing_detail("figure", ["到2019年，我市所有县区通过评估认定"], "duration") == "figure"
+    # a quoted count names a set; listed right before it in quotes, it is spelled out
+    assert unlisted_members("“四有”好老师是哪四有？", ["引导广大教师争做“四有”好老师"])
+    assert not unlisted_members("“两为主”是哪两个为主？", ["严格按照“以流入地管理为主，以公办学校为主”的“两为主”原则"])
+    # "哪九个部门" where the plan writes "九部门" without a measure word
+    assert unlisted_members("是哪九个部门联合发的？", ["深入贯彻落实教育部等九部门《关于推进社区教育发展的意见》"])
+
+
 def test_every_hard_detail_asked_is_checked_not_only_the_first(corpus_plan, lexicon) -> None:
     # The first slot is the year; the title's holder is asked too, and the plan names no one.
     frame = frame_of("职业教育集团哪一年组建，由谁担任理事长？", corpus_plan, lexicon)
@@ -352,6 +366,7 @@ def test_a_figure_for_a_wider_area_than_the_plan_s_is_named() -> None:
     # the plan's own phrases name no scope of a figure; a city-wide figure is the plan's own
     assert questions.wider_area("方案说要在全区率先普及几年教育？", plan_text) == ""
     assert questions.wider_area("全市学前三年毛入园率是多少？", plan_text) == ""
+    assert questions.wider_area("How does the 97% compare with the national average?", plan_text) == "national average"
 
 
 def test_refusal_thresholds_are_per_language() -> None:
@@ -396,6 +411,13 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     ("新教师入职宣誓时念的誓词是怎么写的？", "text"),
     ("社区教育学院由谁担任院长？", "person"),
     ("Who heads the community education college?", "person"),
+    # results, durations, locations, named experts, counted members without a measure word
+    ("2019年的入园率实际达到96.5%了吗？", "outcome"),
+    ("Was the 2020 retention target actually met?", "outcome"),
+    ("名师工作室的带头名师都是谁？", "person"),
+    ("Who will chair the vocational education group?", "person"),
+    ("这些实训基地会建在哪个区？", "contact"),
+    ("“三全”育人具体指哪三全？", "members"),
 ])
 def test_more_asked_slots(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
