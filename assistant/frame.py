@@ -58,6 +58,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"认定(的)?(标准|条件)|哪些(行为|情况|情形)(会|要|将|就)?被|"
                              r"what (criteria|conditions|requirements)|eligib|"
                              r"qualif(y|ies) (as|for)", re.I)),
+    # Why something was decided: a plan states purposes ("…，促进…"), rarely reasons.
+    ("reason", re.compile(r"为什么|为何|什么原因|原因是|出于什么|凭什么|\bwhy\b|what is the reason|reason for", re.I)),
     # The wording of a text the plan only names (an oath, another document's full text).
     ("text", re.compile(r"誓词|誓言|宣誓词|》的?(全文|原文|正文|具体条文|条文)|wording of|full text", re.I)),
     # A title's holder ("院长叫什么名字") before the members of a set.

@@ -135,7 +135,7 @@ class EvidenceSets:
         # A figure or the named members must come from a best sentence: some other sentence always has
         # some number, and a list's further sentences name other schools.
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
-        best_only = frame.asks in ("figure", "members", "criterion")
+        best_only = frame.asks in ("figure", "members", "criterion", "reason")
         said = [c.sentence for c in chunks]
         gap = missing_detail(frame.asks, near_best if best_only else said, frame.unit, frame.question.core)
         if not gap:  # a further detail asked ("由谁负责，哪一年成立"): the answer must give that too

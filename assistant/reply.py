@@ -48,6 +48,8 @@ _DETAIL = {
                             r"\d+\s*\S{0,3}以[上下]|是指|、[^。；]{0,30}等(情况|行为|情形)"),
     # A plan states targets; it never reports how they turned out.
     "outcome": re.compile(r"实际(达到|完成)|已(经)?(达到|完成|实现)|完成情况[:：为是]"),
+    # A stated purpose answers a "why" ("…，着力推动高中多样化…").
+    "reason": re.compile(r"为了|旨在|目的|以便|从而|着力|促进|推动|确保|满足|有利于|因此|由于"),
     # The wording itself, quoted ("誓词如下：…").
     "text": re.compile(r"(誓词|誓言|全文|原文|条文)(如下|为)?[:：“]"),
     "figure": re.compile(
@@ -74,6 +76,7 @@ _DETAIL_WORDS = {
     "criterion": ("认定标准或条件", "criteria or conditions"),
     "text": ("原文", "wording of that text"),
     "outcome": ("实际完成情况（计划只规定目标）", "actual results (the plan sets targets only)"),
+    "reason": ("原因或理由", "reasons"),
     "figure": ("数字", "figure"),
 }
 #: How an English evidence answer opens; a compound question's parts share one such lead.

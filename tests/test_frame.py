@@ -340,6 +340,9 @@ def test_results_durations_and_quoted_counts() -> None:
     from assistant.reply import unlisted_members
 
     assert missing_detail("outcome", ["2019年，学前三年毛入园率达到96.5%"]) == "outcome"
+    # a reason: a stated purpose answers it, a bare measure does not
+    assert missing_detail("reason", ["建设市教育局直属第一、第二幼儿园"]) == "reason"
+    assert missing_detail("reason", ["创建自治区特色高中6所，着力推动高中多样化发展"]) == ""
     assert missing_detail("figure", ["深入推进教师、校长交流轮岗"], "duration") == "figure"
     assert missing_detail("figure", ["5年内，支持开展交流项目50个"], "duration") == ""
     assert missing_detail("figure", ["到2019年，我市所有县区通过评估认定"], "duration") == "figure"
@@ -418,6 +421,7 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     ("Who will chair the vocational education group?", "person"),
     ("这些实训基地会建在哪个区？", "contact"),
     ("“三全”育人具体指哪三全？", "members"),
+    ("为什么要在五象新区建两所实验幼儿园？", "reason"),
 ])
 def test_more_asked_slots(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
