@@ -170,7 +170,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
     return QueryFrame(
         question=question,
         asks=asks,
-        wants_list=bool(_LIST.search(text)),
+        wants_list=bool(_LIST.search(text)) or _claims(question.core) > 1,
         asks_tasks=bool(departments) and bool(_TASKS.search(text)),
         departments=departments,
         role=role,
@@ -186,6 +186,19 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         also_asks=_all_asks(asks, question.core),
         topic=_topic_besides(question.core, reader) if departments else "",
     )
+
+
+# "…，对吧？": the user states claims and asks whether they hold; each claim needs its evidence.
+_VERIFY = re.compile(r"[，,]?\s*(对吧|对吗|对不对|是这样吗|是不是这样|没错吧|是吗|right\?|correct\?|is that (right|correct))\s*[？?]?\s*$",
+                     re.I)
+
+
+def _claims(text: str) -> int:
+    """How many claims a verification question states ("市本级负责义务教育，高中由县区出钱，对吧" → 2)."""
+    found = _VERIFY.search(text)
+    if found is None:
+        return 0
+    return len([c for c in re.split(r"[，,；;]", text[: found.start()]) if len(c.strip()) >= 4])
 
 
 def _all_asks(first: str, text: str) -> tuple[str, ...]:

@@ -191,6 +191,12 @@ def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
     assert frame_of("学前教育普及普惠工程由谁组织实施？", corpus_plan, lexicon).scopes == ("四（一）",)
 
 
+def test_claims_to_verify_each_need_their_evidence(corpus_plan, lexicon) -> None:
+    frame = frame_of("名师工作室要建50个，由财政局牵头，对吧？", corpus_plan, lexicon)
+    assert frame.wants_list
+    assert not frame_of("名师工作室要建50个，对吧？", corpus_plan, lexicon).wants_list
+
+
 def test_how_the_plan_itself_was_adopted_is_about_its_front_matter(corpus_plan, lexicon) -> None:
     assert frame_of("这个方案是在政府哪次会上审议的？", corpus_plan, lexicon).about_plan
     assert not frame_of("这个方案要求哪些县区通过评估？", corpus_plan, lexicon).about_plan
