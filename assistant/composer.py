@@ -44,6 +44,10 @@ _NO_AUTHORING = Reason("本助手只依据计划原文回答问题，不撰写�
                        "the assistant answers from the plan's text; it does not write or change text")
 
 
+_COMPARE = re.compile(r"一样吗|相同吗|一致吗|有什么不同|有何不同|有没有区别|有什么区别|差别|差多少|"
+                      r"\bsame\b|\bdiffer|\bcompare|consistent", re.I)
+
+
 def _period_reason(period: tuple[str, ...], foreign: str) -> Reason:
     """Why a year (or five-year plan) outside the plan's period is refused."""
     named = f"{foreign}年" if foreign.isdigit() else foreign
@@ -192,7 +196,9 @@ class ExtractiveComposer:
                 for size in range(len(name), 1, -1):
                     for start in range(len(name) - size + 1):
                         rest = rest.replace(name[start : start + size], "")
-            if not named or self.reader.has_topic(YEAR.sub("", rest)):
+            # A comparison of the indicator's figures ("总体目标和年度目标写得一样吗") asks for them all.
+            compared = bool(named) and bool(_COMPARE.search(q.core))
+            if not named or (self.reader.has_topic(YEAR.sub("", rest)) and not compared):
                 return Reply.nothing()
         targets = self.book.select([m.indicator for m in indicators], q.years)
         lead, lines = target_lines(targets, frame.claimed, q.english)

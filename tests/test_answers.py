@@ -161,6 +161,9 @@ CASES = [
     Case("responsibility", "普通高中优质普及工程和教师队伍提质增量工程，组织实施单位各是哪些？",
          ("四（三）1", "四（七）1"), ("组织实施单位",)),
     Case("paraphrase", "本方案是市政府在哪一次会上拍板的？", ("通知",), ("第57次常务会议",)),
+    # A comparison of one indicator's figures gives them all; a result after the plan is not in a plan.
+    Case("multi_clause", "学前三年毛入园率，总体目标跟2020年的年度目标一致吗？", ("三（一）", "三（二）"), ("97%",)),
+    Case("unanswerable", "九年义务教育巩固率2020年实际完成得怎么样？", refuse=True),
     Case("multi_clause", "涉及教学点的内容帮我都列出来", ("四（二）2", "四（八）1"), ("保留并办好必要的教学点", "教学点接入宽带网络")),
     # A list's facets, each with the question's subject; each chosen clause's next-best sentences.
     Case("multi_clause", "残疾学生这块，学前阶段和职业教育分别有什么安排？", ("四（一）1", "四（四）1"),
