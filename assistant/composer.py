@@ -18,7 +18,7 @@ from assistant.answer import Answer
 from assistant.coverage import subtopics
 from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, adds_asked_figure, target_lines
-from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
+from assistant.frame import PLAN_ITSELF, PlanReader, QueryFrame, read_frame, slot_only
 from assistant.gathering import EvidenceSets
 from assistant.outline import Outline
 from assistant.question import Question
@@ -219,6 +219,10 @@ class ExtractiveComposer:
                 break
             # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
             # A later piece without a subject of its own continues the one before.
+            # "它又是根据哪份文件制定的": 它 after a part about the plan itself is the plan.
+            itself = next((m.group(0) for p in pieces[:i] if (m := PLAN_ITSELF.search(p))), "")
+            if itself and piece.startswith(("它", "其")):
+                piece = itself + piece[1:]
             sub = questions.read(piece, pieces[:i], self.reader)
             # The target table matches by the plan's embedder; another searcher embeds on its own.
             vector = self.retriever.embeddings.embed_query(sub.text) if searcher is self.retriever else []

@@ -164,6 +164,9 @@ CASES = [
     # A comparison of one indicator's figures gives them all; a result after the plan is not in a plan.
     Case("multi_clause", "学前三年毛入园率，总体目标跟2020年的年度目标一致吗？", ("三（一）", "三（二）"), ("97%",)),
     Case("unanswerable", "九年义务教育巩固率2020年实际完成得怎么样？", refuse=True),
+    # "它" in a later part, after a part about the plan itself, is the plan.
+    Case("factoid", "这份方案的文号是什么？它是根据自治区哪个文件制定的？", ("通知", "引言"),
+         ("南府办函〔2018〕402号", "桂政发〔2018〕5号")),
     Case("multi_clause", "涉及教学点的内容帮我都列出来", ("四（二）2", "四（八）1"), ("保留并办好必要的教学点", "教学点接入宽带网络")),
     # A list's facets, each with the question's subject; each chosen clause's next-best sentences.
     Case("multi_clause", "残疾学生这块，学前阶段和职业教育分别有什么安排？", ("四（一）1", "四（四）1"),

@@ -428,6 +428,7 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     ("这些实训基地会建在哪个区？", "contact"),
     ("“三全”育人具体指哪三全？", "members"),
     ("为什么要在五象新区建两所实验幼儿园？", "reason"),
+    ("学前教育这块要落实的上级文件是哪个？", "document"),
 ])
 def test_more_asked_slots(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
