@@ -121,6 +121,8 @@ _UNITS = (
 _MENTIONS = re.compile(r"(提到|提及|说到|讲到|出现|涉及)[^，。？?]{0,8}(哪|几)|(哪|几)[^，。？?]{0,8}(提到|提及|说到|讲到|出现|涉及)|"
                        r"where (does|do|is) .*mention", re.I)
 # Only in a role ("只作为具体实施单位"), not only one department ("只安排了教育局一个组织实施单位").
+# A claim about who is responsible, put as a question ("是教育局一家负责的吧", "民政局不用管吗").
+_CLAIMED_DUTY = re.compile(r"(负责|管|承担|牵头)[^，。？?]{0,6}(吧|吗)|不用管|一家(负责|管)")
 _ONLY = re.compile(r"(只|仅|单单)(是|以|当|做|作为|担任|在)|only (as|in)\b", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
@@ -162,9 +164,11 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
     # The glossary's Chinese terms added to an English question ("implement" → 具体实施) name roles
     # to search for; they do not say what is asked.
     asks = _asks(question.own) or _asks(question.core if question.english else text)
+    departments = tuple(find_departments(text))
+    if not asks and departments and _CLAIMED_DUTY.search(text):
+        asks = "department"  # "是教育局一家负责的吧，民政局不用管？": who is responsible, claimed
     roles = [name for name, pattern in _ROLE if pattern.search(text)]
     role = roles[0] if len(roles) == 1 else ""  # "是组织还是具体实施单位": either
-    departments = tuple(find_departments(text))
     mentions = bool(_MENTIONS.search(question.core))
     scope, stretch = _scope(question.text, plan)
     return QueryFrame(

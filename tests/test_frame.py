@@ -191,6 +191,12 @@ def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
     assert frame_of("学前教育普及普惠工程由谁组织实施？", corpus_plan, lexicon).scopes == ("四（一）",)
 
 
+def test_a_claim_about_who_is_responsible_asks_who(corpus_plan, lexicon) -> None:
+    assert frame_of("随迁子女就学是教育局一家负责的吧，公安局不用管？", corpus_plan, lexicon).asks == "department"
+    # without a department named, "有人管吗" asks what the plan does about it
+    assert frame_of("没证的幼儿园有人管吗？", corpus_plan, lexicon).asks == ""
+
+
 def test_claims_to_verify_each_need_their_evidence(corpus_plan, lexicon) -> None:
     frame = frame_of("名师工作室要建50个，由财政局牵头，对吧？", corpus_plan, lexicon)
     assert frame.wants_list
