@@ -27,7 +27,15 @@ from assistant.dating import dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
-from assistant.reply import HARD_DETAILS, Reply, evidence_lead, missing_detail, not_stated_text, partial_text
+from assistant.reply import (
+    HARD_DETAILS,
+    Reply,
+    contradicted,
+    evidence_lead,
+    missing_detail,
+    not_stated_text,
+    partial_text,
+)
 from assistant.selection import MAX_CLAUSES, TYPE_BONUS, Scored, SentenceScorer, select, typed_first
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
@@ -143,10 +151,10 @@ class EvidenceSets:
                         if a in HARD_DETAILS and missing_detail(a, said, "", frame.question.core)), "")
         # A figure the question claims ("…的80%，这个比例是怎么定的") that the plan does not give: the
         # premise is corrected and the plan's own rule given, an answer rather than a refusal.
-        if gap == "figure":
-            absent = [f for f in frame.claimed if not any(f in c.sentence.replace(" ", "") for c in chunks)]
-            if absent:
-                return Reply("passage", not_stated_text(absent[0], frame.english), lines)
+        absent = [f for f in frame.claimed if not any(f in c.sentence.replace(" ", "") for c in chunks)]
+        if absent and (gap == "figure" or contradicted(absent[0], near_best)):
+            # Or one the plan contradicts ("要创建5所…都是哪几所" where it says 2所): corrected first.
+            return Reply("passage", not_stated_text(absent[0], frame.english), lines)
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame.english, lines), lines)

@@ -190,6 +190,16 @@ def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question
     return asks
 
 
+def contradicted(figure: str, sentences: Sequence[str]) -> bool:
+    """A sentence gives another figure of the same unit ("5所" against "示范性普通高中2所")."""
+    found = re.match(r"(\d+(?:\.\d+)?)\s*(\S)", figure)
+    if found is None or found.group(2) in "年月日":
+        return False
+    value, unit = found.groups()
+    others = re.findall(rf"(\d+(?:\.\d+)?)\s*{re.escape(unit)}", " ".join(sentences))
+    return any(other != value for other in others)
+
+
 def not_stated_text(figure: str, english: bool) -> str:
     """A correction: the figure the question takes for granted is not the plan's."""
     if english:

@@ -365,6 +365,15 @@ def test_results_durations_and_quoted_counts() -> None:
     assert unlisted_members("是哪九个部门联合发的？", ["深入贯彻落实教育部等九部门《关于推进社区教育发展的意见》"])
 
 
+def test_a_claimed_figure_is_contradicted_by_another_of_its_unit() -> None:
+    from assistant.reply import contradicted
+
+    sentence = "创建自治区示范性普通高中2所，自治区特色高中6所"
+    assert contradicted("5所", [sentence])
+    assert not contradicted("5个", [sentence])  # no figure of that unit: absent, not contradicted
+    assert not contradicted("2020年", ["到2019年，所有县区通过评估认定"])  # a year dates, it does not count
+
+
 def test_every_hard_detail_asked_is_checked_not_only_the_first(corpus_plan, lexicon) -> None:
     # The first slot is the year; the title's holder is asked too, and the plan names no one.
     frame = frame_of("职业教育集团哪一年组建，由谁担任理事长？", corpus_plan, lexicon)
