@@ -3,6 +3,7 @@ of the clauses a question is about, and the departments asked for beside another
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from assistant.coverage import covering
@@ -22,6 +23,11 @@ MAX_DEPARTMENTS = 3
 WHO_SENTENCE_COVERAGE = 0.6
 #: A who-question is about clauses with departments when one of them scores within this of the best.
 WHO_MARGIN = 0.15
+
+
+#: A question about a department's tasks that asks what they consist of, not only which they are.
+_CONTENT = re.compile(r"具体(管|做|干|负责|承担)|(做|干|管)(哪些|什么)事|具体(内容|工作)|what (do|does) (it|they) (do|actually)",
+                      re.I)
 
 
 class Responsibility:
@@ -49,6 +55,9 @@ class Responsibility:
             if lead != more_lead and more:
                 more = [Line(f"{more_lead}{more[0].text}", more[0].clause_id, more[0].quote), *more[1:]]
             lines += more
+        if lines and not about and _CONTENT.search(frame.question.core):
+            # "具体管哪些事": each task's opening sentence says what it is, after its departments.
+            lines = [x for line in lines for x in (line, *self._opening(line.clause_id))]
         if lines and about:  # what the plan says on the topic in those tasks, then the tasks
             tasks = {line.clause_id for line in lines}
             # A sentence of those tasks that names the department says what it does there: first.
@@ -64,6 +73,11 @@ class Responsibility:
             items = [c for c in self.plan.descendants(frame.scope) if c.duty is not None]
             lines = [line for c in items for line in duty_lines(c, frame.english)]
         return Reply("department", lead, lines)
+
+    def _opening(self, clause_id: str) -> list[Line]:
+        """A task's first sentence that says something (not its heading or its duty list)."""
+        first = next((c for c in self.chunks if c.clause_id == clause_id and not self.is_structural(c)), None)
+        return [Line(first.sentence, clause_id, first.sentence)] if first else []
 
     def asked_besides(self, frame: QueryFrame, lines: list[Line]) -> list[Line]:
         """Who is responsible for the clauses of an answer, when the question asks that besides its

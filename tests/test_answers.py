@@ -164,6 +164,8 @@ CASES = [
     # A comparison of one indicator's figures gives them all; a result after the plan is not in a plan.
     Case("multi_clause", "学前三年毛入园率，总体目标跟2020年的年度目标一致吗？", ("三（一）", "三（二）"), ("97%",)),
     Case("unanswerable", "九年义务教育巩固率2020年实际完成得怎么样？", refuse=True),
+    # What a department's tasks consist of: each task's opening sentence after its departments.
+    Case("department", "台办参与哪些任务，具体管哪些事？", ("四（六）1", "四（六）2"), ("畅通对外交流信息",)),
     # "它" in a later part, after a part about the plan itself, is the plan.
     Case("factoid", "这份方案的文号是什么？它是根据自治区哪个文件制定的？", ("通知", "引言"),
          ("南府办函〔2018〕402号", "桂政发〔2018〕5号")),
