@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.feedback import collect_drafts
+from eval.floors import DEFAULT_MIN_QUESTIONS, FLOORS, MIN_QUESTIONS, bars_for
 from eval.harness import EvalRun, run_eval
 from eval.metrics import METRICS
 from eval.questions import QuestionFileError, check_file, default_questions_path, load_questions
@@ -37,6 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min", action="append", default=[], dest="min_bars", metavar="METRIC=VALUE",
                         help="quality bar, repeatable; exit 3 when missed (a ceiling for lower-is-better "
                              "metrics). Metrics: " + ", ".join(m.name for m in METRICS))
+    parser.add_argument("--floors", action="store_true",
+                        help="apply the bundled sets' quality floors (eval/floors.py) to each file by its name, "
+                             "and require a file of a bundled set to hold its usual number of questions")
     parser.add_argument("--no-vanilla", action="store_true", help="skip the vanilla LangChain baseline")
     parser.add_argument("--from-feedback", nargs="?", const="", default=None, metavar="PATH",
                         help="draft questions from 👎 feedback (default: the data directory's feedback log)")
@@ -199,7 +203,10 @@ def run(
             print("report: " + ", ".join(str(p) for p in written.values()), file=sys.stderr)
         if old is not None:
             print("\n" + compare(old, run_))
-        violations += [f"{name}: {v}" for v in check_bars(run_.metrics, parse_bars(args.min_bars, name))]
+        bars = {**(bars_for(name) if args.floors else {}), **parse_bars(args.min_bars, name)}
+        violations += [f"{name}: {v}" for v in check_bars(run_.metrics, bars)]
+        if args.floors and name in FLOORS and len(run_.results) < MIN_QUESTIONS.get(name, DEFAULT_MIN_QUESTIONS):
+            violations.append(f"{name}: only {len(run_.results)} questions (a truncated file?)")
     table = side_by_side({n: r for n, (r, _) in runs.items()}, COLUMNS)
     print("\n## per question type\n\n" + table)
     if args.report and len(runs) > 1:

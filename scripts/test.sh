@@ -43,16 +43,9 @@ PY
     tests/test_chroma_server.py tests/test_answers.py tests/test_api.py tests/test_server.py
 fi
 
-# Quality gate on every labelled set, side by side: the tuning sets (dev … dev6) and the blind test sets
-# test … test8 (judges; written from the plan alone, never tuned on). A regression below these bars fails
-# CI. Bars sit a little under what the current system measures (see README, Evaluation).
-.venv/bin/policy-assistant --data-dir .ci-data eval eval/data/dev.jsonl eval/data/dev2.jsonl eval/data/dev3.jsonl eval/data/dev4.jsonl eval/data/dev5.jsonl eval/data/dev6.jsonl \
-  eval/data/test.jsonl eval/data/test2.jsonl eval/data/test3.jsonl eval/data/test4.jsonl eval/data/test5.jsonl eval/data/test6.jsonl eval/data/test7.jsonl eval/data/test8.jsonl --no-vanilla \
-  --report .ci-data/report \
-  --min dev:correct=0.96 --min dev2:correct=0.95 --min dev3:correct=0.82 --min test:correct=0.85 \
-  --min test2:correct=0.83 --min test3:correct=0.82 --min dev:refusal_rate=0.95 --min test:refusal_rate=0.65 --min test2:refusal_rate=0.78 --min test3:refusal_rate=0.74 \
-  --min test4:correct=0.84 --min test4:refusal_rate=0.78 --min test5:correct=0.83 --min test5:refusal_rate=0.88 --min test6:correct=0.85 --min test6:refusal_rate=0.82 \
-  --min test7:correct=0.86 --min test7:refusal_rate=0.88 --min dev5:correct=0.72 --min dev6:correct=0.91 --min dev6:refusal_rate=0.9 \
-  --min test8:correct=0.84 --min test8:refusal_rate=0.88 \
-  --min dev4:correct=0.91 --min dev4:refusal_rate=0.85 --min dev4:false_refusal_rate=0.07 \
-  --min false_refusal_rate=0.05 --min test4:false_refusal_rate=0.07 --min faithfulness=1.0
+# Quality gate on every labelled set, side by side: the tuning sets (dev … dev8) and the blind test sets
+# test … test9 (judges; written from the plan alone, never tuned on). Each is held to its floors in
+# eval/floors.py (a little under what the current system measures, see README, Evaluation): a regression
+# below them fails CI.
+.venv/bin/policy-assistant --data-dir .ci-data eval eval/data/dev.jsonl eval/data/dev[2-9].jsonl \
+  eval/data/test.jsonl eval/data/test[2-9].jsonl --no-vanilla --report .ci-data/report --floors

@@ -8,7 +8,6 @@ clauses that were retrieved (or come from a structured route), refusals without 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -23,7 +22,6 @@ def _says_refused(text: str) -> bool:
     return text.startswith(REFUSAL_EN) or REFUSAL in text
 
 
-SERVER_URL = os.environ.get("POLICY_ASSISTANT_TEST_CHROMA_URL", "")
 STRUCTURED_KINDS = {"duty", "department", "target", "clause"}
 
 
@@ -463,67 +461,35 @@ def test_valid_bytes_and_extra_whitespace_are_accepted(assistant) -> None:
     assert "96.5%" in answer.text
 
 
-# Floors a little under what the current system measures (README, Evaluation). The blind set's are
-# far lower: it was written without seeing the code and is never tuned on.
-FLOORS = {
-    "dev": {"correct": 0.96, "fact_recall": 0.93, "citation_precision": 0.86, "refusal_rate": 0.95},
-    "dev2": {"correct": 0.95, "fact_recall": 0.92, "refusal_rate": 0.88},
-    "dev3": {"correct": 0.82, "fact_recall": 0.75, "refusal_rate": 0.8},
-    "dev4": {"correct": 0.91, "fact_recall": 0.8, "refusal_rate": 0.85},
-    # A tuning set of multi-clause questions only (60), helper-written from the plan text.
-    "dev5": {"correct": 0.72, "fact_recall": 0.88},
-    # A tuning set of near misses (answerable and not), English and multi-clause questions (130),
-    # helper-written from the plan text; measured 0.862 before this stop's changes, then tuned on.
-    "dev6": {"correct": 0.91, "fact_recall": 0.93, "refusal_rate": 0.9},
-    "test": {"correct": 0.85, "fact_recall": 0.79, "citation_precision": 0.73, "refusal_rate": 0.65},
-    # A second blind set, written the same way once the first had been used for many measurements.
-    "test2": {"correct": 0.83, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
-    # A third, written the same way; measured once on the system as it stood (0.748 correct).
-    "test3": {"correct": 0.82, "fact_recall": 0.79, "citation_precision": 0.71, "refusal_rate": 0.74},
-    # A fourth, written the same way; measured once on the system as it stood (0.793 correct, and
-    # 0.058 of its answerable questions refused: above the 0.05 of the others, recorded, not tuned).
-    "test4": {"correct": 0.84, "fact_recall": 0.83, "citation_precision": 0.72, "refusal_rate": 0.78},
-    # A fifth, written the same way once test4 had served many measurements; measured once (0.772).
-    "test5": {"correct": 0.83, "fact_recall": 0.82, "citation_precision": 0.72, "refusal_rate": 0.88},
-    # A sixth, written the same way once test5 had served; measured once on the system as it stood
-    # (0.819 correct). (Precision floors sit 0.02 under the current figures: a list now hears from
-    # each of its best clauses and a clause gives up to 3 sentences, which cites more and finds more.)
-    "test6": {"correct": 0.85, "fact_recall": 0.85, "citation_precision": 0.76, "refusal_rate": 0.82},
-    # A seventh, written the same way and committed before any answer change of its stop (0.869 then).
-    "test7": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.75, "refusal_rate": 0.88},
-    # An eighth, written the same way and committed before any answer change of its stop (0.852 then).
-    "test8": {"correct": 0.84, "fact_recall": 0.88, "citation_precision": 0.74, "refusal_rate": 0.88},
-}
-#: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer).
-MIN_QUESTIONS = {"dev5": 60}
-#: At most this share of a set's answerable questions refused.
-FALSE_REFUSALS = {"test4": 0.07, "dev4": 0.07}
-
-
-#: With every index on a Chroma server (scripts/test.sh's second pass) the answers are the same code on
-#: the same index content, so one tuning set and one blind set show the server path; the other sets are
-#: gated once, in the first pass and by the CLI gate.
-SERVER_SETS = ("dev", "test8")
-FLOOR_SETS = [n for n in FLOORS if n in SERVER_SETS] if SERVER_URL else list(FLOORS)
+# The floors of every bundled set live in eval/floors.py; scripts/test.sh gates on all of them with
+# `policy-assistant eval … --floors`. Here one tuning set and the newest blind set are evaluated through
+# the library, in both passes (local Chroma, and a Chroma server), so that `pytest` alone gates quality.
+FLOOR_SETS = ("dev", "test9")
 
 
 @pytest.mark.parametrize("name", FLOOR_SETS)
 def test_question_set_meets_the_floor(assistant, capsys, name: str) -> None:
+    from eval.floors import DEFAULT_MIN_QUESTIONS, MIN_QUESTIONS, bars_for
     from eval.harness import run_eval
     from eval.questions import default_questions_path, load_questions
+    from eval.report import check_bars
 
     questions = load_questions(default_questions_path().with_name(f"{name}.jsonl"), assistant.plan)
-    assert len(questions) >= MIN_QUESTIONS.get(name, 120)  # a truncated file would pass on fewer, easier ones
+    assert len(questions) >= MIN_QUESTIONS.get(name, DEFAULT_MIN_QUESTIONS)  # a truncated file would pass on fewer
     run = run_eval(questions, assistant.ask, assistant.plan)
-    m = run.metrics
     with capsys.disabled():
-        shown = {k: round(v, 3) for k, v in m.items() if v is not None}
+        shown = {k: round(v, 3) for k, v in run.metrics.items() if v is not None}
         print(f"\n{name} set ({len(questions)} questions, {len(run.failed)} failed): {shown}")
-    assert m["error_rate"] == 0.0
-    assert m["faithfulness"] == 1.0
-    assert m["false_refusal_rate"] <= FALSE_REFUSALS.get(name, 0.05)
-    for metric, floor in FLOORS[name].items():
-        assert m[metric] >= floor, (metric, m[metric])
+    assert check_bars(run.metrics, bars_for(name)) == []
+
+
+def test_every_bundled_set_has_floors() -> None:
+    from eval.floors import FLOORS, bars_for
+    from eval.questions import default_questions_path
+
+    names = {p.stem for p in default_questions_path().parent.glob("*.jsonl")}
+    assert names == set(FLOORS)
+    assert bars_for("test4")["false_refusal_rate"] == 0.07 and bars_for("dev")["faithfulness"] == 1.0
 
 
 def test_a_declined_request_is_said_before_the_answer(assistant) -> None:

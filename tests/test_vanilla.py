@@ -100,3 +100,19 @@ def test_eval_command_reports_several_sets_side_by_side(vanilla, corpus_plan, e5
     assert "test: faithfulness" in captured.err and "dev: faithfulness" not in captured.err
     assert (report / "dev" / "report.json").exists() and (report / "test" / "report.json").exists()
     assert "test n" in (report / "side-by-side.md").read_text(encoding="utf-8")
+
+
+def test_eval_command_holds_a_bundled_set_to_its_floors(vanilla, corpus_plan, e5_embeddings, tmp_path, capsys):
+    from eval.questions import default_questions_path
+
+    assistant = _assistant(vanilla, corpus_plan, e5_embeddings, tmp_path)
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    dev = default_questions_path().parent / "dev.jsonl"
+    # A vanilla pipeline on 5 questions: under dev's floors, and too few questions for the bundled set.
+    args = parser.parse_args([str(dev), "--limit", "5", "--no-vanilla", "--floors"])
+    assert run_command(args, lambda: assistant) == 3
+    err = capsys.readouterr().err
+    assert "only 5 questions" in err and "dev: faithfulness = " in err
+    args = parser.parse_args([str(dev), "--limit", "5", "--no-vanilla"])  # no floors asked for: no bars
+    assert run_command(args, lambda: assistant) == 0
