@@ -11,28 +11,28 @@ from __future__ import annotations
 FLOORS: dict[str, dict[str, float]] = {
     "dev": {"correct": 0.96, "fact_recall": 0.93, "citation_precision": 0.86, "refusal_rate": 0.95},
     "dev2": {"correct": 0.95, "fact_recall": 0.92, "refusal_rate": 0.88},
-    "dev3": {"correct": 0.82, "fact_recall": 0.75, "refusal_rate": 0.8},
+    "dev3": {"correct": 0.84, "fact_recall": 0.75, "refusal_rate": 0.8},
     "dev4": {"correct": 0.91, "fact_recall": 0.8, "refusal_rate": 0.85},
     # Multi-clause questions only (60), helper-written from the plan text.
     "dev5": {"correct": 0.72, "fact_recall": 0.88},
     # Near misses (answerable and not), English and multi-clause (130), helper-written; 0.862 before tuning.
-    "dev6": {"correct": 0.91, "fact_recall": 0.93, "refusal_rate": 0.9},
+    "dev6": {"correct": 0.93, "fact_recall": 0.93, "refusal_rate": 0.9},
     # Multi-clause, near misses, English (130), helper-written; 0.777 before tuning.
     "dev7": {"correct": 0.86, "fact_recall": 0.9, "refusal_rate": 0.95},
     # The refusal decision: 60 unanswerable near misses, 35 answerable look-alikes (130); 0.777 before tuning.
     "dev8": {"correct": 0.9, "fact_recall": 0.9, "refusal_rate": 0.92},
-    "test": {"correct": 0.85, "fact_recall": 0.79, "citation_precision": 0.73, "refusal_rate": 0.65},
+    "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.73, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
-    "test2": {"correct": 0.83, "fact_recall": 0.75, "citation_precision": 0.74, "refusal_rate": 0.78},
-    "test3": {"correct": 0.82, "fact_recall": 0.79, "citation_precision": 0.71, "refusal_rate": 0.74},
+    "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.74, "refusal_rate": 0.88},
+    "test3": {"correct": 0.84, "fact_recall": 0.87, "citation_precision": 0.71, "refusal_rate": 0.81},
     # 0.058 of test4's answerable questions refused when first measured: above the others, recorded.
-    "test4": {"correct": 0.84, "fact_recall": 0.83, "citation_precision": 0.72, "refusal_rate": 0.78},
-    "test5": {"correct": 0.83, "fact_recall": 0.82, "citation_precision": 0.72, "refusal_rate": 0.88},
-    "test6": {"correct": 0.85, "fact_recall": 0.85, "citation_precision": 0.76, "refusal_rate": 0.82},
-    "test7": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.75, "refusal_rate": 0.88},
-    "test8": {"correct": 0.84, "fact_recall": 0.88, "citation_precision": 0.74, "refusal_rate": 0.88},
-    # Committed before any answer change of its stop (0.884 then).
-    "test9": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.72, "refusal_rate": 0.84},
+    "test4": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.72, "refusal_rate": 0.88},
+    "test5": {"correct": 0.84, "fact_recall": 0.88, "citation_precision": 0.72, "refusal_rate": 0.92},
+    "test6": {"correct": 0.87, "fact_recall": 0.9, "citation_precision": 0.74, "refusal_rate": 0.84},
+    "test7": {"correct": 0.88, "fact_recall": 0.92, "citation_precision": 0.74, "refusal_rate": 0.92},
+    "test8": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.74, "refusal_rate": 0.88},
+    # Committed before any answer change of its stop (0.884 then, 0.903 at the stop's end).
+    "test9": {"correct": 0.88, "fact_recall": 0.93, "citation_precision": 0.73, "refusal_rate": 0.84},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
 MIN_QUESTIONS = {"dev5": 60}
