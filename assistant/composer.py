@@ -13,18 +13,20 @@ import re
 import time
 from dataclasses import replace
 
+from assistant import area
 from assistant import question as questions
 from assistant.answer import Answer
 from assistant.coverage import subtopics
 from assistant.evidence import Line, Reason, refusal_text, render
 from assistant.figures import TargetBook, adds_asked_figure, target_lines
-from assistant.frame import PLAN_ITSELF, PlanReader, QueryFrame, read_frame, slot_only
+from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.gathering import EvidenceSets
 from assistant.outline import Outline
 from assistant.question import Question
 from assistant.reply import EVIDENCE_LEAD, HARD_DETAILS, Reply, evidence_lead, missing_detail, partial_text
 from assistant.responsibility import Responsibility
 from assistant.selection import SentenceScorer
+from assistant.slots import PLAN_ITSELF
 from assistant.thresholds import Thresholds
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Hit, Plan
@@ -112,11 +114,11 @@ class ExtractiveComposer:
             if gap in (*HARD_DETAILS, "date"):
                 return Reply("partial", partial_text(gap, q.english), lines, refused=True)
             return Reply("clause", "", lines)
-        place = questions.foreign_place(q.core, self._plan_text)
+        place = area.foreign_place(q.core, self._plan_text)
         if place:
             return Reply.refusal(Reason(f"本计划不涉及{place}", f"the plan is not about {place}"))
-        wider = questions.wider_area(q.core, self._plan_text) if frame.asks in ("figure", "") else ""
-        if wider and frame.asks == "" and not questions.is_average(wider):
+        wider = area.wider_area(q.core, self._plan_text) if frame.asks in ("figure", "") else ""
+        if wider and frame.asks == "" and not area.is_average(wider):
             wider = ""  # "全区" asks a figure only with a figure word; an average always does
         if wider:
             return Reply.refusal(Reason(f"本计划的目标只针对本市，没有给出{wider}的数字",

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant.duties import duty_lines
 from assistant.evidence import Line
-from assistant.frame import OWN_NUMBER_OR_ISSUER, PLAN_ITSELF
+from assistant.slots import OWN_NUMBER_OR_ISSUER, PLAN_ITSELF
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 

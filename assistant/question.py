@@ -10,7 +10,6 @@ from typing import Protocol
 
 from assistant.answer import BadQuestion
 from knowledge.glossary import chinese_terms, english_spans, plan_terms
-from knowledge.places import PLACES
 from knowledge.scanners import ASCII_YEAR, YEAR, YEAR_RANGE
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -256,39 +255,6 @@ def read(raw: str, history: Sequence[str] = (), reader: Reader | None = None) ->
         authoring=authoring,
         declined=bool(asked),
     )
-
-
-def foreign_place(text: str, plan_text: str) -> str:
-    """A place the question is about that the plan never names, or ""."""
-    lowered = text.lower()
-    return next((p for p in PLACES if p.lower() in lowered and p not in plan_text), "")
-
-
-# An average over a wider area ("the Guangxi regional average", "全国平均水平"): a figure no city plan gives.
-_AVERAGE = re.compile(r"(全区|全国|全省|广西|全自治区)平均|\b(regional|national|provincial|guangxi|country) average", re.I)
-# A wider area than a city plan's own ("全区", "整个广西", "nationwide"): its figures are the city's.
-_WIDER = re.compile(r"(?:全区|全自治区|整个(?:广西|自治区)[\u4e00-\u9fff]{0,4}?|广西全区|全广西|全省|全国)(?:的)?|"
-                    r"\b(?:across|throughout|for) (?:the )?(?:whole |entire )?(?:guangxi|country)\b|"
-                    r"\bnationwide", re.I)
-
-
-def is_average(phrase: str) -> bool:
-    return bool(_AVERAGE.search(phrase))
-
-
-def wider_area(text: str, plan_text: str) -> str:
-    """The wider area a figure question is scoped to ("全区高中阶段毛入学率的目标"), or "". The plan's
-    own phrases with such a word ("在全区率先普及", "全国教育大会") name no scope of a figure."""
-    average = _AVERAGE.search(text)
-    if average:
-        return average.group(0)
-    for found in _WIDER.finditer(text):
-        phrase = found.group(0)
-        after = text[found.end() : found.end() + 2]
-        if after and (phrase + after) in plan_text:
-            continue
-        return phrase.rstrip("的")
-    return ""
 
 
 def parts(text: str) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.evidence import Line, Reason
-from assistant.frame import NAMED_MEMBERS
+from assistant.slots import NAMED_MEMBERS
 from knowledge.clause import Hit
 from knowledge.places import PLACES
 from knowledge.scanners import RATE

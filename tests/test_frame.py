@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from assistant import area
 from assistant import question as questions
 from assistant.context import SHORT_SENTENCE, whole_sentence, with_short_neighbours
 from assistant.coverage import (
@@ -217,8 +218,8 @@ def test_a_chain_of_followups_is_resolved_in_order() -> None:
 def test_plan_facts_come_from_the_plan(corpus_plan) -> None:
     assert corpus_plan.period_years == ("2018", "2019", "2020")
     text = "\n".join(c.text for c in corpus_plan)
-    assert questions.foreign_place("柳州市的学前教育目标是什么", text) == "柳州"
-    assert questions.foreign_place("南宁学院的目标是什么", text) == ""
+    assert area.foreign_place("柳州市的学前教育目标是什么", text) == "柳州"
+    assert area.foreign_place("南宁学院的目标是什么", text) == ""
 
 
 def test_slot_only_questions_name_no_subject() -> None:
@@ -385,12 +386,12 @@ def test_every_hard_detail_asked_is_checked_not_only_the_first(corpus_plan, lexi
 
 def test_a_figure_for_a_wider_area_than_the_plan_s_is_named() -> None:
     plan_text = "在全区率先普及更高水平的十五年教育。贯彻落实全国教育大会精神。"
-    assert questions.wider_area("全区义务教育巩固率2020年要到多少？", plan_text) == "全区"
-    assert questions.wider_area("What is the nationwide target for the rate?", plan_text) == "nationwide"
+    assert area.wider_area("全区义务教育巩固率2020年要到多少？", plan_text) == "全区"
+    assert area.wider_area("What is the nationwide target for the rate?", plan_text) == "nationwide"
     # the plan's own phrases name no scope of a figure; a city-wide figure is the plan's own
-    assert questions.wider_area("方案说要在全区率先普及几年教育？", plan_text) == ""
-    assert questions.wider_area("全市学前三年毛入园率是多少？", plan_text) == ""
-    assert questions.wider_area("How does the 97% compare with the national average?", plan_text) == "national average"
+    assert area.wider_area("方案说要在全区率先普及几年教育？", plan_text) == ""
+    assert area.wider_area("全市学前三年毛入园率是多少？", plan_text) == ""
+    assert area.wider_area("How does the 97% compare with the national average?", plan_text) == "national average"
 
 
 def test_refusal_thresholds_are_per_language() -> None:
