@@ -42,8 +42,8 @@ _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 @dataclass(frozen=True)
 class QueryFrame:
     question: Question
-    # money | day | date | procedure | criterion | text | person | members | contact | document | figure |
-    # department | ""
+    # money | outcome | day | date | procedure | criterion | reason | text | person | members | contact |
+    # document | figure | department | "" (assistant.slots.ASKS, in that order)
     asks: str
     wants_list: bool  # a list or an overview, not one fact
     asks_tasks: bool  # "which tasks does <department> take part in"
@@ -78,7 +78,9 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
     roles = [name for name, pattern in _ROLE if pattern.search(text)]
     role = roles[0] if len(roles) == 1 else ""  # "是组织还是具体实施单位": either
     mentions = bool(_MENTIONS.search(question.core))
-    scope, stretch = _scope(question.text, plan)
+    named_scopes = _scopes(question.text, plan)
+    # The longest name when it names several.
+    scope, stretch = max(named_scopes, key=lambda n: len(n[1]), default=("", ""))
     return QueryFrame(
         question=question,
         asks=asks,
@@ -88,7 +90,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         role=role,
         role_only=bool(role) and bool(_ONLY.search(text)),
         scope=scope,
-        scopes=tuple(c for c, _ in _scopes(question.text, plan)),
+        scopes=tuple(c for c, _ in named_scopes),
         about_plan=asks != "document" and bool(PLAN_ITSELF.search(question.core) and _ADOPTION.search(question.core)),
         about_scope=bool(scope) and not _has_topic(question.core.replace(stretch, ""), reader),
         names=tuple(lexicon.names(question.core, mentions=mentions)),
@@ -220,13 +222,6 @@ def _without_indefinites(text: str) -> str:
 
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def _scope(text: str, plan: Plan) -> tuple[str, str]:
-    """The part or subsection whose title the question names ("学前教育工程" → 四（一）), with the
-    stretch that names it; the longest name when it names several."""
-    named = _scopes(text, plan)
-    return max(named, key=lambda n: len(n[1]), default=("", ""))
 
 
 def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
