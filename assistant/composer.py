@@ -118,9 +118,8 @@ class ExtractiveComposer:
         if place:
             return Reply.refusal(Reason(f"本计划不涉及{place}", f"the plan is not about {place}"))
         wider = area.wider_area(q.core, self._plan_text) if frame.asks in ("figure", "") else ""
-        if wider and frame.asks == "" and not area.is_average(wider):
-            wider = ""  # "全区" asks a figure only with a figure word; an average always does
-        if wider:
+        # "全区" scopes a figure only with a figure word; an average is always a figure.
+        if wider and (frame.asks == "figure" or area.is_average(wider)):
             return Reply.refusal(Reason(f"本计划的目标只针对本市，没有给出{wider}的数字",
                                         f"the plan's targets are its own city's, not figures for {wider}"))
         period = self.plan.period_years

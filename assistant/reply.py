@@ -105,11 +105,9 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
             compact = re.sub(r"\s+", "", sentence)
             at = compact.find(count)
             if at < 0 and count[-1] in "个所项家":  # "哪九个部门" where the plan writes "九部门"
-                bare = count[:-1]
-                at = compact.find(bare + head[:2])
-                count = bare if at >= 0 else count
+                at = compact.find(count[:-1] + head[:2])
             if at >= 0 and any(h in compact for h in heads):
-                if re.search(r"”的?“?$", compact[:at]):  # spelled out in a quote right before it
+                if _QUOTED_BEFORE.search(compact[:at].rstrip("“")):
                     return False
                 if not _LISTED_BEFORE.search(compact[:at]):
                     return True
@@ -119,6 +117,8 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
     return False
 
 
+# Members spelled out in a quote right before their count ("“以流入地管理为主，以公办学校为主”的“两为主”").
+_QUOTED_BEFORE = re.compile(r"”的?$")
 # A quoted name made of a count ("“四有”好老师", "“三全”育人"): a collective name whose members the
 # plan spells out only in a list right after it ("“一个基地、一个中心、一个平台”").
 _QUOTED_COUNT = re.compile(r"[“\"]([一二三四五六七八九十两]+[\u4e00-\u9fff]{1,3})[”\"]")
@@ -128,9 +128,8 @@ def _quoted_count_unlisted(question: str, sentences: Sequence[str]) -> bool:
     for term in _QUOTED_COUNT.findall(question):
         for sentence in sentences:
             at = sentence.find(f"“{term}”")
-            if at >= 0:  # listed right after it, or in a quote right before ("“以…为主，以…为主”的“两为主”")
-                listed = re.match(r"[（(：:]", sentence[at + len(term) + 2 :]) or re.search(r"”的?$", sentence[:at])
-                return not listed
+            if at >= 0:
+                return not (re.match(r"[（(：:]", sentence[at + len(term) + 2 :]) or _QUOTED_BEFORE.search(sentence[:at]))
     return False
 
 
