@@ -80,11 +80,9 @@ class ExtractiveComposer:
                 searcher: Retriever | None = None) -> Answer:
         """``searcher``: the retriever that searched this question (an English question's own, which
         its sub-questions use too); the plan's retriever by default."""
-        split = questions.english_parts if question.english else questions.parts
-        pieces = _merged(split(question.core)) if question.core else []
-        named = [cid for cid in find_clause_ids(question.core) if cid in self.plan]
-        if len(pieces) > 1 and not named:
-            reply = self._compound(question, pieces, retrieval, searcher or self.retriever)
+        subs = self.parts(question)
+        if subs:
+            reply = self._compound(question, subs, retrieval, searcher or self.retriever)
         else:
             reply = self._answer(question, retrieval, vector)
         hits = self._with_cited(reply.hits or retrieval.hits, reply.lines)
@@ -205,7 +203,25 @@ class ExtractiveComposer:
         lead, lines = target_lines(targets, frame.claimed, q.english)
         return Reply("target", lead, lines)
 
-    def _compound(self, question: Question, pieces: list[str], retrieval: Retrieval,
+    def parts(self, question: Question) -> list[Question]:
+        """The sub-questions of "A？B？", each read on its own; none for a simple question or one
+        that names a clause."""
+        split = questions.english_parts if question.english else questions.parts
+        pieces = _merged(split(question.core)) if question.core else []
+        if len(pieces) < 2 or any(cid in self.plan for cid in find_clause_ids(question.core)):
+            return []
+        subs = []
+        for i, piece in enumerate(pieces):
+            # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
+            # A later piece without a subject of its own continues the one before.
+            # "它又是根据哪份文件制定的": 它 after a part about the plan itself is the plan.
+            itself = next((m.group(0) for p in pieces[:i] if (m := PLAN_ITSELF.search(p))), "")
+            if itself and piece.startswith(("它", "其")):
+                piece = itself + piece[1:]
+            subs.append(questions.read(piece, pieces[:i], self.reader))
+        return subs
+
+    def _compound(self, question: Question, subs: list[Question], retrieval: Retrieval,
                   searcher: Retriever) -> Reply:
         """Answer each sub-question of "A？B？" on its own; say which parts the plan does not cover."""
         lines: list[Line] = []
@@ -214,17 +230,10 @@ class ExtractiveComposer:
         deadline = time.perf_counter() + self.time_budget_s
         in_list = read_frame(question, self.plan, self.lexicon, self.reader).wants_list
         late: list[int] = []
-        for i, piece in enumerate(pieces):
+        for i, sub in enumerate(subs):
             if i and time.perf_counter() > deadline:  # the time budget: say what was left, do not hang
-                late = list(range(i, len(pieces)))
+                late = list(range(i, len(subs)))
                 break
-            # A later piece may lean on an earlier one ("…？最后总目标又是多少？").
-            # A later piece without a subject of its own continues the one before.
-            # "它又是根据哪份文件制定的": 它 after a part about the plan itself is the plan.
-            itself = next((m.group(0) for p in pieces[:i] if (m := PLAN_ITSELF.search(p))), "")
-            if itself and piece.startswith(("它", "其")):
-                piece = itself + piece[1:]
-            sub = questions.read(piece, pieces[:i], self.reader)
             # The target table matches by the plan's embedder; another searcher embeds on its own.
             vector = self.retriever.embeddings.embed_query(sub.text) if searcher is self.retriever else []
             found = searcher.search(sub.text, vector=vector or None)

@@ -37,6 +37,7 @@ from assistant.reply import (
     partial_text,
 )
 from assistant.selection import MAX_CLAUSES, TYPE_BONUS, Scored, SentenceScorer, select, typed_first
+from embeddings.base import embed_queries
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.retriever import Retrieval, Retriever
@@ -118,7 +119,9 @@ class EvidenceSets:
         # A sub-topic in other words than the plan's ("出国游学") is found by its own retrieval: in a
         # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
         if len(pieces) > 1:
-            chosen = cover_segments(chosen, pieces[:MAX_CLAUSES], self._segment_best, self.plan)
+            searched = pieces[:MAX_CLAUSES]
+            vectors = dict(zip(searched, embed_queries(self.retriever.embeddings, searched), strict=True))
+            chosen = cover_segments(chosen, searched, lambda p: self._segment_best(p, vectors[p]), self.plan)
             # Each facet's sentence within the chosen clauses (a list's candidates are the whole plan).
             facets = [w for p in pieces if (w := self.scorer.weights(p))]
             chosen = cover_facets(chosen, content, facets, self.plan)
@@ -192,8 +195,8 @@ class EvidenceSets:
     def _dated(self, chunk: Chunk) -> set[str]:
         return dated(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))
 
-    def _segment_best(self, text: str) -> Scored | None:
+    def _segment_best(self, text: str, vector: list[float]) -> Scored | None:
         """The best content sentence for a piece of a question, by its own retrieval."""
-        found = self.retriever.search(text)
+        found = self.retriever.search(text, vector=vector)
         return next((s for s in self.scorer.score(text, found, self.retriever.chunks)
                      if not self.is_structural(s.chunk)), None)

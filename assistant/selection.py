@@ -59,6 +59,12 @@ class SentenceScorer:
                 counts[t] = counts.get(t, 0) + 1
         n = max(1, len(chunks))
         self.idf = {t: math.log(1 + n / df) for t, df in counts.items()}
+        # Which sentences hold each token: a question's few tokens find their sentences directly
+        # instead of every sentence being tested against every token.
+        self._holders: dict[str, list[str]] = {}
+        for chunk_id, tokens in self._tokens.items():
+            for t in tokens:
+                self._holders.setdefault(t, []).append(chunk_id)
 
     def tokens(self, chunk_id: str) -> set[str]:
         return self._tokens.get(chunk_id, set())
@@ -78,13 +84,19 @@ class SentenceScorer:
         ranked = sorted(retrieval.dense.values(), reverse=True)
         floor = ranked[min(FLOOR_RANK, len(ranked)) - 1] if ranked else 0.0
         span = max(retrieval.top_dense - floor, 1e-6)
+        held: dict[str, list[str]] = {}
+        for t in weights:
+            for chunk_id in self._holders.get(t, ()):
+                held.setdefault(chunk_id, []).append(t)
+        nothing: frozenset[str] = frozenset()
         out = []
         for chunk in chunks:
-            covered = frozenset(t for t in weights if t in self._tokens.get(chunk.id, ()))
+            tokens = held.get(chunk.id)
+            covered = frozenset(tokens) if tokens else nothing
             dense = retrieval.dense.get(chunk.id)
             relative = max(0.0, (dense - floor) / span) if dense is not None else 0.0
             keyword = retrieval.keyword.get(chunk.id, 0.0) / top_kw
-            coverage = math.fsum(weights[t] for t in covered) / total
+            coverage = math.fsum(weights[t] for t in tokens) / total if tokens else 0.0
             score = DENSE_WEIGHT * relative + KEYWORD_WEIGHT * keyword + COVERAGE_WEIGHT * coverage
             out.append(Scored(chunk, score, covered))
         out.sort(key=lambda s: s.score, reverse=True)

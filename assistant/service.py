@@ -21,6 +21,7 @@ from assistant.duties import Task, tasks_of
 from assistant.figures import TargetBook
 from assistant.settings import Settings
 from assistant.thresholds import Thresholds
+from embeddings.base import embed_queries
 from knowledge.clause import Clause, Plan, Target
 from knowledge.departments import canonical_department
 from knowledge.ids import canonical_id
@@ -142,7 +143,11 @@ class Assistant(PlanLookups):
         # question itself.
         retriever = (self.cross_lingual() if state.question.english else None) or self.retriever
         if retriever is self.retriever:
-            state.vector = self.embeddings.embed_query(query)
+            # A compound question's parts are embedded with it, in one engine call, where the
+            # composer will then find their vectors in the embeddings' memo.
+            memo = getattr(self.embeddings, "memoizes_queries", False)
+            parts = getattr(self.composer, "parts", lambda q: [])(state.question) if memo else []
+            state.vector = embed_queries(self.embeddings, [query, *(p.text for p in parts)])[0]
         t1 = time.perf_counter()
         state.retrieval = retriever.search(query, k=self.settings.top_k, vector=state.vector)
         state.searcher = retriever

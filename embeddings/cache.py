@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import errno
-import functools
 import hashlib
 import logging
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import TypeVar
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+
+from embeddings.base import embed_queries
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +46,16 @@ class CachedEmbeddings(Embeddings):
     other SQLite failure (read-only disk, lock timeout) is logged and the call goes uncached.
     """
 
+    memoizes_queries = True  # a vector asked for twice is embedded once
+
     def __init__(self, inner: Embeddings, cache_dir: Path, query_cache_size: int = 1024) -> None:
         self.inner = inner
         self.name: str = inner.name  # same vectors as the inner backend, so the same Chroma collection
         self.dim: int | None = getattr(inner, "dim", None)
         self.path = Path(cache_dir) / f"{self.name}.sqlite3"
-        self._query = functools.lru_cache(maxsize=query_cache_size)(self._embed_query)
+        self._queries: OrderedDict[str, tuple[float, ...]] = OrderedDict()  # least recently used first
+        self._query_cache_size = query_cache_size
+        self._queries_lock = threading.Lock()
         self._reported: set[tuple[str, str, str]] = set()
         self._guarded(lambda connection: None, "open")  # create the schema, recover a corrupt file early
 
@@ -67,10 +74,23 @@ class CachedEmbeddings(Embeddings):
         return [list(found[key]) for key in keys]
 
     def embed_query(self, text: str) -> list[float]:
-        return list(self._query(text))  # a copy: callers must not be able to edit the memo
+        return self.embed_queries([text])[0]
 
-    def _embed_query(self, text: str) -> tuple[float, ...]:
-        return tuple(self.inner.embed_query(text))
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Query vectors, memoized; the ones not yet known are embedded in one call."""
+        with self._queries_lock:
+            known = {t: self._queries[t] for t in texts if t in self._queries}
+            for text in known:
+                self._queries.move_to_end(text)
+        misses = list(dict.fromkeys(t for t in texts if t not in known))
+        if misses:
+            fresh = {t: tuple(v) for t, v in zip(misses, embed_queries(self.inner, misses), strict=True)}
+            known.update(fresh)
+            with self._queries_lock:
+                self._queries.update(fresh)
+                while len(self._queries) > self._query_cache_size:
+                    self._queries.popitem(last=False)
+        return [list(known[t]) for t in texts]  # copies: callers must not be able to edit the memo
 
     def _lookup(self, connection: sqlite3.Connection, keys: set[bytes]) -> dict[bytes, list[float]]:
         found: dict[bytes, list[float]] = {}

@@ -61,5 +61,5 @@ class E5Embeddings(EncoderEmbeddings):
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if is_query:
-            return np.stack([self._model.query(text) for text in texts])
+            return self._model.query(texts)  # a list (even of one) always gives a 2-D array
         return self._model.passage(texts)  # a list (even of one) always gives a 2-D array

@@ -127,8 +127,8 @@ class Retriever:
         started = time.perf_counter()
         if vector is None:
             vector = self.embeddings.embed_query(question)
-        matches = self.index.query(vector, _DENSE_POOL, with_text=False)  # the chunks are in memory
-        dense = {m.id: m.similarity for m in matches if m.id in self.chunk_by_id}
+        nearest = self.index.similarities(vector, _DENSE_POOL)  # the chunks themselves are in memory
+        dense = {i: similarity for i, similarity in nearest.items() if i in self.chunk_by_id}
         tokens = keyword_tokens(question)
         known = [t for t in tokens if t in self._vocab]
         coverage = len(set(known)) / len(set(tokens)) if tokens else 0.0

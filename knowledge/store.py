@@ -147,6 +147,14 @@ class VectorIndex:
             for i, doc, meta, dist in zip(ids, documents, metadatas, distances, strict=False)
         ]
 
+    def similarities(self, vector: Sequence[float], k: int) -> dict[str, float]:
+        """The k nearest records' ids and cosine similarities, nothing else: what a caller holding
+        the records itself needs (a plain dict, as building k records per query costs ~2.5 ms)."""
+        k = max(1, min(k, self.count()))
+        embedding = [list(map(float, vector))]
+        result = self._call(lambda c: c.query(query_embeddings=embedding, n_results=k, include=["distances"]))
+        return {i: 1.0 - float(d) for i, d in zip(result["ids"][0], result["distances"][0], strict=False)}
+
     def all(self) -> list[Match]:
         """Every stored text with its metadata (similarity 0); for the keyword leg and inspection."""
         got = self._call(lambda c: c.get(include=["documents", "metadatas"]))

@@ -228,6 +228,31 @@ def test_cache_memoizes_queries_in_memory(tmp_path, use):
     assert counting.query_calls == [QUERY_ZH]
 
 
+def test_e5_embeds_several_queries_in_one_call_with_the_same_vectors(e5_embeddings):
+    texts = [QUERY_ZH, "名师工作室要建设多少个", "who organizes the project"]
+    one_by_one = [e5_embeddings.embed_query(t) for t in texts]
+    np.testing.assert_allclose(e5_embeddings.embed_queries(texts), one_by_one, atol=1e-6)
+    assert e5_embeddings.embed_queries([]) == []
+
+
+def test_cache_embeds_only_unknown_queries_and_forgets_the_oldest(tmp_path, e5_embeddings):
+    calls: list[list[str]] = []
+
+    class Batching(Counting):
+        def embed_queries(self, texts: list[str]) -> list[list[float]]:
+            calls.append(list(texts))
+            return self.inner.embed_queries(texts)
+
+    cached = CachedEmbeddings(Batching(e5_embeddings), tmp_path, query_cache_size=2)
+    assert cached.memoizes_queries
+    first = cached.embed_queries(["甲", "乙", "甲"])  # a repeated text is embedded once
+    assert calls == [["甲", "乙"]] and first[0] == first[2]
+    assert_close(cached.embed_query("乙"), e5_embeddings.embed_query("乙"))
+    cached.embed_queries(["乙", "丙"])  # only the unknown one; the memo now holds 乙 and 丙
+    cached.embed_query("甲")  # the least recently used was forgotten
+    assert calls == [["甲", "乙"], ["丙"], ["甲"]]
+
+
 def test_corrupt_cache_file_is_rebuilt(tmp_path, use, caplog):
     (tmp_path / "use-m3.sqlite3").write_bytes(b"this is not sqlite " * 200)
     counting = Counting(use)
