@@ -136,7 +136,7 @@ def select(
             continue
         if sum(1 for s in chosen if s.chunk.clause_id == cid) >= PER_CLAUSE + wants_list:
             continue
-        if any(_overlap(candidate.chunk.sentence, s.chunk.sentence) > DUPLICATE for s in chosen):
+        if any(_repeats(candidate.chunk.sentence, s.chunk.sentence) for s in chosen):
             continue
         chosen.append(candidate)
         covered |= candidate.covered
@@ -146,6 +146,14 @@ def select(
 def plan_order(plan: Plan, chunk: Chunk) -> tuple[int, int]:
     clause = plan.get(chunk.clause_id)
     return (clause.order if clause else 0, chunk.position)
+
+
+def _repeats(a: str, b: str) -> bool:
+    """Whether ``a`` says what ``b`` says: most of its words, and no figure of its own ("2019年…96.5%"
+    beside "2018年…96%" is the same sentence for another year, which a question may ask for)."""
+    if _overlap(a, b) <= DUPLICATE:
+        return False
+    return not {t for t in _token_set(a) if t[0].isdigit()} - _token_set(b)
 
 
 def _overlap(a: str, b: str) -> float:
