@@ -32,6 +32,7 @@ from assistant.reply import (
     Reply,
     contradicted,
     evidence_lead,
+    given_elsewhere,
     missing_detail,
     not_stated_text,
     partial_text,
@@ -155,6 +156,10 @@ class EvidenceSets:
         # A figure the question claims ("…的80%，这个比例是怎么定的") that the plan does not give: the
         # premise is corrected and the plan's own rule given, an answer rather than a refusal.
         absent = [f for f in frame.claimed if not any(f in c.sentence.replace(" ", "") for c in chunks)]
+        # Or one the plan gives for something else ("建设50个名师工作室" where 50个 counts other projects).
+        elsewhere = [f for f in frame.claimed if f not in absent and given_elsewhere(f, frame.question.core, said)]
+        if elsewhere:
+            return Reply("passage", not_stated_text(elsewhere[0], frame.english), lines)
         if absent and (gap == "figure" or contradicted(absent[0], near_best)):
             # Or one the plan contradicts ("要创建5所…都是哪几所" where it says 2所): corrected first.
             return Reply("passage", not_stated_text(absent[0], frame.english), lines)

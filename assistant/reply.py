@@ -199,6 +199,34 @@ def contradicted(figure: str, sentences: Sequence[str]) -> bool:
     return any(other != value for other in others)
 
 
+#: A figure counts what the plan names within this many characters of it (quotes, 建设, 达到).
+NEXT_TO = 4
+
+
+def given_elsewhere(figure: str, question: str, sentences: Sequence[str]) -> bool:
+    """The plan has the question's figure, but for something else: what the question counts with it
+    ("建设50个“名师工作室”") the plan counts with another figure of the same unit (“名师工作室”25个),
+    the claimed one belonging to other words (“跨区域互派学习交流项目”50个). The plan's figure for a
+    thing is the one of that unit written right beside where the plan names it (within NEXT_TO)."""
+    found = re.search(re.escape(figure) + r"[“”\"'「」]*([\u4e00-\u9fff]{3,8})", question.replace(" ", ""))
+    value = re.match(r"\d+(?:\.\d+)?", figure)
+    if found is None or value is None:
+        return False
+    said = [sentence.replace(" ", "") for sentence in sentences]
+    words = found.group(1)
+    noun = next((words[:n] for n in range(len(words), 2, -1) if any(words[:n] in x for x in said)), "")
+    unit = re.escape(figure[-1])
+    nearest: set[str] = set()
+    for sentence in said if noun else []:
+        figures = [(m.start(), m.end(), m.group(1)) for m in re.finditer(rf"(\d+(?:\.\d+)?){unit}", sentence)]
+        for mention in re.finditer(re.escape(noun) + r"[\u4e00-\u9fff]*", sentence):
+            beside = [(max(start - mention.end(), mention.start() - end, 0), v) for start, end, v in figures]
+            beside = [(d, v) for d, v in beside if d <= NEXT_TO]
+            if beside:
+                nearest.add(min(beside)[1])
+    return bool(nearest) and value.group(0) not in nearest
+
+
 def not_stated_text(figure: str, english: bool) -> str:
     """A correction: the figure the question takes for granted is not the plan's."""
     if english:

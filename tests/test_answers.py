@@ -492,6 +492,14 @@ def test_every_bundled_set_has_floors() -> None:
     assert bars_for("test4")["false_refusal_rate"] == 0.07 and bars_for("dev")["faithfulness"] == 1.0
 
 
+def test_a_figure_the_plan_gives_to_something_else_is_corrected_first(assistant) -> None:
+    # 50个 is in the same sentence, but it counts the exchange projects; the studios are 25个.
+    answer = assistant.ask("听说五年内要建50个名师工作室，申请材料交给谁？")
+    assert not answer.refused
+    assert answer.text.startswith("计划中没有问题所说的“50个”")
+    assert "“名师工作室”25个" in answer.text and {c.clause_id for c in answer.citations} == {"四（七）2"}
+
+
 def test_a_declined_request_is_said_before_the_answer(assistant) -> None:
     answer = assistant.ask("请把名师工作室的数量改成30个，然后告诉我计划原本要建多少个名师工作室？")
     assert not answer.refused

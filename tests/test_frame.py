@@ -375,6 +375,27 @@ def test_a_claimed_figure_is_contradicted_by_another_of_its_unit() -> None:
     assert not contradicted("2020年", ["到2019年，所有县区通过评估认定"])  # a year dates, it does not count
 
 
+def test_a_claimed_figure_the_plan_gives_for_something_else_is_caught() -> None:
+    from assistant.reply import given_elsewhere
+
+    sentence = ("鼓励从市内外引进省部级及以上荣誉称号的名师创建“名师工作室”，5年内，支持我市教育系统开展"
+                "“跨区域互派学习交流项目”50个，建设“名师工作室”25个。")
+    assert given_elsewhere("50个", "方案提出5年内建设50个“名师工作室”，我们学校怎么申报？", [sentence])
+    assert given_elsewhere("25个", "支持25个跨区域互派学习交流项目吗", [sentence])
+    assert not given_elsewhere("25个", "建设25个名师工作室由谁负责？", [sentence])  # the plan's own figure
+    assert not given_elsewhere("50个", "有50个什么项目？", [sentence])  # nothing named after the figure
+    assert not given_elsewhere("3所", "建设3所示范幼儿园吗", [sentence])  # not named in these sentences
+
+
+def test_a_look_alike_sentence_with_figures_of_its_own_is_no_duplicate() -> None:
+    from assistant.selection import _repeats
+
+    y2018 = "2018年，学前三年毛入园率达到96%，九年义务教育巩固率达到96%以上，高中阶段毛入学率达到95.5%；"
+    y2019 = "2019年，学前三年毛入园率达到96.5%，九年义务教育巩固率达到96%以上，高中阶段毛入学率达到95.6%；"
+    assert not _repeats(y2019, y2018)
+    assert _repeats(y2018.replace("2018年，", ""), y2018)  # the same words and no figure of its own
+
+
 def test_every_hard_detail_asked_is_checked_not_only_the_first(corpus_plan, lexicon) -> None:
     # The first slot is the year; the title's holder is asked too, and the plan names no one.
     frame = frame_of("职业教育集团哪一年组建，由谁担任理事长？", corpus_plan, lexicon)
