@@ -21,8 +21,8 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev7": {"correct": 0.86, "fact_recall": 0.9, "refusal_rate": 0.95},
     # The refusal decision: 60 unanswerable near misses, 35 answerable look-alikes (130); 0.777 before tuning.
     "dev8": {"correct": 0.9, "fact_recall": 0.9, "refusal_rate": 0.92},
-    # Multi-clause questions of many kinds (65 of 130), helper-written; 0.746 before tuning.
-    "dev9": {"correct": 0.72, "fact_recall": 0.84, "refusal_rate": 0.8},
+    # Multi-clause questions of many kinds (65 of 130), helper-written; 0.746 before tuning, 0.769 after.
+    "dev9": {"correct": 0.74, "fact_recall": 0.85, "refusal_rate": 0.8},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.73, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.74, "refusal_rate": 0.88},
