@@ -39,6 +39,8 @@ _THEN_ASK = re.compile(r"告诉我|请问|问一下|是什么|是多少|有哪�
 #: "Among those": the follow-up narrows the previous question's set, so it keeps that subject even when it
 #: names one of its own ("其中哪项由市卫计委参与？").
 _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|它们|这里面|里面)")
+#: A follow-up that asks about both subjects, the previous one and its own ("那X呢？这两项分别…").
+_BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方)?|两者|二者")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
 
 
@@ -157,6 +159,9 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if len(history) > 1:  # the previous question may itself have been a follow-up
         previous = resolve_followup(previous, history[:-1], reader).rstrip("？?。. ")
     core = _FOLLOWUP.sub("", text).strip().rstrip("？?。.！! ").removesuffix("呢").strip("，, ")
+    both = _both(core, previous, reader)
+    if both:
+        return both
     # "那X呢，方案在哪些地方提到它？": a subject of its own and a question of its own; nothing is borrowed.
     own = re.match(r"(.+?)呢[，,]\s*(.+)", core)
     if own and _ASKING.search(own.group(2)) and _has_topic(own.group(1), reader):
@@ -187,6 +192,21 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
         asked = reader.asked(previous) if not reader.asked(core) and not _ASKING.search(core) else ""
         return f"{core}，{asked}？" if asked else f"{core}？"
     return f"{previous}，{core}？" if core else f"{previous}？"
+
+
+def _both(core: str, previous: str, reader: Reader | None) -> str:
+    """"那农村留守儿童呢？这两项分别是哪些部门组织实施的？" after a question about 随迁子女 asks about
+    both: "随迁子女和农村留守儿童分别是哪些部门组织实施的？". "" when the follow-up is not of that kind."""
+    own = re.match(r"(.+?)呢[？?，,]\s*(.+)", core)
+    found = _BOTH.search(own.group(2)) if own else None
+    if reader is None or own is None or found is None:
+        return ""
+    subject = own.group(1).strip("，, ")
+    for find in reader.finders:
+        old, new = find(previous), find(subject) or ([subject] if _has_topic(subject, reader) else [])
+        if old and new and old[0] != new[0]:
+            return f"{own.group(2).replace(found.group(0), f'{old[0]}和{new[0]}', 1)}？"
+    return ""
 
 
 def _english_subject(find: Finder, text: str) -> str:

@@ -186,6 +186,18 @@ def test_a_cued_followup_with_a_question_of_its_own_borrows_nothing(reader) -> N
     assert q.core.startswith("2020年学前三年毛入园率")
 
 
+def test_a_followup_about_both_subjects_names_both(chunks, lexicon) -> None:
+    # The plan's names (as the composer's reader knows them) find the previous subject.
+    reader = PlanReader((department_mentions, lambda t: [n.text for n in lexicon.names(t)]), SentenceScorer(chunks).idf)
+    q = questions.read("那农村留守儿童呢？这两项分别是哪些部门组织实施的？", ["随迁子女在南宁上学，方案有什么保障？"], reader)
+    assert q.core == "随迁子女和农村留守儿童分别是哪些部门组织实施的？"
+    q = questions.read("那跨区域互派学习交流项目呢？这两者加起来多少个？", ["名师工作室要建几个？"], reader)
+    assert q.core == "名师工作室和跨区域互派学习交流项目加起来多少个？"
+    # without "these two" the follow-up's subject replaces the previous one
+    q = questions.read("那农村留守儿童呢？", ["随迁子女在南宁上学，方案有什么保障？"], reader)
+    assert "随迁子女" not in q.core and "农村留守儿童" in q.core
+
+
 def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
     frame = frame_of("普通高中优质普及工程和现代职业教育提升发展工程，分别由哪些单位组织实施？", corpus_plan, lexicon)
     assert frame.scopes == ("四（三）", "四（四）") and frame.scope in frame.scopes
