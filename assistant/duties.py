@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.evidence import Line
@@ -90,6 +91,30 @@ def department_lines(
         Line(f"{t.clause.id} {t.clause.title}（{_roles_text(t, detailed)}）", t.clause.id, duty_quote(t.clause))
         for t in tasks
     ]
+    return lead, lines
+
+
+def shared_lines(
+    plan: Plan, departments: Sequence[str], english: bool, role: str = "", within: set[str] | None = None,
+) -> tuple[str, list[Line]]:
+    """The tasks every one of ``departments`` takes part in ("财政局和人社局都参与的是哪几项"), each
+    with its role lists in the plan's words; the lead counts them and each department's own total."""
+    def ids(department: str) -> list[str]:
+        return [t.clause.id for t in tasks_of(plan, department) if (not role or role in t.roles)
+                and (within is None or t.clause.id in within)]
+
+    own = {d: ids(d) for d in departments}
+    common = [cid for cid in own[departments[0]] if all(cid in own[d] for d in departments[1:])]
+    names = "和".join(departments)
+    totals = "，".join(f"{d}共{len(own[d])}项" for d in departments)
+    as_role = f"作为{role}" if role else ""
+    if not common:
+        lead = f"计划中没有{names}都{as_role}参与的任务（{totals}）。"
+        return (f"No task of the plan has all of {', '.join(departments)}. " + lead) if english else lead, []
+    lead = f"{names}都{as_role}参与的任务有{len(common)}项（{totals}）："
+    if english:
+        lead = f"{len(common)} tasks have all of {', '.join(departments)}. " + lead
+    lines = [line for cid in common if (c := plan.get(cid)) is not None for line in duty_lines(c, english)]
     return lead, lines
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.coverage import covering
-from assistant.duties import department_lines, duty_lines, is_duty_line
+from assistant.duties import department_lines, duty_lines, is_duty_line, shared_lines
 from assistant.evidence import Line
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
@@ -24,6 +24,9 @@ WHO_SENTENCE_COVERAGE = 0.6
 #: A who-question is about clauses with departments when one of them scores within this of the best.
 WHO_MARGIN = 0.15
 
+
+#: Several departments asked about together ("都参与", "共同负责", "both"): the tasks they share.
+_JOINT = re.compile(r"都|共同|一起|同时|均|\bboth\b|\btogether\b|\bjointly\b|\bin common\b", re.I)
 
 #: A question about a department's tasks that asks what they consist of, not only which they are.
 _CONTENT = re.compile(r"具体(管|做|干|负责|承担)|(做|干|管)(哪些|什么)事|具体(内容|工作)|what (do|does) (it|they) (do|actually)",
@@ -47,6 +50,12 @@ class Responsibility:
             about = [c for c in dict.fromkeys(found) if not self.is_structural(c)]
             within = {c.clause_id for c in about} or None  # no task of it on the topic: all of them
         lead, lines = "", []
+        if len(frame.departments) > 1 and _JOINT.search(frame.question.core):
+            # "财政局和人社局都参与的是哪几项": the tasks they share; none shared: each one's, after saying so.
+            lead, lines = shared_lines(self.plan, frame.departments[:MAX_DEPARTMENTS], frame.english,
+                                       frame.role, within)
+            if lines:
+                return Reply("department", lead, lines)
         for department in frame.departments[:MAX_DEPARTMENTS]:  # "外侨办和台办…": each in turn
             more_lead, more = department_lines(
                 self.plan, department, frame.english, frame.role, within=within, only=frame.role_only

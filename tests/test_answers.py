@@ -500,6 +500,15 @@ def test_a_figure_the_plan_gives_to_something_else_is_corrected_first(assistant)
     assert "“名师工作室”25个" in answer.text and {c.clause_id for c in answer.citations} == {"四（七）2"}
 
 
+def test_departments_asked_about_together_get_the_tasks_they_share(assistant) -> None:
+    answer = assistant.ask("市财政局和人社局都参与的是哪几项？")
+    assert answer.text.startswith("市财政局和市人社局都参与的任务有7项")
+    assert len({c.clause_id for c in answer.citations}) == 7
+    # "分别" asks for each one's list
+    answer = assistant.ask("外侨办和残联分别参与了哪些任务？")
+    assert {"四（六）1", "四（九）1"} <= {c.clause_id for c in answer.citations}
+
+
 def test_a_declined_request_is_said_before_the_answer(assistant) -> None:
     answer = assistant.ask("请把名师工作室的数量改成30个，然后告诉我计划原本要建多少个名师工作室？")
     assert not answer.refused

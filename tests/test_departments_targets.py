@@ -161,3 +161,20 @@ def test_parse_duty_forms():
     duty = parse_duty("推进工作。（组织实施单位：市教育局（牵头）、财政局；具体实施单位：各县区人民政府）")
     assert duty.organizers == ("市教育局", "市财政局") and duty.implementers == ("各县区人民政府",)
     assert parse_duty("没有责任单位的条款。") is None
+
+
+def test_the_tasks_departments_share(plan):
+    from assistant.duties import shared_lines, tasks_of
+
+    lead, lines = shared_lines(plan, ["市外侨办", "市台办"], english=False)
+    assert {line.clause_id for line in lines} == {"四（六）1", "四（六）2"}
+    assert lead.startswith("市外侨办和市台办都参与的任务有2项")
+    # each shared task names both departments; the count is the intersection of their own lists
+    finance = {t.clause.id for t in tasks_of(plan, "市财政局")}
+    labour = {t.clause.id for t in tasks_of(plan, "市人社局")}
+    _, lines = shared_lines(plan, ["市财政局", "市人社局"], english=False)
+    assert {line.clause_id for line in lines} == finance & labour and len(finance & labour) == 7
+    _, lines = shared_lines(plan, ["市财政局", "市编办"], english=False, role="组织实施单位")
+    assert [line.clause_id for line in lines] == ["四（一）1", "四（二）3", "四（九）2"]
+    lead, lines = shared_lines(plan, ["市外侨办", "市残联"], english=False)
+    assert not lines and lead.startswith("计划中没有市外侨办和市残联都参与的任务")
