@@ -87,7 +87,7 @@ LIST = re.compile(r"哪些|哪几|列(一下|出|举)|罗列|分别|有什么|�
                    r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are", re.I)
 TASKS = re.compile(r"(哪些|哪几项?|哪一?项|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
                     r"(管|负责|参与)的?是?哪(一|几)?项|"
-                    r"参与(了)?(哪些|哪几|什么)|职责|分工|干什么|做什么|"
+                    r"参与(了)?(哪些|哪几|什么)|职责|分工|干什么|做什么|(任务|事项)都?(有|是|包括)(哪些|哪几|什么)|"
                     r"哪(一|几|些)?项[^，。？?]{0,12}(参与|负责|承担|牵头|实施)|"
                     r"what (tasks|work|duties)|which (tasks|items)|responsible for what", re.I)
 ROLES = (

@@ -656,3 +656,9 @@ def test_a_rare_term_of_a_list_question_brings_each_clause_that_uses_it(chunks, 
     scored = [Scored(c, 1.0 - i / 1000, frozenset()) for i, c in enumerate(chunks)]
     chosen = cover_terms([], scored, ["教学点"], corpus_plan)
     assert {s.chunk.clause_id for s in chosen} == users
+
+
+def test_a_departments_tasks_asked_as_what_its_tasks_are(corpus_plan, lexicon) -> None:
+    for text in ("民政局参与的任务有哪些？", "民政局和残联共同参与的任务有哪些？", "编办的任务都包括什么？"):
+        assert frame_of(text, corpus_plan, lexicon).asks_tasks, text
+    assert not frame_of("任务有哪些？", corpus_plan, lexicon).asks_tasks  # no department: not its tasks
