@@ -37,13 +37,17 @@ class TargetBook:
         self.indicators = list(dict.fromkeys(t.indicator for t in self.targets))
         vectors = embeddings.embed_documents(self.indicators) if self.indicators else []
         self._vectors = np.asarray(vectors, dtype=np.float32)
-        self._short = short_names(self.indicators, "\n".join(c.text for c in plan))
+        plan_text = "\n".join(c.text for c in plan)
+        self._short = short_names(self.indicators, plan_text)
+        self._parts = unique_parts(self.indicators, plan_text)
 
     def match(self, question: Question, vector: Sequence[float]) -> list[IndicatorMatch]:
         """Indicators the question asks about, best first (several when it names several)."""
         if not self.indicators:
             return []
         q_tokens = set(keyword_tokens(question.text))
+        several = bool(re.search(r"分别|各|、|和|以及|\band\b|\bboth\b|\beach\b", question.own, re.I))
+        translated = set(question.text.split()) - set(question.own.split())
         # The vector only orders equally worded matches; an English question comes without one.
         sims = self._vectors @ np.asarray(vector, dtype=np.float32) if len(vector) else [0.0] * len(self.indicators)
         scored = []
@@ -54,13 +58,16 @@ class TargetBook:
             # are generic ("gross enrolment rate" → 毛入学率) and would pick the wrong stage.
             if any(short in question.own for short in self._short.get(indicator, ())):
                 lexical = max(lexical, LEXICAL_MATCH)
+            # An English question asking for several figures names each in its own words: a plan term
+            # they translate to that the plan writes only inside this indicator's name (跨区域) names it.
+            if several and question.english and any(p in translated for p in self._parts.get(indicator, ())):
+                lexical = max(lexical, LEXICAL_MATCH)
             scored.append(IndicatorMatch(indicator, lexical, float(sim)))
         lexical = [m for m in scored if m.lexical >= LEXICAL_MATCH]
         if lexical:
             best = max(m.lexical for m in lexical)
             # Keep every indicator the question names in full, or the single best partial one; a
             # question that asks for several ("分别", "各", "A、B") keeps every partial one.
-            several = bool(re.search(r"分别|各|、|和|以及|\band\b|\bboth\b|\beach\b", question.own, re.I))
             if several:
                 chosen = lexical
             else:
@@ -101,6 +108,21 @@ def short_names(indicators: Sequence[str], plan_text: str) -> dict[str, list[str
             owners = [i for i in indicators if i.endswith(end)]
             if plan_text.count(end) == sum(plan_text.count(i) for i in owners):
                 out.setdefault(indicator, []).append(end)
+    return out
+
+
+def unique_parts(indicators: Sequence[str], plan_text: str) -> dict[str, list[str]]:
+    """The stretches (≥ SHORT_NAME characters) of each indicator's name that the plan writes only inside
+    that name, and no other indicator has: "跨区域" of 跨区域互派学习交流项目."""
+    out: dict[str, list[str]] = {}
+    for indicator in indicators:
+        times = plan_text.count(indicator)
+        for size in range(SHORT_NAME, len(indicator)):
+            for start in range(len(indicator) - size + 1):
+                part = indicator[start : start + size]
+                if times and plan_text.count(part) == times * indicator.count(part) and not any(
+                        part in other for other in indicators if other != indicator):
+                    out.setdefault(indicator, []).append(part)
     return out
 
 

@@ -517,6 +517,19 @@ def test_an_indicator_is_named_by_an_end_the_plan_uses_only_in_its_name(corpus_p
     assert short_names(["全市巩固率"], "全市巩固率达到96%。各县巩固率达到95%。") == {"全市巩固率": ["市巩固率"]}
 
 
+def test_an_indicator_is_named_by_a_stretch_the_plan_writes_only_in_its_name(corpus_plan) -> None:
+    from assistant.figures import unique_parts
+
+    plan_text = "\n".join(c.text for c in corpus_plan)
+    indicators = list(dict.fromkeys(t.indicator for t in corpus_plan.targets()))
+    parts = unique_parts(indicators, plan_text)
+    assert "跨区域" in parts["跨区域互派学习交流项目"]
+    # 项目 and 交流 are written elsewhere too; 工作室 only in 名师工作室 (an indicator's own end counts)
+    assert "项目" not in parts["跨区域互派学习交流项目"] and "工作室" in parts["名师工作室"]
+    assert "入学率" not in parts["高中阶段毛入学率"] and "毛入学率" in parts["高中阶段毛入学率"]  # 入学率: two share it
+    assert unique_parts(["全市巩固率"], "全市巩固率达到96%。各县巩固率达到95%。") == {"全市巩固率": ["全市巩", "市巩固", "全市巩固", "市巩固率"]}
+
+
 def test_each_of_the_best_clauses_gets_a_say_in_a_list(chunks, corpus_plan) -> None:
     first = {c.clause_id: c for c in reversed(chunks)}
     best = Scored(first["五（三）"], 1.0, frozenset())
