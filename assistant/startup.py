@@ -49,6 +49,13 @@ class Startup(PlanLookups):
             self._error = str(exc) or type(exc).__name__
         finally:
             self._ready.set()
+        # The English questions' index opens at first use (~1.5 s: its model and its vectors); a
+        # served app opens it now, once ready, so that the first English question does not wait.
+        if isinstance(self._assistant, Assistant):
+            try:
+                self._assistant.cross_lingual()
+            except Exception:  # an English question will try again, and report what fails then
+                log.exception("opening the English index failed")
 
     def _on_progress(self, done: int, total: int) -> None:
         self._progress = (done, total)
