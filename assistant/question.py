@@ -40,7 +40,7 @@ _THEN_ASK = re.compile(r"告诉我|请问|问一下|是什么|是多少|有哪�
 #: names one of its own ("其中哪项由市卫计委参与？").
 _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|它们|这里面|里面)")
 #: A follow-up that asks about both subjects, the previous one and its own ("那X呢？这两项分别…").
-_BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方)?|两者|二者")
+_BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方|阶段)?|两者|二者")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
 
 
