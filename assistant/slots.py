@@ -61,7 +61,12 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
     ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|哪[二三四五六七八九十两]+[\u4e00-\u9fff]|"
                            r"分别叫什么|叫什么名字|名单|"
-                           r"剩下|其余|另外几|what (exactly )?are the [\"“]?(two|three|four|five|six|seven|eight|nine|ten)\b|"
+                           r"剩下|其余|另外几|另外[\d一二三四五六七八九十两]+[个所项家种]|"
+                           # a counted set, then which they are ("9个重点专业实训基地都是哪些专业")
+                           # (not a reference to what was just said: "这两项分别是哪些部门")
+                           r"(?<![这那\d二三四五六七八九十两])(\d+|[二三四五六七八九十两]+)\s*[个所项家大][^，。？?]{0,12}"
+                           r"(都|分别|具体)是(哪些|哪几|什么)|"
+                           r"what (exactly )?are the [\"“]?(two|three|four|five|six|seven|eight|nine|ten)\b|"
                            + NAMED_MEMBERS, re.I)),
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
                            r"(放在|建在|落在|设在|落户|选在)哪(个|几个|些)?(城区|县区|区县|区|县|地方|位置|里|儿)|"

@@ -106,6 +106,10 @@ def frame_of(text, plan, lexicon, history=()):
     # English members: a counted set by its count, or which named schools.
     ('What exactly are the "seven commons" (七个共同)?', "members"),
     ("Which specific kindergartens are the experimental ones?", "members"),
+    # The members of a counted set, or the rest of them; "这两项" refers back, it counts nothing.
+    ("9个重点专业实训基地都是哪些专业？", "members"),
+    ("除了酒店管理，另外3个是哪几个专业？", "members"),
+    ("随迁子女和留守儿童这两项分别是哪些部门组织实施的？", "department"),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
