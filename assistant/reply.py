@@ -62,7 +62,9 @@ _UNIT_FIGURE = {
     "current": re.compile(r"(目前|现有|现在|已有|已建成?|共有)[^。；]{0,20}\d"),
     "rate": RATE,
     "duration": re.compile(r"(?<![\d.])\d{1,2}\s*年|[一二两三四五六七八九十]+\s*年"),
-    "people": re.compile(r"\d+\s*[名人]|[一二两三四五六七八九十百千]+\s*[名人]"),
+    # or a staffing formula of counts in quotes: “两教一保” (two teachers and one carer per class)
+    "people": re.compile(r"\d+\s*[名人]|[一二两三四五六七八九十百千]+\s*[名人]|"
+                         r"“[一二两三四五六七八九十][\u4e00-\u9fff][一二两三四五六七八九十][\u4e00-\u9fff]”"),
     "count": re.compile(r"\d+\s*[个所项家批]|[一二两三四五六七八九十百千]+\s*[个所项家批大]|一批|一大批"),
 }
 _DETAIL_WORDS = {

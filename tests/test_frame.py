@@ -354,6 +354,9 @@ def test_partial_refusal_when_the_asked_detail_is_missing() -> None:
     # How many there are now: a target's figure is not a count of today.
     assert missing_detail("figure", ["重点支持人口大镇新建1—2所公办幼儿园"], "current") == "figure"
     assert missing_detail("figure", ["全市现有公办幼儿园120所"], "current") == ""
+    # How many people: a staffing formula of counts in quotes gives them; a rate does not.
+    assert missing_detail("figure", ["引导民办幼儿园按“两教一保”标准补足配齐教职工"], "people") == ""
+    assert missing_detail("figure", ["学前三年毛入园率达到97%"], "people") == "figure"
 
 
 def test_a_criterion_is_given_by_a_threshold_before_the_term_or_a_definition() -> None:
