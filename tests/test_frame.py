@@ -106,6 +106,8 @@ def frame_of(text, plan, lexicon, history=()):
     # English members: a counted set by its count, or which named schools.
     ('What exactly are the "seven commons" (七个共同)?', "members"),
     ("Which specific kindergartens are the experimental ones?", "members"),
+    # "这几年" is these few years, not a duration asked; "配多少老师" asks for people.
+    ("我们这几年经营挺吃力的，对民办园配多少老师有没有硬性要求？", "figure"),
     # The members of a counted set, or the rest of them; "这两项" refers back, it counts nothing.
     ("9个重点专业实训基地都是哪些专业？", "members"),
     ("除了酒店管理，另外3个是哪几个专业？", "members"),
@@ -341,6 +343,11 @@ def test_scorer_weights_rare_words_over_question_words(chunks) -> None:
     retrieval = Retrieval(hits=(), dense={}, keyword={})
     best = scorer.score("孤独症儿童", retrieval, chunks)[0]
     assert "孤独症" in best.chunk.sentence
+
+
+def test_the_unit_of_a_figure_asked(corpus_plan, lexicon) -> None:
+    assert frame_of("我们这几年经营挺吃力的，对民办园配多少老师有没有硬性要求？", corpus_plan, lexicon).unit == "people"
+    assert frame_of("乡村教师要教满几年才能评职称？", corpus_plan, lexicon).unit == "duration"
 
 
 def test_partial_refusal_when_the_asked_detail_is_missing() -> None:
