@@ -115,8 +115,8 @@ class Assistant(PlanLookups):
         """How close the plan's nearest sentence is to ``text`` (cosine): a library ranks its documents
         by this before answering from the best ones. One nearest-neighbour query; the question's
         vector is cached by the embeddings, so several plans embed it once."""
-        matches = self.retriever.index.query(self.embeddings.embed_query(text), 1, with_text=False)
-        return matches[0].similarity if matches else 0.0
+        nearest = self.retriever.index.similarities(self.embeddings.embed_query(text), 1)
+        return max(nearest.values(), default=0.0)
 
     def _read(self, payload: dict[str, Any]) -> _State:
         started = time.perf_counter()

@@ -132,19 +132,16 @@ class VectorIndex:
             self._collection = fresh
             return request(fresh)
 
-    def query(self, vector: Sequence[float], k: int, with_text: bool = True) -> list[Match]:
-        """The k nearest records; ``with_text=False`` skips documents and metadata (ids and
-        similarities only), which is what a caller holding the records itself needs, and is faster."""
+    def query(self, vector: Sequence[float], k: int) -> list[Match]:
+        """The k nearest records, with their texts and metadata (``similarities`` for ids only)."""
         k = max(1, min(k, self.count()))
-        include = ["documents", "metadatas", "distances"] if with_text else ["distances"]
         embedding = [list(map(float, vector))]
+        include = ["documents", "metadatas", "distances"]
         result = self._call(lambda c: c.query(query_embeddings=embedding, n_results=k, include=include))
-        ids, distances = result["ids"][0], result["distances"][0]
-        documents = result["documents"][0] if with_text else [""] * len(ids)
-        metadatas = result["metadatas"][0] if with_text else [{}] * len(ids)
         return [
             Match(id=i, text=doc or "", metadata=dict(meta or {}), similarity=1.0 - float(dist))
-            for i, doc, meta, dist in zip(ids, documents, metadatas, distances, strict=False)
+            for i, doc, meta, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
+                                          result["distances"][0], strict=False)
         ]
 
     def similarities(self, vector: Sequence[float], k: int) -> dict[str, float]:
