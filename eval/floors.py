@@ -23,6 +23,8 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev8": {"correct": 0.9, "fact_recall": 0.9, "refusal_rate": 0.92},
     # Multi-clause questions of many kinds (65 of 130), helper-written; 0.746 before tuning, 0.769 after.
     "dev9": {"correct": 0.74, "fact_recall": 0.85, "refusal_rate": 0.8},
+    # English-heavy (60 English of 130, 12 of them unanswerable) and multi-clause, helper-written; 0.815 before tuning.
+    "dev10": {"correct": 0.78, "fact_recall": 0.86, "refusal_rate": 0.7},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.73, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.74, "refusal_rate": 0.88},
@@ -37,6 +39,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "test9": {"correct": 0.88, "fact_recall": 0.93, "citation_precision": 0.73, "refusal_rate": 0.84},
     # Committed before any answer change of its stop (0.903 then).
     "test10": {"correct": 0.88, "fact_recall": 0.89, "citation_precision": 0.7, "refusal_rate": 0.88},
+    "test11": {"correct": 0.89, "fact_recall": 0.92, "citation_precision": 0.74, "refusal_rate": 0.92},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
 MIN_QUESTIONS = {"dev5": 60}
