@@ -120,8 +120,10 @@ def years_in(text: str) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(found)))
 
 
-#: A follow-up longer than this is a question of its own, whatever it names.
+#: A follow-up longer than this is a question of its own, whatever it names: 40 characters, or 16 words
+#: in English (an English word carries about what two or three Chinese characters do).
 LONGEST_FOLLOWUP = 40
+LONGEST_ENGLISH_FOLLOWUP = 16
 
 Finder = Callable[[str], list[str]]
 
@@ -147,7 +149,8 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     topic of its own ("那中小学老师的工资呢？") keeps its topic and only borrows what was asked.
     """
     bare = text.rstrip("？?。.！! ")
-    if not history or len(bare) > LONGEST_FOLLOWUP:
+    english = is_english(bare)
+    if not history or (len(bare.split()) > LONGEST_ENGLISH_FOLLOWUP if english else len(bare) > LONGEST_FOLLOWUP):
         return text
     within = bool(_WITHIN.match(bare))
     cued = within or bool(_FOLLOWUP.match(text)) or (
@@ -167,11 +170,13 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if own and _ASKING.search(own.group(2)) and _has_topic(own.group(1), reader):
         return f"{own.group(1)}，{own.group(2)}？"
     new_years = years_in(core)
-    if new_years and years_in(previous):
+    if len(new_years) == 1 and years_in(previous):
         previous = YEAR.sub(f"{new_years[0]}年", previous, count=1)
         core = YEAR.sub("", core).strip("，, 的")
+    elif new_years:  # "from 2018 to 2020": the follow-up's own span of years replaces the previous ones
+        previous = YEAR.sub("", previous)
     replaced = False
-    if reader and is_english(text):  # the same, on the plan terms the English phrases translate to
+    if reader and english:  # the same, on the plan terms the English phrases translate to
         for find in reader.finders:
             old = _english_subject(find, previous)
             if old and _english_subject(find, core) not in ("", old):

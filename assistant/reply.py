@@ -109,13 +109,38 @@ def unlisted_members(question: str, sentences: Sequence[str]) -> bool:
             if at < 0 and count[-1] in "个所项家":  # "哪九个部门" where the plan writes "九部门"
                 at = compact.find(count[:-1] + head[:2])
             if at >= 0 and any(h in compact for h in heads):
-                if _QUOTED_BEFORE.search(compact[:at].rstrip("“")):
-                    return False
-                if not _LISTED_BEFORE.search(compact[:at]):
-                    return True
-                listed = re.split(r"[，。；：]", compact[:at].rstrip("等"))[-1].count("、") + 1
-                number = re.match(r"\d+", count)
-                return bool(number) and listed < int(number.group())
+                return _unlisted_at(compact, at, count)
+    return _english_count_unlisted(question, sentences)
+
+
+def _unlisted_at(compact: str, at: int, count: str) -> bool:
+    """Whether the set counted at ``at`` of a sentence is left without its members."""
+    if _QUOTED_BEFORE.search(compact[:at].rstrip("“")):
+        return False
+    if not _LISTED_BEFORE.search(compact[:at]):
+        return True
+    listed = re.split(r"[，。；：]", compact[:at].rstrip("等"))[-1].count("、") + 1
+    number = re.match(r"\d+", count)
+    return bool(number) and listed < int(number.group())
+
+
+_ENGLISH_NUMBERS = {"two": ("两", "二", "2"), "three": ("三", "3"), "four": ("四", "4"), "five": ("五", "5"),
+                    "six": ("六", "6"), "seven": ("七", "7"), "eight": ("八", "8"), "nine": ("九", "9"),
+                    "ten": ("十", "10")}
+#: An English question's counted set: "the seven … programmes", "the 'three major positionings'".
+_ENGLISH_COUNTED = re.compile(r"\b(?:the|these|those|its)\s+[\"“'‘]?(" + "|".join(_ENGLISH_NUMBERS) + r")\b", re.I)
+
+
+def _english_count_unlisted(question: str, sentences: Sequence[str]) -> bool:
+    """An English question counts a set ("the seven education assistance programmes") the way a
+    sentence of the plan names one ("七大教育帮扶计划") without its members."""
+    for word in _ENGLISH_COUNTED.findall(question):
+        forms = _ENGLISH_NUMBERS[word.lower()]
+        for sentence in sentences:
+            compact = re.sub(r"\s+", "", sentence)
+            for found in _COUNTED.finditer(compact):
+                if found.group(1)[:-1] in forms:
+                    return _unlisted_at(compact, found.start(), found.group(1))
     return False
 
 

@@ -20,18 +20,21 @@ ADOPTION = re.compile(r"会议|会上|审议|拍板|印发|签发|出台|定下�
 #: Which named members of a kind: schools (所), school districts, provinces or cities.
 NAMED_MEMBERS = (r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)|"
                  r"\bwhich (specific |exact |particular )?(schools|kindergartens|colleges|districts|provinces|cities)\b")
+#: An English count of a set ("the seven programmes", "the 'three major positionings'").
+_NUMBER = "(two|three|four|five|six|seven|eight|nine|ten)"
+_QUOTE = "[\"“'‘]"
 TITLES = "局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席|理事长|会长|站长"
 ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money", re.compile(r"(多少|几[万千百]?元|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|元|工资|学费|投资)|"
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
-                         r"分数线|录取分|多少分|how much ([\w-]+ ){0,3}(money|funding|budget|subsid\w*|allowance|grant)|amount of (money|funding)|"
+                         r"分数线|录取分|多少分|how much ([\w'’-]+ ){0,6}(money|funding|budget|subsid\w*|allowance|grant|stipend|pay)\b|amount of (money|funding)|"
                          r"(total|overall) (budget|funding|investment)|budget (allocated|amount|of)|"
                          r"\bfees?\b|salary|yuan|\bcost", re.I)),
     # How it turned out: a plan gives targets, never the results ("实际达到97%了吗", "did it actually reach").
     ("outcome", re.compile(r"实际(上)?(达到|完成|实现|做到)|完成情况|达标情况|实施效果|最后(达到|完成|做到)|"
                            r"actually (reach|achiev|meet|hit)|(was|were) [^?]{0,60}(achieved|met|reached)\b", re.I)),
     ("day", re.compile(r"哪一?天|几月|几号|日期|截止日期|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
-                       r"what date|deadline|which day",
+                       r"\b(what|which) (exact |specific |precise )?(date|day)\b|deadline",
                        re.I)),
     ("date", re.compile(r"什么时候|何时|哪一?年(?!级)|起止|年份|截止时间|when\b|which year", re.I)),
     # How a user goes about something (apply, register): the plan states policy, not procedures.
@@ -66,17 +69,21 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            # (not a reference to what was just said: "这两项分别是哪些部门")
                            r"(?<![这那\d二三四五六七八九十两])(\d+|[二三四五六七八九十两]+)\s*[个所项家大][^，。？?]{0,12}"
                            r"(都|分别|具体)是(哪些|哪几|什么)|"
-                           r"what (exactly )?are the [\"“]?(two|three|four|five|six|seven|eight|nine|ten)\b|"
+                           # a counted name the plan may only name ("“三大定位”具体指什么")
+                           r"[一二三四五六七八九十两]+[大个项][\u4e00-\u9fff]{1,4}[”\"]?(具体|到底|究竟)?(是)?指(的是)?(什么|哪些|哪几)|"
+                           rf"\b(what|which) (exactly )?(are|were|do|does) (the |these |those )?{_QUOTE}?{_NUMBER}\b|"
+                           rf"\bnames? of (the|these|those|all|its) {_QUOTE}?(\w+ )?{_NUMBER}\b|"
                            + NAMED_MEMBERS, re.I)),
     ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
                            r"(放在|建在|落在|设在|落户|选在)哪(个|几个|些)?(城区|县区|区县|区|县|地方|位置|里|儿)|"
                            r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么[^，。？?]{0,3}(文件|文号)|"
-                            r"(文件|文号)(是|叫)?(哪个|哪份|哪一份|什么)|依据的?是|which document|" + OWN_NUMBER_OR_ISSUER, re.I)),
+                            r"(文件|文号)(是|叫)?(哪个|哪份|哪一份|什么)|依据的?是|\b(which|what) ([\w-]+ ){0,3}documents?\b|"
+                            + OWN_NUMBER_OR_ISSUER, re.I)),
     ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍年]|多久|多长时间|百分之几|比例是|多大|多高|how many|"
                           r"how long|what percentage|"
                           r"what share|how high|what (is|are|was|were) the (\w+ )?targets?\b|what targets?\b|\btargets? (rate|figure|number|value|for)|"
-                          r"\brates?\b|percent|number of", re.I)),
+                          r"\brates?\b|\bratios?\b|percent|number of", re.I)),
     ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色|身份)|(部门|单位|机构)(都|还)?(有|是)哪|"
                               r"(组织|执行|实施|牵头|责任|落实)单位|角色|身份|在(里面|其中)吗|参与了?吗|"
                               r"由哪|牵头|组织实施|具体实施|"
@@ -106,7 +113,7 @@ UNITS = (
     # says so ("现有…所").
     ("current", re.compile(r"(目前|现在|现有|当前|如今)[^，。？?]{0,8}(一共|总共|共)?有(多少|几)|"
                            r"how many (\w+ ){0,4}(are there|exist) (now|currently|today)", re.I)),
-    ("rate", re.compile(r"百分之几|百分比|比例|[率]|percentage|\brate\b|share", re.I)),
+    ("rate", re.compile(r"百分之几|百分比|比例|[率]|percentage|\brate\b|\bratio\b|share", re.I)),
     # (not "这几年", "近几年": these few years)
     ("duration", re.compile(r"(?<![这那近前头过])几年|多少年|多久|多长时间|how long|how many years", re.I)),
     ("people", re.compile(r"(多少|几)\s*(名|个人|位|个?(老师|教师|教职工|保育员|学生|孩子|人员))|多少人|"

@@ -112,6 +112,15 @@ def frame_of(text, plan, lexicon, history=()):
     ("9个重点专业实训基地都是哪些专业？", "members"),
     ("除了酒店管理，另外3个是哪几个专业？", "members"),
     ("随迁子女和留守儿童这两项分别是哪些部门组织实施的？", "department"),
+    # English question words for a date, an amount, a counted set's members, a ratio, documents
+    # (phrasings in no question set).
+    ("On which exact day was the plan adopted?", "day"),
+    ("How much will each rural teacher's monthly allowance go up?", "money"),
+    ("What are the names of the six vocational groups?", "members"),
+    ("What do the 'four cities' stand for?", "members"),
+    ("“五个扎实”到底指的是什么？", "members"),
+    ("What teacher-pupil ratio must kindergartens keep?", "figure"),
+    ("Which national documents should schools follow on ethics?", "document"),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
@@ -226,6 +235,16 @@ def test_how_the_plan_itself_was_adopted_is_about_its_front_matter(corpus_plan, 
     assert frame_of("这个方案是在政府哪次会上审议的？", corpus_plan, lexicon).about_plan
     assert not frame_of("这个方案要求哪些县区通过评估？", corpus_plan, lexicon).about_plan
     assert not frame_of("幼儿园的会议制度是怎么规定的？", corpus_plan, lexicon).about_plan
+
+
+def test_an_english_followup_is_measured_in_words_and_keeps_its_span_of_years() -> None:
+    q = read("And by how many points should that rate rise from 2018 to 2020?",
+             ["What preschool gross enrollment rate is the city aiming for in 2019?"])
+    assert q.followup and q.core.startswith("What preschool gross enrollment rate")
+    assert "2018 to 2020" in q.core and "2019" not in q.core
+    # a sentence of more than 16 words is a question of its own
+    long = "And which departments are responsible for carrying out the work on rural teachers' housing and their pay?"
+    assert not read(long, ["How many famous teacher studios will be built?"]).followup
 
 
 def test_a_chain_of_followups_is_resolved_in_order() -> None:
@@ -464,6 +483,11 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     assert not unlisted_members("3个学科教研基地分别是哪些？", [whole])
     assert unlisted_members("5个学科教研基地分别是哪些？", ["建设语文、数学等5个学科教研基地"])
     assert not unlisted_members("教育帮扶有哪些措施？", [counted])
+    # An English count finds the plan's counted name by its numeral.
+    assert unlisted_members("What are the names of the seven assistance programmes?", [counted])
+    assert not unlisted_members("What are the names of the five assistance programmes?", [counted])
+    spelled = "严格按照“以流入地管理为主，以公办学校为主”的“两为主”原则"
+    assert not unlisted_members("What do the two principles of enrolment refer to?", [spelled])
 
 
 @pytest.mark.parametrize(("text", "asks"), [
