@@ -70,7 +70,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"(?<![这那\d二三四五六七八九十两])(\d+|[二三四五六七八九十两]+)\s*[个所项家大][^，。？?]{0,12}"
                            r"(都|分别|具体)是(哪些|哪几|什么)|"
                            # a counted name the plan may only name ("“三大定位”具体指什么")
-                           r"[一二三四五六七八九十两]+[大个项][\u4e00-\u9fff]{1,4}[”\"]?(具体|到底|究竟)?(是)?指(的是)?(什么|哪些|哪几)|"
+                           r"[一二三四五六七八九十两]+[大个项][\u4e00-\u9fff]{1,4}[”\"]?(分别|都)?(具体|到底|究竟)?(是)?指(的是)?(什么|哪些|哪几)|"
                            rf"\b(what|which) (exactly )?(are|were|do|does) (the |these |those )?{_QUOTE}?{_NUMBER}\b|"
                            rf"\bnames? of (the|these|those|all|its) {_QUOTE}?(\w+ )?{_NUMBER}\b|"
                            + NAMED_MEMBERS, re.I)),
@@ -80,7 +80,8 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么[^，。？?]{0,3}(文件|文号)|"
                             r"(文件|文号)(是|叫)?(哪个|哪份|哪一份|什么)|依据的?是|\b(which|what) ([\w-]+ ){0,3}documents?\b|"
                             + OWN_NUMBER_OR_ISSUER, re.I)),
-    ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍年]|多久|多长时间|百分之几|比例是|多大|多高|how many|"
+    # (not "A、B和C几个部分分别…": several parts named, not a count asked)
+    ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍年](?!(部分|方面|阶段|学段|领域)[^，。？?]{0,2}(分别|都|各))|多久|多长时间|百分之几|比例是|多大|多高|how many|"
                           r"how long|what percentage|"
                           r"what share|how high|what (is|are|was|were) the (\w+ )?targets?\b|what targets?\b|\btargets? (rate|figure|number|value|for)|"
                           r"\brates?\b|\bratios?\b|percent|number of", re.I)),

@@ -119,6 +119,10 @@ def frame_of(text, plan, lexicon, history=()):
     ("What are the names of the six vocational groups?", "members"),
     ("What do the 'four cities' stand for?", "members"),
     ("“五个扎实”到底指的是什么？", "members"),
+    ("“四个城市”和“六大升级”分别具体是指什么？", "members"),
+    # several parts named, not a count asked
+    ("名师工作室在教师和信息化几个方面分别怎么提？", ""),
+    ("教师队伍工程有几个方面？", "figure"),
     ("What teacher-pupil ratio must kindergartens keep?", "figure"),
     ("Which national documents should schools follow on ethics?", "document"),
 ])
