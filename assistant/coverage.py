@@ -91,13 +91,42 @@ def facet_queries(text: str, has_topic: Callable[[str], bool], idf: dict[str, fl
     distinctive words only ("家里有残疾孩子的话" → 残疾). (A clause after it frames: "方案分别怎么说".)"""
     clauses = [c for c in _STRONG.split(text) if c.strip()]
     lists = [[i for i in _JOINS.split(c) if i.strip()] for c in clauses]
-    lists = [items if sum(1 for i in items if has_topic(i)) > 1 else [] for items in lists]
+    # An enumeration: two items that name a topic, or three items with 、 between them (common words
+    # such as 义务教育 name no topic on their own, but listed they are the facets).
+    lists = [items if sum(1 for i in items if has_topic(i)) > 1 or ("、" in c and len(items) > 2) else []
+             for c, items in zip(clauses, lists, strict=True)]
     first = next((k for k, items in enumerate(lists) if items), 0)
     subject = " ".join(_distinctive(c, idf) for c in clauses[:first] if has_topic(c)).strip()
-    items = [i for group in lists for i in group if has_topic(i)]
+    items = []
+    if lists[first]:  # the words around an enumeration inside its clause are shared too
+        trimmed, around = _enumeration(lists[first])
+        subject = f"{subject} {_distinctive(around, idf)}".strip()
+        items = trimmed if around else [i for i in trimmed if has_topic(i)]
+    items += [i for group in lists[first + 1 :] for i in group if has_topic(i)]
     if not items or not subject:
         return []
     return [f"{subject} {i}" for i in items]
+
+
+# Where an enumeration starts inside a clause ("督导在|学前、…") and where it ends ("保障措施|几部分分别…").
+_BEFORE_ITEMS = re.compile(r".*(?:在|对|从|于|给)")
+_AFTER_ITEMS = re.compile(r"(?:里|中|这|[两几二三四五]?(?:个|项)?(?:部分|方面|阶段|学段|领域)|分别|各自|都).*")
+
+
+def _enumeration(items: list[str]) -> tuple[list[str], str]:
+    """The items of an enumeration without the words of its clause around it, and those words:
+    "教育督导在学前、义务教育和保障措施几部分分别有哪些要求" → [学前, 义务教育, 保障措施] and
+    "教育督导在 几部分分别有哪些要求"."""
+    before = _BEFORE_ITEMS.match(items[0])
+    after = _AFTER_ITEMS.search(items[-1])
+    if before is None and after is None:
+        return items, ""
+    head = before.group(0) if before else ""
+    tail = after.group(0) if after else ""
+    trimmed = [items[0][len(head):], *items[1:-1], items[-1][: len(items[-1]) - len(tail)]]
+    if not all(i.strip() for i in trimmed):
+        return items, ""
+    return trimmed, f"{head} {tail}"
 
 
 def _distinctive(text: str, idf: dict[str, float]) -> str:

@@ -658,7 +658,11 @@ def test_a_list_question_pairs_each_facet_with_its_subject(chunks) -> None:
         return READER.has_topic(text, BESIDES_IDF)
 
     queries = facet_queries("家里有残疾孩子的话，读高职和学前教育分别有哪些安排？", named, idf)
-    assert queries == ["残疾 读高职", "残疾 学前教育分别有哪些安排"], "the subject by its distinctive words"
+    assert queries == ["残疾 读高职", "残疾 学前教育"], "the subject by its distinctive words"
+    # Inside one clause, the words around the enumeration are the subject.
+    queries = facet_queries("教育督导在学前、义务教育和保障措施几部分分别有哪些要求？", named, idf)
+    assert [q.split()[-1] for q in queries] == ["学前", "义务教育", "保障措施"]
+    assert all("督导" in q for q in queries)
     # Without an enumeration, or without a subject outside it, there is nothing to pair.
     assert facet_queries("残疾孩子读高职有哪些安排？", named, idf) == []
     assert facet_queries("学前教育和高职分别有哪些安排？", named, idf) == []
