@@ -721,3 +721,19 @@ def test_a_departments_tasks_asked_as_what_its_tasks_are(corpus_plan, lexicon) -
     for text in ("民政局参与的任务有哪些？", "民政局和残联共同参与的任务有哪些？", "编办的任务都包括什么？"):
         assert frame_of(text, corpus_plan, lexicon).asks_tasks, text
     assert not frame_of("任务有哪些？", corpus_plan, lexicon).asks_tasks  # no department: not its tasks
+
+
+def test_an_english_plural_asked_for_is_a_list(corpus_plan, lexicon) -> None:
+    assert frame_of("What new arrangements does the plan make for rural schools?", corpus_plan, lexicon).wants_list
+    assert frame_of("What goals should the colleges reach by 2019?", corpus_plan, lexicon).wants_list
+    # a singular noun ending in s ("status", "process", "analysis") asks for one thing
+    assert not frame_of("What status will the college have?", corpus_plan, lexicon).wants_list
+    assert not frame_of("What process does a school follow to join?", corpus_plan, lexicon).wants_list
+
+
+def test_english_dictionary_words_give_the_plan_terms() -> None:
+    from knowledge.glossary import chinese_terms
+
+    assert "目标" in chinese_terms("What milestones are set for 2019?")
+    # "training base" is either of the plan's two kinds of base (teachers' 培训, students' 实训)
+    assert chinese_terms("How many demonstration training bases?") == ["示范", "培训基地 实训基地"]
