@@ -25,6 +25,8 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev9": {"correct": 0.74, "fact_recall": 0.85, "refusal_rate": 0.8},
     # English-heavy (60 English of 130, 12 of them unanswerable) and multi-clause, helper-written; 0.815 before tuning.
     "dev10": {"correct": 0.78, "fact_recall": 0.86, "refusal_rate": 0.7},
+    # English (50 of 130, 10 unanswerable), multi-clause, colloquial paraphrase, helper-written; 0.715 before tuning.
+    "dev11": {"correct": 0.69, "fact_recall": 0.78, "refusal_rate": 0.75},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.73, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.74, "refusal_rate": 0.88},
