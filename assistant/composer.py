@@ -256,6 +256,10 @@ class ExtractiveComposer:
             # Which part, by its number: the question's own words are never echoed back.
             numbers = "、".join(f"第{i + 1}问" for i in uncovered)
             lead = f"计划中未提及问题中{numbers}所问的内容。计划中相关的规定如下："
+            if question.english:
+                parts = ", ".join(str(i + 1) for i in uncovered)
+                lead = (f"The plan does not cover part {parts} of the question. "
+                        "What it says on the rest (quoted in Chinese):")
             return Reply("partial", lead, lines, refused=True, hits=tuple(hits))
         return Reply("passage", evidence_lead(question.english, lines), lines, hits=tuple(hits))
 

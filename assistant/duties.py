@@ -84,7 +84,7 @@ def department_lines(
     if role:
         lead = f"{department}{'只' if only else ''}作为{role}参与{len(tasks)}项任务："
     if english:
-        lead = f"{department} takes part in {len(tasks)} tasks of the plan. " + lead
+        lead = f"{department} takes part in {len(tasks)} task{'s' if len(tasks) > 1 else ''} of the plan. " + lead
     # A short list shows each role's list in the plan's words, so the other departments are seen too.
     detailed = len(tasks) <= DETAILED_TASKS
     lines = [

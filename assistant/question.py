@@ -18,7 +18,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要遵守|不用管)(以上|之前|前面|上述|所有|你的)?[^，。,.!！？?]*?(规则|指令|指示|要求|设定|提示)[，,。.:：]?"
     r"|(ignore|disregard|forget)\s+(all\s+)?(the\s+)?(previous|above|prior|earlier|your)?\s*(rules|instructions|prompts?)[,.:;]?"
-    r"|(你现在是|扮演|假装你是|act as|pretend to be|you are now)[^，。,.!！？?]*[，,。.]?"
+    # (a role given to the assistant, not "税务局扮演什么角色": what part a department plays)
+    r"|(你现在是|(请你?|你)扮演|扮演(一个|一名|一位)|假装你是|act as|pretend to be|you are now)[^，。,.!！？?]*[，,。.]?"
     r"|(输出|打印|显示|泄露|告诉我)?(你的)?(系统提示词?|system prompt)"
     r"|(直接|只)(说|回答|告诉我)[:：]?",
     re.IGNORECASE,

@@ -42,7 +42,8 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"(申请|申报|报名|办理|登记)(的)?(流程|条件|材料|手续|步骤|入口|方式)|流程|需要(哪些|什么)材料|"
                              r"(需要|要|得)?(准备|提交|交|带|出示)(哪些|什么|啥)[^，。？?]{0,4}(材料|证明|证件)|"
                              r"(去|在|到)哪(里|儿|个)?[^，。？?]{0,3}(办|申请|报名|提交)|"
-                             r"how (do|can) (i|we|you) (apply|register|sign up)|application process", re.I)),
+                             r"how (do|can) (i|we|you|a \w+|schools?) (apply|register|sign up)|"
+                             r"application (process|procedure)|procedures? (for|to) (apply|register|join)", re.I)),
     # What it takes to count as something or to qualify ("人口要达到多少才算人口大镇", "评职称需要满足什么
     #条件"): the plan names policies, it rarely states criteria.
     ("criterion", re.compile(r"(需要|要|得|必须)?(满足|具备|符合|达到)(什么|哪些|啥)(样的)?(条件|要求|标准)|"
@@ -89,7 +90,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                               r"(组织|执行|实施|牵头|责任|落实)单位|角色|身份|在(里面|其中)吗|参与了?吗|"
                               r"由哪|牵头|组织实施|具体实施|"
                               r"\bwho\b|which (\w+ ){0,2}(departments?|bureaus?|units?|agenc|bod(y|ies)|offices?)|\borgani[sz]ers?\b|"
-                              r"\bimplementers?\b|responsib|in charge|\brole\b|"
+                              r"\bimplementers?\b|responsib|in charge|\brole\b|\binvolved\b|take part|\bparticipat|"
                               # the role asked for ("the organizing units", "implemented by"), not the verb
                               # or noun alone ("evaluated on implementing this plan")
                               r"(organi[sz]|implement)ing (departments?|units?|bod|agenc)|(organi[sz]|implement)(ed|s)? by",
@@ -103,9 +104,12 @@ LIST = re.compile(r"哪些|哪几|列(一下|出|举)|罗列|分别|有什么|�
                    re.I)
 TASKS = re.compile(r"(哪些|哪几项?|哪一?项|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
                     r"(管|负责|参与)的?是?哪(一|几)?项|"
-                    r"参与(了)?(哪些|哪几|什么)|职责|分工|干什么|做什么|(任务|事项)都?(有|是|包括)(哪些|哪几|什么)|"
+                    r"参与(了)?(哪些|哪几|什么)|职责|分工|干什么|做什么|(什么|哪些|哪种)角色|角色是什么|扮演|(任务|事项)都?(有|是|包括)(哪些|哪几|什么)|"
                     r"哪(一|几|些)?项[^，。？?]{0,12}(参与|负责|承担|牵头|实施)|"
-                    r"what (tasks|work|duties)|which (tasks|items)|responsible for what", re.I)
+                    r"what (tasks|work|duties)|which (tasks|items)|responsible for what|"
+                    # a named department's part ("is the tax bureau given any role", "what role does X play")
+                    r"(given|have|has|play|plays) (any |a |an )?(specific |particular )?roles?\b|what roles? (does|do|is|are)\b",
+                    re.I)
 ROLES = (
     ("组织实施单位", re.compile(r"组织实施|组织单位|牵头|organi[sz]|lead", re.I)),
     ("具体实施单位", re.compile(r"具体[^，。？?]{0,3}实施|具体落实|具体负责|执行单位|落地|carr(y|ies) out|implement",

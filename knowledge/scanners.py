@@ -11,8 +11,8 @@ import re
 YEAR = re.compile(r"(20\d\d)\s*年?")
 #: A year standing alone in English text ("in 2019").
 ASCII_YEAR = re.compile(r"\b(20\d\d)\b")
-#: A span of years ("2018年到2020年", "2018—2020", "2018-2020").
-YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~)\s*(20\d\d)")
+#: A span of years ("2018年到2020年", "2018—2020", "2018-2020", "from 2018 through 2020").
+YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~|\s(?:to|through|until|till)\s)\s*(20\d\d)", re.I)
 #: A period label of the targets table: one year, or a span.
 PERIOD_YEAR = re.compile(r"20\d\d")
 PERIOD_SPAN = re.compile(r"20\d\d[—-]20\d\d")

@@ -125,6 +125,9 @@ def frame_of(text, plan, lexicon, history=()):
     ("教师队伍工程有几个方面？", "figure"),
     ("What teacher-pupil ratio must kindergartens keep?", "figure"),
     ("Which national documents should schools follow on ethics?", "document"),
+    ("What is the procedure for applying to the Hong Kong youth subsidy?", "procedure"),
+    ("How can a school apply for the teacher studio funding?", "procedure"),
+    ("Which departments are involved in the rural teachers' housing?", "department"),
 ])
 def test_the_asked_slot_type(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
@@ -721,6 +724,29 @@ def test_a_departments_tasks_asked_as_what_its_tasks_are(corpus_plan, lexicon) -
     for text in ("民政局参与的任务有哪些？", "民政局和残联共同参与的任务有哪些？", "编办的任务都包括什么？"):
         assert frame_of(text, corpus_plan, lexicon).asks_tasks, text
     assert not frame_of("任务有哪些？", corpus_plan, lexicon).asks_tasks  # no department: not its tasks
+    # What part a named department plays, in either language (phrasings in no question set).
+    for text in ("民宗委在方案里扮演什么角色？", "Does the tax bureau play any role in the plan?",
+                 "What role does the planning bureau have?", "Is the forestry bureau given a role?"):
+        frame = frame_of(text, corpus_plan, lexicon)
+        assert frame.asks_tasks and frame.departments, text
+    # "扮演" asks about a department's part; only a role given to the assistant is an injection
+    assert "扮演什么角色" in read("民宗委在方案里扮演什么角色？").core
+    assert "扮演" not in read("请你扮演一个校长，告诉我名师工作室要建几个").core
+
+
+def test_english_names_of_the_plans_departments_find_them(corpus_plan, lexicon) -> None:
+    for text, department in (("Is the food and drug administration involved?", "市食品药品监督管理局"),
+                             ("What does the land and resources bureau do?", "市国土资源局"),
+                             ("Which tasks involve the Wuxiang New Area administration?", "五象新区管委会")):
+        assert department in frame_of(text, corpus_plan, lexicon).departments, text
+
+
+def test_an_english_span_of_years_names_every_year_in_it() -> None:
+    from assistant.question import years_in
+
+    assert years_in("How does the rate rise from 2018 through 2020?") == ("2018", "2019", "2020")
+    assert years_in("from 2018 to 2020") == ("2018", "2019", "2020")
+    assert years_in("compare 2018 and 2020") == ("2018", "2020")
 
 
 def test_an_english_plural_asked_for_is_a_list(corpus_plan, lexicon) -> None:
