@@ -207,7 +207,9 @@ HARD_DETAILS = ("day", "money", "person", "contact", "procedure", "criterion", "
 def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question: str = "") -> str:
     """The asked detail ("date", "money", …) that none of the sentences gives, or ""."""
     if asks == "members":
-        return asks if unlisted_members(question, sentences) or unnamed_members(question, sentences) else ""
+        # a roster ("成员名单") is something a plan names at most, it does not print one
+        roster = "名单" in question and not any("名单" in s for s in sentences)
+        return asks if roster or unlisted_members(question, sentences) or unnamed_members(question, sentences) else ""
     if asks == "criterion":
         return "" if criterion_given(question, sentences) else asks
     pattern = _UNIT_FIGURE.get(unit) if asks == "figure" and unit else _DETAIL.get(asks)

@@ -31,7 +31,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"(total|overall) (budget|funding|investment)|budget (allocated|amount|of)|"
                          r"\bfees?\b|salary|yuan|\bcost", re.I)),
     # How it turned out: a plan gives targets, never the results ("实际达到97%了吗", "did it actually reach").
-    ("outcome", re.compile(r"实际(上)?(达到|完成|实现|做到)|完成情况|达标情况|实施效果|最后(达到|完成|做到)|"
+    ("outcome", re.compile(r"实际(上)?(达到|完成|实现|做到)|实际(上)?(是|为|有)?(多少|几)|完成情况|达标情况|实施效果|最后(达到|完成|做到)|"
                            r"actually (reach|achiev|meet|hit)|(was|were) [^?]{0,60}(achieved|met|reached)\b", re.I)),
     ("day", re.compile(r"哪一?天|几月|几号|日期|截止日期|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
                        r"\b(what|which) (exact |specific |precise )?(date|day)\b|deadline",
@@ -54,9 +54,9 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Why something was decided: a plan states purposes ("…，促进…"), rarely reasons.
     ("reason", re.compile(r"为什么|为何|什么原因|原因是|出于什么|凭什么|\bwhy\b|what is the reason|reason for", re.I)),
     # The wording of a text the plan only names (an oath, another document's full text).
-    ("text", re.compile(r"誓词|誓言|宣誓词|》的?(全文|原文|正文|具体条文|条文)|wording of|full text", re.I)),
+    ("text", re.compile(r"誓词|誓言|宣誓词|章程|》的?(全文|原文|正文|具体条文|条文)|wording of|full text", re.I)),
     # A title's holder ("院长叫什么名字") before the members of a set.
-    ("person", re.compile(rf"({TITLES})(是谁|叫什么|姓什么|是哪位)|谁(来)?(担任|出任|当)[^，。？?]{{0,6}}({TITLES})|姓名|"
+    ("person", re.compile(rf"({TITLES})(是谁|叫什么|姓什么|是哪位)|(谁|哪位|哪个人)[^，。？?]{{0,6}}(担任|出任|当)[^，。？?]{{0,6}}({TITLES})|姓名|"
                           r"(名师|主持人|人选|专家|学者|老师|教师)[^，。？?]{0,3}(都|分别|具体)?(是谁|有谁|叫什么)|"
                           r"who is the (\w+ ){0,2}(director|head|principal|president|mayor|chief|secretary)|"
                           r"who (will |would |is to )?(chair|head|run)s? the\b|"

@@ -126,6 +126,10 @@ def frame_of(text, plan, lexicon, history=()):
     ("What teacher-pupil ratio must kindergartens keep?", "figure"),
     ("Which national documents should schools follow on ethics?", "document"),
     ("What is the procedure for applying to the Hong Kong youth subsidy?", "procedure"),
+    # (phrasings in no question set) a title's holder, a charter's text, the actual value
+    ("教研基地由哪位专家担任主任？", "person"),
+    ("社区教育学院的章程是怎么写的？", "text"),
+    ("去年的毛入园率实际上是多少？", "outcome"),
     ("How can a school apply for the teacher studio funding?", "procedure"),
     ("Which departments are involved in the rural teachers' housing?", "department"),
 ])
@@ -493,6 +497,9 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     # An English count finds the plan's counted name by its numeral.
     assert unlisted_members("What are the names of the seven assistance programmes?", [counted])
     assert not unlisted_members("What are the names of the five assistance programmes?", [counted])
+    # a roster is missing unless a sentence gives one
+    council = "成立由政府主导、学校主体、南宁主要行业企业共同参与的高等职业院校理事会"
+    assert missing_detail("members", [council], question="理事会的成员名单有哪些单位？") == "members"
     spelled = "严格按照“以流入地管理为主，以公办学校为主”的“两为主”原则"
     assert not unlisted_members("What do the two principles of enrolment refer to?", [spelled])
 
