@@ -17,11 +17,13 @@ from assistant.coverage import (
     cover_segments,
     cover_subtopics,
     cover_terms,
+    cover_titles,
     deepen,
     facet_queries,
     rare_terms,
     segments,
     subtopics,
+    title_names,
 )
 from assistant.dating import dated, year_first
 from assistant.duties import is_duty_line
@@ -56,6 +58,7 @@ class EvidenceSets:
     def __init__(self, plan: Plan, retriever: Retriever, scorer: SentenceScorer, reader: PlanReader):
         self.plan, self.retriever, self.scorer, self.reader = plan, retriever, scorer, reader
         self._sentences = [c.sentence.replace(" ", "") for c in retriever.chunks]
+        self._titles = title_names(plan)
 
     def candidates(self, frame: QueryFrame, retrieval: Retrieval) -> list[Scored]:
         """Candidates: every sentence of the retrieved clauses, of the clauses the question names by
@@ -112,6 +115,8 @@ class EvidenceSets:
         pieces = self._pieces(frame.question.core) if frame.wants_list else []
         if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
             chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
+            titled = [cid for name, cid in self._titles if name in frame.question.core]
+            chosen = cover_titles(chosen, content, titled, self.plan)
         topics = subtopics(self.scorer, frame.question.text)
         if topics:  # a sub-topic the retrieved clauses miss may sit anywhere in the plan
             everywhere = self.scorer.score(frame.question.text, retrieval, self.retriever.chunks)

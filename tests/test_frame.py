@@ -19,9 +19,11 @@ from assistant.coverage import (
     cover_clauses,
     cover_facets,
     cover_segments,
+    cover_titles,
     deepen,
     facet_queries,
     segments,
+    title_names,
 )
 from assistant.frame import BESIDES_IDF, PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
@@ -770,3 +772,13 @@ def test_english_dictionary_words_give_the_plan_terms() -> None:
     assert "目标" in chinese_terms("What milestones are set for 2019?")
     # "training base" is either of the plan's two kinds of base (teachers' 培训, students' 实训)
     assert chinese_terms("How many demonstration training bases?") == ["示范", "培训基地 实训基地"]
+
+
+def test_a_clause_named_by_its_title_joins_a_list(chunks, corpus_plan) -> None:
+    names = dict(title_names(corpus_plan))
+    assert names["组织领导"] == "五（一）" and names["督导考核"] == "五（四）" and names["继续教育"] == "四（四）4"
+    assert "学前教育普及普惠工程" not in names, "a clause with sub-clauses is a scope, not a title named here"
+    scored = [Scored(c, 1.0 - i / 1000, frozenset()) for i, c in enumerate(chunks) if c.position > 0]
+    first = next(s for s in scored if s.chunk.clause_id == "四（二）3")
+    chosen = cover_titles([first], scored, ["五（一）", "四（二）3"], corpus_plan)
+    assert [s.chunk.clause_id for s in chosen] == ["四（二）3", "五（一）"]
