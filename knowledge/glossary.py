@@ -148,6 +148,8 @@ TERMS: dict[str, str] = {
     "ethics": "师德",
     "curriculum": "课程",
     "discipline": "学科",
+    "applied": "应用型",
+    "research": "科研 研究",
     "featured": "特色",
     "distinctive": "特色",
     "characteristic": "特色",

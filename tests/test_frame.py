@@ -764,12 +764,15 @@ def test_an_english_plural_asked_for_is_a_list(corpus_plan, lexicon) -> None:
     # a singular noun ending in s ("status", "process", "analysis") asks for one thing
     assert not frame_of("What status will the college have?", corpus_plan, lexicon).wants_list
     assert not frame_of("What process does a school follow to join?", corpus_plan, lexicon).wants_list
+    # tasks asked about are several ("who organizes the tasks on A and B")
+    assert frame_of("Who organizes the tasks on rural schools and dormitories?", corpus_plan, lexicon).wants_list
 
 
 def test_english_dictionary_words_give_the_plan_terms() -> None:
     from knowledge.glossary import chinese_terms
 
     assert "目标" in chinese_terms("What milestones are set for 2019?")
+    assert chinese_terms("applied research") == ["应用型", "科研 研究"]
     # "training base" is either of the plan's two kinds of base (teachers' 培训, students' 实训)
     assert chinese_terms("How many demonstration training bases?") == ["示范", "培训基地 实训基地"]
 
