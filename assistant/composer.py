@@ -39,6 +39,11 @@ from knowledge.scanners import YEAR
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 # A five-year-plan period ("十四五"): one the plan never names is outside it.
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
+#: A clause of a "who" question that asks what is done besides ("分别由哪些部门组织实施，措施有什么不同").
+_ALSO_MEASURES = re.compile(r"措施|举措|做法|(怎么|如何|怎样)(做|办|管|落实|开展|保障)|有什么(不同|区别|安排|要求)|"
+                            r"\bwhat (measures|steps|actions)\b|\bhow (is|are|will) (it|they|this|these) (be )?(done|carried)", re.I)
+_CLAUSES = re.compile(r"[，,；;。？?！!]")
+_WHO = re.compile(r"谁|部门|单位|机构|\bwho\b|department|bureau", re.I)
 _MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b", re.I)
 _ONLY_INSTRUCTIONS = Reason("问题中只有对助手的指令，没有关于计划的问题",
                             "the message holds only instructions to the assistant, no question about the plan")
@@ -150,6 +155,18 @@ class ExtractiveComposer:
         scored = self.evidence.candidates(frame, retrieval)
         if frame.asks == "department":
             reply = self.duties.who(frame, scored)
+            rest = self._besides_who(q)
+            if reply.lines and answerable and rest:
+                # who, and what they do: the duty lists, then the evidence on the measures, read
+                # without the clause that asks who ("组织实施" there would find the cover notice)
+                sub = read_frame(questions.read(rest, (), self.reader), self.plan, self.lexicon, self.reader)
+                sub = replace(sub, wants_list=True)
+                more = self.evidence.answer(sub, self.evidence.candidates(sub, retrieval), retrieval)
+                # the measures of the tasks named, not of every clause the measures clause finds
+                said, tasks = {line.quote for line in reply.lines}, {line.clause_id for line in reply.lines}
+                extra = [line for line in more.lines if line.quote not in said and line.clause_id in tasks]
+                extra = extra if not more.refused else []
+                return Reply(reply.kind, reply.lead, reply.lines + extra)
             if reply.lines:
                 return reply
         if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
@@ -167,6 +184,16 @@ class ExtractiveComposer:
         if not answerable:
             return Reply.refusal()
         return self.evidence.answer(frame, scored, retrieval)
+
+    @staticmethod
+    def _besides_who(q: Question) -> str:
+        """The question without its clauses that ask who, when another clause asks what is done
+        ("随迁子女和留守儿童，分别由哪些部门组织实施，措施有什么不同" → "随迁子女和留守儿童，措施有什么不同"); else ""."""
+        clauses = [c.strip() for c in _CLAUSES.split(q.core) if c.strip()]
+        rest = [c for c in clauses if not _WHO.search(c)]
+        if len(clauses) < 2 or not any(_ALSO_MEASURES.search(c) for c in rest):
+            return ""
+        return "，".join(rest) + ("?" if q.english else "？")
 
     def answerable(self, q: Question, retrieval: Retrieval) -> bool:
         return self.thresholds.answerable(retrieval, q.english, self.coverage(q, retrieval))

@@ -149,6 +149,7 @@ TERMS: dict[str, str] = {
     "curriculum": "课程",
     "discipline": "学科",
     "applied": "应用型",
+    "assistance": "帮扶",
     "research": "科研 研究",
     "featured": "特色",
     "distinctive": "特色",

@@ -521,3 +521,22 @@ def test_a_figure_the_question_wrongly_claims_is_corrected_not_refused(assistant
     assert not answer.refused, answer.text
     assert answer.text.startswith("计划中没有问题所说的“90%”"), answer.text
     assert "四（七）4" in {c.clause_id for c in answer.citations}
+
+
+def test_who_and_what_is_done_gets_the_duty_list_then_the_measures_of_those_tasks(assistant) -> None:
+    # (a rephrasing in no labelled set) the duty list alone would leave the measures unanswered
+    answer = assistant.ask("留守儿童的关爱保护归哪些部门管，具体有哪些措施？")
+    assert not answer.refused
+    assert "组织实施单位：市民政局" in answer.text
+    assert "排查摸底" in answer.text and "心理疏导" in answer.text
+    assert {c.clause_id for c in answer.citations} == {"四（九）4"}, "only the named task's measures"
+    # asked who alone, only who
+    assert "排查摸底" not in assistant.ask("留守儿童的关爱保护归哪些部门管？").text
+
+
+def test_english_questions_on_a_departments_part_and_on_a_counted_set(assistant) -> None:
+    # (rephrasings in no labelled set)
+    answer = assistant.ask("Does the food and drug administration play any role in this plan?")
+    assert "市食品药品监督管理局" in answer.text and "四（九）1" in {c.clause_id for c in answer.citations}
+    answer = assistant.ask("What are the names of the seven education assistance programmes?")
+    assert answer.refused and answer.text.startswith("The plan does not give the list of members")
