@@ -23,8 +23,16 @@ from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.gathering import EvidenceSets
 from assistant.outline import Outline
 from assistant.question import Question
-from assistant.reply import EVIDENCE_LEAD, HARD_DETAILS, Reply, evidence_lead, missing_detail, partial_text
-from assistant.responsibility import Responsibility
+from assistant.reply import (
+    EVIDENCE_LEAD,
+    HARD_DETAILS,
+    Reply,
+    evidence_lead,
+    missing_detail,
+    partial_text,
+    parts_not_covered,
+)
+from assistant.responsibility import Responsibility, besides_who
 from assistant.selection import SentenceScorer
 from assistant.slots import PLAN_ITSELF
 from assistant.thresholds import Thresholds
@@ -39,11 +47,6 @@ from knowledge.scanners import YEAR
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 # A five-year-plan period ("十四五"): one the plan never names is outside it.
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
-#: A clause of a "who" question that asks what is done besides ("分别由哪些部门组织实施，措施有什么不同").
-_ALSO_MEASURES = re.compile(r"措施|举措|做法|(怎么|如何|怎样)(做|办|管|落实|开展|保障)|有什么(不同|区别|安排|要求)|"
-                            r"\bwhat (measures|steps|actions)\b|\bhow (is|are|will) (it|they|this|these) (be )?(done|carried)", re.I)
-_CLAUSES = re.compile(r"[，,；;。？?！!]")
-_WHO = re.compile(r"谁|部门|单位|机构|\bwho\b|department|bureau", re.I)
 _MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b", re.I)
 _ONLY_INSTRUCTIONS = Reason("问题中只有对助手的指令，没有关于计划的问题",
                             "the message holds only instructions to the assistant, no question about the plan")
@@ -155,7 +158,7 @@ class ExtractiveComposer:
         scored = self.evidence.candidates(frame, retrieval)
         if frame.asks == "department":
             reply = self.duties.who(frame, scored)
-            rest = self._besides_who(q)
+            rest = besides_who(q.core, q.english)
             if reply.lines and answerable and rest:
                 # who, and what they do: the duty lists, then the evidence on the measures, read
                 # without the clause that asks who ("组织实施" there would find the cover notice)
@@ -184,16 +187,6 @@ class ExtractiveComposer:
         if not answerable:
             return Reply.refusal()
         return self.evidence.answer(frame, scored, retrieval)
-
-    @staticmethod
-    def _besides_who(q: Question) -> str:
-        """The question without its clauses that ask who, when another clause asks what is done
-        ("随迁子女和留守儿童，分别由哪些部门组织实施，措施有什么不同" → "随迁子女和留守儿童，措施有什么不同"); else ""."""
-        clauses = [c.strip() for c in _CLAUSES.split(q.core) if c.strip()]
-        rest = [c for c in clauses if not _WHO.search(c)]
-        if len(clauses) < 2 or not any(_ALSO_MEASURES.search(c) for c in rest):
-            return ""
-        return "，".join(rest) + ("?" if q.english else "？")
 
     def answerable(self, q: Question, retrieval: Retrieval) -> bool:
         return self.thresholds.answerable(retrieval, q.english, self.coverage(q, retrieval))
@@ -281,13 +274,8 @@ class ExtractiveComposer:
             return Reply("partial", lead, lines, refused=True, hits=tuple(hits))
         if uncovered:  # a question the plan answers only in part is not answered
             # Which part, by its number: the question's own words are never echoed back.
-            numbers = "、".join(f"第{i + 1}问" for i in uncovered)
-            lead = f"计划中未提及问题中{numbers}所问的内容。计划中相关的规定如下："
-            if question.english:
-                parts = ", ".join(str(i + 1) for i in uncovered)
-                lead = (f"The plan does not cover part {parts} of the question. "
-                        "What it says on the rest (quoted in Chinese):")
-            return Reply("partial", lead, lines, refused=True, hits=tuple(hits))
+            return Reply("partial", parts_not_covered(uncovered, question.english), lines, refused=True,
+                         hits=tuple(hits))
         return Reply("passage", evidence_lead(question.english, lines), lines, hits=tuple(hits))
 
     # -- pieces -----------------------------------------------------------------------------------

@@ -17,13 +17,11 @@ from assistant.coverage import (
     cover_segments,
     cover_subtopics,
     cover_terms,
-    cover_titles,
     deepen,
     facet_queries,
     rare_terms,
     segments,
     subtopics,
-    title_names,
 )
 from assistant.dating import dated, year_first
 from assistant.duties import is_duty_line
@@ -40,6 +38,7 @@ from assistant.reply import (
     partial_text,
 )
 from assistant.selection import MAX_CLAUSES, TYPE_BONUS, Scored, SentenceScorer, select, typed_first
+from assistant.titles import cover_titles, title_names
 from embeddings.base import embed_queries
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan

@@ -280,3 +280,12 @@ def evidence_lead(english: bool, lines: Sequence[Line]) -> str:
     if figures:
         lead += ", key figures: " + ", ".join(figures[:6])
     return lead + ":"
+
+
+def parts_not_covered(parts: list[int], english: bool) -> str:
+    """The lead of a compound answer some parts of which (0-based) the plan does not cover: by their
+    numbers, the question's own words are never echoed back."""
+    if english:
+        return (f"The plan does not cover part {', '.join(str(i + 1) for i in parts)} of the question. "
+                "What it says on the rest (quoted in Chinese):")
+    return f"计划中未提及问题中{'、'.join(f'第{i + 1}问' for i in parts)}所问的内容。计划中相关的规定如下："

@@ -25,6 +25,13 @@ WHO_SENTENCE_COVERAGE = 0.6
 WHO_MARGIN = 0.15
 
 
+#: A clause of a "who" question that asks what is done besides ("分别由哪些部门组织实施，措施有什么不同").
+_ALSO_MEASURES = re.compile(r"措施|举措|做法|(怎么|如何|怎样)(做|办|管|落实|开展|保障)|有什么(不同|区别|安排|要求)|"
+                            r"\bwhat (measures|steps|actions)\b|\bhow (is|are|will) (it|they|this|these) (be )?(done|carried)", re.I)
+_CLAUSES = re.compile(r"[，,；;。？?！!]")
+_WHO = re.compile(r"谁|部门|单位|机构|\bwho\b|department|bureau", re.I)
+
+
 #: Several departments asked about together ("都参与", "共同负责", "both"): the tasks they share.
 _JOINT = re.compile(r"都|共同|一起|同时|均|\bboth\b|\btogether\b|\bjointly\b|\bin common\b", re.I)
 
@@ -128,3 +135,13 @@ class Responsibility:
                 lines.append(Line(sentence, clause_id, sentence))
             lines += duty_lines(clause, frame.english)
         return Reply("duty", "", lines)
+
+
+def besides_who(core: str, english: bool) -> str:
+    """The question without its clauses that ask who, when another clause asks what is done
+    ("随迁子女和留守儿童，分别由哪些部门组织实施，措施有什么不同" → "随迁子女和留守儿童，措施有什么不同"); else ""."""
+    clauses = [c.strip() for c in _CLAUSES.split(core) if c.strip()]
+    rest = [c for c in clauses if not _WHO.search(c)]
+    if len(clauses) < 2 or not any(_ALSO_MEASURES.search(c) for c in rest):
+        return ""
+    return "，".join(rest) + ("?" if english else "？")

@@ -19,16 +19,15 @@ from assistant.coverage import (
     cover_clauses,
     cover_facets,
     cover_segments,
-    cover_titles,
     deepen,
     facet_queries,
     segments,
-    title_names,
 )
 from assistant.frame import BESIDES_IDF, PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
 from assistant.selection import TYPE_BONUS, Scored, SentenceScorer, select, typed_first
 from assistant.thresholds import Thresholds
+from assistant.titles import cover_titles, title_names
 from knowledge.chunks import chunk_clauses
 from knowledge.departments import department_mentions
 from knowledge.ids import find_clause_ids
