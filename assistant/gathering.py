@@ -14,6 +14,7 @@ from assistant.coverage import (
     cover_clauses,
     cover_facets,
     cover_names,
+    cover_quoted,
     cover_segments,
     cover_subtopics,
     cover_terms,
@@ -133,6 +134,12 @@ class EvidenceSets:
         if frame.wants_list:  # a clause chosen for one facet says more than its best sentence
             terms = rare_terms(frame.question.core, self.scorer.idf, self._sentences)
             chosen = deepen(cover_terms(chosen, content, terms, self.plan), content, self.plan)
+            quoted = cover_quoted(chosen, content, self.plan)
+            # (said beside the answer: never the evidence that an asked detail is given)
+            beside = {s.chunk for s in quoted if s not in chosen}
+            chosen = quoted
+        else:
+            beside = set()
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
         if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
             chosen = cover_names(chosen, content, named, self.plan)
@@ -152,7 +159,7 @@ class EvidenceSets:
         # some number, and a list's further sentences name other schools.
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
         best_only = frame.asks in ("figure", "members", "criterion", "reason")
-        said = [c.sentence for c in chunks]
+        said = [c.sentence for c in chunks if c not in beside]
         gap = missing_detail(frame.asks, near_best if best_only else said, frame.unit, frame.question.core)
         if not gap:  # a further detail asked ("由谁负责，哪一年成立"): the answer must give that too
             gap = next((a for a in frame.also_asks[1:]

@@ -18,6 +18,7 @@ from assistant.coverage import (
     SEGMENT_MIN,
     cover_clauses,
     cover_facets,
+    cover_quoted,
     cover_segments,
     deepen,
     facet_queries,
@@ -784,3 +785,14 @@ def test_a_clause_named_by_its_title_joins_a_list(chunks, corpus_plan) -> None:
     first = next(s for s in scored if s.chunk.clause_id == "四（二）3")
     chosen = cover_titles([first], scored, ["五（一）", "四（二）3"], corpus_plan)
     assert [s.chunk.clause_id for s in chosen] == ["四（二）3", "五（一）"]
+
+
+def test_a_chosen_clause_gives_its_best_sentence_that_quotes_a_name(chunks, corpus_plan) -> None:
+    clause = [c for c in chunks if c.clause_id == "五（三）" and c.position > 0]
+    scored = [Scored(c, 1.0 - i / 100, frozenset()) for i, c in enumerate(clause)]
+    plain = next(s for s in scored if "“" not in s.chunk.sentence and "《" not in s.chunk.sentence)
+    chosen = cover_quoted([plain], scored, corpus_plan)
+    added = [s for s in chosen if s is not plain]
+    assert len(added) == 1 and "“放管服”" in added[0].chunk.sentence
+    # nothing for a clause not chosen, nothing twice
+    assert cover_quoted(chosen, scored, corpus_plan) == chosen
