@@ -142,6 +142,10 @@ class ExtractiveComposer:
             return Reply("clause", "", self.outline.clause_lines(frame.scope))
         if frame.asks_tasks or (frame.departments and frame.role_only):
             reply = self.duties.tasks(frame)
+            if reply.lines and besides_who(q.core, q.english):
+                # its tasks, and what each is about ("参与了哪些任务？分别是干什么的？")
+                tasks = list(dict.fromkeys(line.clause_id for line in reply.lines))
+                return Reply(reply.kind, reply.lead, reply.lines + self.evidence.best_of(q, retrieval, tasks))
             if reply.lines:
                 return reply
         targets = Reply("clause", "", lead_lines) if lead_lines else Reply.nothing()

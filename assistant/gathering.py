@@ -28,6 +28,7 @@ from assistant.dating import dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
+from assistant.question import Question
 from assistant.reply import (
     HARD_DETAILS,
     Reply,
@@ -38,13 +39,23 @@ from assistant.reply import (
     not_stated_text,
     partial_text,
 )
-from assistant.selection import MAX_CLAUSES, TYPE_BONUS, Scored, SentenceScorer, select, typed_first
+from assistant.selection import (
+    MAX_CLAUSES,
+    TYPE_BONUS,
+    Scored,
+    SentenceScorer,
+    plan_order,
+    select,
+    typed_first,
+)
 from assistant.titles import cover_titles, title_names
 from embeddings.base import embed_queries
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.retriever import Retrieval, Retriever
 
+#: What each task of a department is about: its best sentences for the question.
+PER_TASK = 2
 #: The sentences a figure may come from: those within this margin of the best one.
 FIGURE_MARGIN = 0.15
 #: A list or an overview whose sentences all come from one item is about that item: an item of at
@@ -177,6 +188,13 @@ class EvidenceSets:
         if gap:
             return Reply("partial", partial_text(gap, frame.english), lines, refused=True)
         return Reply("passage", evidence_lead(frame.english, lines), lines)
+
+    def best_of(self, question: Question, retrieval: Retrieval, clause_ids: list[str]) -> list[Line]:
+        """Each clause's PER_TASK best sentences for the question, in plan order (what a task is about)."""
+        chunks = [c for cid in clause_ids for c in self.retriever.chunks_of.get(cid, []) if not self.is_structural(c)]
+        scored = self.scorer.score(question.text, retrieval, chunks)
+        best = [s for cid in clause_ids for s in [x for x in scored if x.chunk.clause_id == cid][:PER_TASK]]
+        return self.grouped([s.chunk for s in sorted(best, key=lambda s: plan_order(self.plan, s.chunk))])
 
     def _pieces(self, text: str) -> list[str]:
         """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the

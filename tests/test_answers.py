@@ -540,3 +540,14 @@ def test_english_questions_on_a_departments_part_and_on_a_counted_set(assistant)
     assert "市食品药品监督管理局" in answer.text and "四（九）1" in {c.clause_id for c in answer.citations}
     answer = assistant.ask("What are the names of the seven education assistance programmes?")
     assert answer.refused and answer.text.startswith("The plan does not give the list of members")
+
+
+def test_a_departments_tasks_and_what_each_is_about(assistant) -> None:
+    # (a rephrasing in no labelled set) the task list, then each task's own sentences
+    answer = assistant.ask("外侨办参与了哪些任务？分别是干什么的？")
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("市外侨办在本计划中参与")
+    content = [line for line in lines[1:] if "实施单位" not in line]
+    assert content and {c.clause_id for c in answer.citations} <= {"四（六）1", "四（六）2"}
+    assert "外侨办" not in "".join(content), "what the tasks do, not the duty lists again"
+    assert len(assistant.ask("外侨办参与了哪些任务？").text.splitlines()) < len(lines)
