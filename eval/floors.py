@@ -14,19 +14,21 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev3": {"correct": 0.84, "fact_recall": 0.75, "refusal_rate": 0.8},
     "dev4": {"correct": 0.91, "fact_recall": 0.8, "refusal_rate": 0.85},
     # Multi-clause questions only (60), helper-written from the plan text.
-    "dev5": {"correct": 0.72, "fact_recall": 0.88},
+    "dev5": {"correct": 0.8, "fact_recall": 0.9},
     # Near misses (answerable and not), English and multi-clause (130), helper-written; 0.862 before tuning.
     "dev6": {"correct": 0.93, "fact_recall": 0.93, "refusal_rate": 0.9},
     # Multi-clause, near misses, English (130), helper-written; 0.777 before tuning.
     "dev7": {"correct": 0.86, "fact_recall": 0.9, "refusal_rate": 0.95},
     # The refusal decision: 60 unanswerable near misses, 35 answerable look-alikes (130); 0.777 before tuning.
     "dev8": {"correct": 0.9, "fact_recall": 0.9, "refusal_rate": 0.92},
-    # Multi-clause questions of many kinds (65 of 130), helper-written; 0.746 before tuning, 0.769 after.
-    "dev9": {"correct": 0.74, "fact_recall": 0.85, "refusal_rate": 0.8},
-    # English-heavy (60 English of 130, 12 of them unanswerable) and multi-clause, helper-written; 0.815 before tuning.
-    "dev10": {"correct": 0.78, "fact_recall": 0.86, "refusal_rate": 0.7},
-    # English (50 of 130, 10 unanswerable), multi-clause, colloquial paraphrase, helper-written; 0.715 before tuning.
-    "dev11": {"correct": 0.69, "fact_recall": 0.78, "refusal_rate": 0.75},
+    # Multi-clause questions of many kinds (65 of 130), helper-written; 0.746 before tuning, 0.800 now.
+    "dev9": {"correct": 0.77, "fact_recall": 0.86, "refusal_rate": 0.85},
+    # English-heavy (60 English of 130, 12 of them unanswerable) and multi-clause, helper-written;
+    # 0.815 before tuning, 0.923 after.
+    "dev10": {"correct": 0.89, "fact_recall": 0.91, "refusal_rate": 0.9},
+    # English (50 of 130, 10 unanswerable), multi-clause, colloquial paraphrase, helper-written;
+    # 0.715 before tuning, 0.839 after.
+    "dev11": {"correct": 0.81, "fact_recall": 0.86, "refusal_rate": 0.93},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.73, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.74, "refusal_rate": 0.88},
