@@ -187,13 +187,19 @@ def cover_clauses(chosen: list[Scored], scored: Sequence[Scored], ranking: Seque
     that no chosen sentence is from, when it is within CLAUSE_MARGIN of the best sentence."""
     if not scored:
         return list(chosen)
+    top = scored[0].score
+    return best_of_clauses(chosen, scored, list(dict.fromkeys(ranking))[:TOP_CLAUSES], plan,
+                           lambda best: top - best.score <= CLAUSE_MARGIN)
+
+
+def best_of_clauses(chosen: list[Scored], candidates: Sequence[Scored], clause_ids: Sequence[str], plan: Plan,
+                    accept: Callable[[Scored], bool] = lambda _best: True) -> list[Scored]:
+    """Add the best candidate of each clause no chosen sentence is from, when ``accept`` takes it."""
     out = list(chosen)
     have = {s.chunk.clause_id for s in out}
-    for clause_id in list(dict.fromkeys(ranking))[:TOP_CLAUSES]:
-        if clause_id in have:
-            continue
-        best = next((s for s in scored if s.chunk.clause_id == clause_id), None)
-        if best is not None and scored[0].score - best.score <= CLAUSE_MARGIN:
+    for clause_id in clause_ids:
+        best = next((s for s in candidates if s.chunk.clause_id == clause_id), None)
+        if clause_id not in have and best is not None and accept(best):
             out.append(best)
             have.add(clause_id)
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.evidence import Line, Reason
-from assistant.slots import NAMED_MEMBERS
+from assistant.slots import ENGLISH_NUMBERS, NAMED_MEMBERS
 from knowledge.clause import Hit
 from knowledge.places import PLACES
 from knowledge.scanners import RATE
@@ -124,18 +124,15 @@ def _unlisted_at(compact: str, at: int, count: str) -> bool:
     return bool(number) and listed < int(number.group())
 
 
-_ENGLISH_NUMBERS = {"two": ("两", "二", "2"), "three": ("三", "3"), "four": ("四", "4"), "five": ("五", "5"),
-                    "six": ("六", "6"), "seven": ("七", "7"), "eight": ("八", "8"), "nine": ("九", "9"),
-                    "ten": ("十", "10")}
 #: An English question's counted set: "the seven … programmes", "the 'three major positionings'".
-_ENGLISH_COUNTED = re.compile(r"\b(?:the|these|those|its)\s+[\"“'‘]?(" + "|".join(_ENGLISH_NUMBERS) + r")\b", re.I)
+_ENGLISH_COUNTED = re.compile(r"\b(?:the|these|those|its)\s+[\"“'‘]?(" + "|".join(ENGLISH_NUMBERS) + r")\b", re.I)
 
 
 def _english_count_unlisted(question: str, sentences: Sequence[str]) -> bool:
     """An English question counts a set ("the seven education assistance programmes") the way a
     sentence of the plan names one ("七大教育帮扶计划") without its members."""
     for word in _ENGLISH_COUNTED.findall(question):
-        forms = _ENGLISH_NUMBERS[word.lower()]
+        forms = ENGLISH_NUMBERS[word.lower()]
         for sentence in sentences:
             compact = re.sub(r"\s+", "", sentence)
             for found in _COUNTED.finditer(compact):

@@ -20,8 +20,12 @@ ADOPTION = re.compile(r"会议|会上|审议|拍板|印发|签发|出台|定下�
 #: Which named members of a kind: schools (所), school districts, provinces or cities.
 NAMED_MEMBERS = (r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)|"
                  r"\bwhich (specific |exact |particular )?(schools|kindergartens|colleges|districts|provinces|cities)\b")
+#: English counts and how the plan writes them (for "the seven programmes" against 七大…计划).
+ENGLISH_NUMBERS = {"two": ("两", "二", "2"), "three": ("三", "3"), "four": ("四", "4"), "five": ("五", "5"),
+                   "six": ("六", "6"), "seven": ("七", "7"), "eight": ("八", "8"), "nine": ("九", "9"),
+                   "ten": ("十", "10")}
 #: An English count of a set ("the seven programmes", "the 'three major positionings'").
-_NUMBER = "(two|three|four|five|six|seven|eight|nine|ten)"
+_NUMBER = "(" + "|".join(ENGLISH_NUMBERS) + ")"
 _QUOTE = "[\"“'‘]"
 TITLES = "局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席|理事长|会长|站长"
 ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.selection import Scored, plan_order
+from assistant.coverage import best_of_clauses
+from assistant.selection import Scored
 from knowledge.clause import Plan
 
 # The verbs that open a clause title ("加强组织领导", "进一步优化职业教育布局结构"): the rest names it.
@@ -34,11 +35,4 @@ def cover_titles(chosen: list[Scored], candidates: Sequence[Scored], clause_ids:
                  plan: Plan) -> list[Scored]:
     """Add the best sentence of each clause the question names by its title ("在组织领导和督导考核方面
     分别…") when no chosen sentence is from it: the plan's own heading says where that part is."""
-    out = list(chosen)
-    have = {s.chunk.clause_id for s in out}
-    for clause_id in clause_ids:
-        best = next((s for s in candidates if s.chunk.clause_id == clause_id), None)
-        if clause_id not in have and best is not None:
-            out.append(best)
-            have.add(clause_id)
-    return sorted(out, key=lambda s: plan_order(plan, s.chunk))
+    return best_of_clauses(chosen, candidates, clause_ids, plan)
