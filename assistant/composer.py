@@ -36,6 +36,7 @@ from assistant.responsibility import Responsibility, besides_who
 from assistant.selection import SentenceScorer
 from assistant.slots import PLAN_ITSELF
 from assistant.thresholds import Thresholds
+from embeddings.base import embed_queries
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Hit, Plan
 from knowledge.departments import department_mentions
@@ -254,13 +255,17 @@ class ExtractiveComposer:
         deadline = time.perf_counter() + self.time_budget_s
         in_list = read_frame(question, self.plan, self.lexicon, self.reader).wants_list
         late: list[int] = []
+        # The target table matches by the plan's embedder; another searcher embeds on its own. The
+        # parts' vectors were embedded with the question, and their searches go in one request.
+        ours = searcher is self.retriever
+        vectors = embed_queries(self.retriever.embeddings, [s.text for s in subs]) if ours else [[] for _ in subs]
+        searched = searcher.search_many([s.text for s in subs], vectors) if ours else []
         for i, sub in enumerate(subs):
             if i and time.perf_counter() > deadline:  # the time budget: say what was left, do not hang
                 late = list(range(i, len(subs)))
                 break
-            # The target table matches by the plan's embedder; another searcher embeds on its own.
-            vector = self.retriever.embeddings.embed_query(sub.text) if searcher is self.retriever else []
-            found = searcher.search(sub.text, vector=vector or None)
+            vector = vectors[i]
+            found = searched[i] if ours else searcher.search(sub.text)
             hits += [h for h in found.hits if h.clause_id not in {x.clause_id for x in hits}]
             reply = self._answer(sub, found, vector, in_list)
             if reply.refused and (reply.reason or reply.kind == "partial"):

@@ -137,8 +137,9 @@ class EvidenceSets:
         # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
         if len(pieces) > 1:
             searched = pieces[:MAX_CLAUSES]
-            vectors = dict(zip(searched, embed_queries(self.retriever.embeddings, searched), strict=True))
-            chosen = cover_segments(chosen, searched, lambda p: self._segment_best(p, vectors[p]), self.plan)
+            vectors = embed_queries(self.retriever.embeddings, searched)
+            found = dict(zip(searched, self.retriever.search_many(searched, vectors), strict=True))
+            chosen = cover_segments(chosen, searched, lambda p: self._segment_best(p, found[p]), self.plan)
             # Each facet's sentence within the chosen clauses (a list's candidates are the whole plan).
             facets = [w for p in pieces if (w := self.scorer.weights(p))]
             chosen = cover_facets(chosen, content, facets, self.plan)
@@ -229,8 +230,7 @@ class EvidenceSets:
     def _dated(self, chunk: Chunk) -> set[str]:
         return dated(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))
 
-    def _segment_best(self, text: str, vector: list[float]) -> Scored | None:
+    def _segment_best(self, text: str, found: Retrieval) -> Scored | None:
         """The best content sentence for a piece of a question, by its own retrieval."""
-        found = self.retriever.search(text, vector=vector)
         return next((s for s in self.scorer.score(text, found, self.retriever.chunks)
                      if not self.is_structural(s.chunk)), None)

@@ -124,10 +124,19 @@ class Retriever:
         return cls(plan, chunks, index, embeddings), report
 
     def search(self, question: str, k: int = 8, vector: Sequence[float] | None = None) -> Retrieval:
-        started = time.perf_counter()
         if vector is None:
             vector = self.embeddings.embed_query(question)
-        nearest = self.index.similarities(vector, _DENSE_POOL)  # the chunks themselves are in memory
+        return self.search_many([question], [vector], k)[0]
+
+    def search_many(self, questions: Sequence[str], vectors: Sequence[Sequence[float]],
+                    k: int = 8) -> list[Retrieval]:
+        """``search`` for several texts with their vectors, in one request to the index."""
+        started = time.perf_counter()
+        nearest_each = self.index.similarities_many(vectors, _DENSE_POOL)
+        return [self._rank(q, nearest, k, started) for q, nearest in zip(questions, nearest_each, strict=True)]
+
+    def _rank(self, question: str, nearest: dict[str, float], k: int, started: float) -> Retrieval:
+        # the chunks themselves are in memory: the index gives ids and similarities only
         dense = {i: similarity for i, similarity in nearest.items() if i in self.chunk_by_id}
         tokens = keyword_tokens(question)
         known = [t for t in tokens if t in self._vocab]

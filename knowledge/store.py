@@ -147,10 +147,18 @@ class VectorIndex:
     def similarities(self, vector: Sequence[float], k: int) -> dict[str, float]:
         """The k nearest records' ids and cosine similarities, nothing else: what a caller holding
         the records itself needs (a plain dict, as building k records per query costs ~2.5 ms)."""
+        return self.similarities_many([vector], k)[0]
+
+    def similarities_many(self, vectors: Sequence[Sequence[float]], k: int) -> list[dict[str, float]]:
+        """``similarities`` for several vectors in one request: a request costs ~3 ms whatever it
+        holds, three vectors ~3.7 ms (measured, 274 records)."""
+        if not vectors:
+            return []
         k = max(1, min(k, self.count()))
-        embedding = [list(map(float, vector))]
-        result = self._call(lambda c: c.query(query_embeddings=embedding, n_results=k, include=["distances"]))
-        return {i: 1.0 - float(d) for i, d in zip(result["ids"][0], result["distances"][0], strict=False)}
+        embeddings = [list(map(float, v)) for v in vectors]
+        result = self._call(lambda c: c.query(query_embeddings=embeddings, n_results=k, include=["distances"]))
+        return [{i: 1.0 - float(d) for i, d in zip(ids, distances, strict=False)}
+                for ids, distances in zip(result["ids"], result["distances"], strict=True)]
 
     def all(self) -> list[Match]:
         """Every stored text with its metadata (similarity 0); for the keyword leg and inspection."""
