@@ -29,6 +29,8 @@ FLOORS: dict[str, dict[str, float]] = {
     # English (50 of 130, 10 unanswerable), multi-clause, colloquial paraphrase, helper-written;
     # 0.715 before tuning, 0.839 after.
     "dev11": {"correct": 0.81, "fact_recall": 0.86, "refusal_rate": 0.93},
+    # Multi-clause (55 of 130), paraphrase, English, near misses, follow-ups, helper-written; 0.808 before tuning.
+    "dev12": {"correct": 0.78, "fact_recall": 0.85, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.73, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.74, "refusal_rate": 0.88},
@@ -44,6 +46,8 @@ FLOORS: dict[str, dict[str, float]] = {
     # Committed before any answer change of its stop (0.903 then).
     "test10": {"correct": 0.88, "fact_recall": 0.89, "citation_precision": 0.7, "refusal_rate": 0.88},
     "test11": {"correct": 0.89, "fact_recall": 0.92, "citation_precision": 0.74, "refusal_rate": 0.92},
+    # Committed before any answer change of its stop (0.884 then).
+    "test12": {"correct": 0.86, "fact_recall": 0.91, "citation_precision": 0.74, "refusal_rate": 0.9},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
 MIN_QUESTIONS = {"dev5": 60}
