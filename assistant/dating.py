@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.context import whole_sentence
-from assistant.selection import Scored
+from assistant.selection import MAX_SENTENCES, Scored, plan_order
 from knowledge.chunks import Chunk
+from knowledge.clause import Plan
 from knowledge.scanners import YEAR_RANGE
 
 _DATE = re.compile(r"(20\d\d)\s*年")
@@ -43,3 +44,25 @@ def year_first(content: Sequence[Scored], years: set[str], dates: Callable[[Chun
     ordered = fitting if near else [content[0], *fitting]
     pool = [s for s in ordered if years & dates(s.chunk) and s.score >= top - YEAR_MARGIN] or ordered
     return ordered, pool
+
+
+#: A list asked for a year ("2019年要完成哪些目标") hears from each clause with a sentence dated to that
+#: year within DATED_MARGIN of the best sentence: the year is the subject, not a word among others.
+DATED_MARGIN = 0.5
+
+
+def cover_dated(chosen: list[Scored], candidates: Sequence[Scored], years: set[str],
+                dates: Callable[[Chunk], set[str]], plan: Plan) -> list[Scored]:
+    """Add the best sentence dated to an asked year of each clause no chosen sentence is from."""
+    if not candidates or not years:
+        return list(chosen)
+    out = list(chosen)
+    have = {s.chunk.clause_id for s in out}
+    top = candidates[0].score
+    for s in candidates:
+        if len(out) >= MAX_SENTENCES + 2 or top - s.score > DATED_MARGIN:
+            break
+        if s.chunk.clause_id not in have and dates(s.chunk) & years:
+            out.append(s)
+            have.add(s.chunk.clause_id)
+    return sorted(out, key=lambda s: plan_order(plan, s.chunk))

@@ -24,7 +24,7 @@ from assistant.coverage import (
     segments,
     subtopics,
 )
-from assistant.dating import dated, year_first
+from assistant.dating import cover_dated, dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
@@ -128,6 +128,7 @@ class EvidenceSets:
             chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
             titled = [cid for name, cid in self._titles if name in frame.question.core]
             chosen = cover_titles(chosen, content, titled, self.plan)
+            chosen = cover_dated(chosen, content, set(frame.question.years), self._dated, self.plan)
         topics = subtopics(self.scorer, frame.question.text)
         if topics:  # a sub-topic the retrieved clauses miss may sit anywhere in the plan
             everywhere = self.scorer.score(frame.question.text, retrieval, self.retriever.chunks)

@@ -5,6 +5,7 @@ None of these depend on an embedder's exact scores: retrieval results are built 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -785,6 +786,28 @@ def test_a_clause_named_by_its_title_joins_a_list(chunks, corpus_plan) -> None:
     first = next(s for s in scored if s.chunk.clause_id == "四（二）3")
     chosen = cover_titles([first], scored, ["五（一）", "四（二）3"], corpus_plan)
     assert [s.chunk.clause_id for s in chosen] == ["四（二）3", "五（一）"]
+
+
+def test_a_list_asked_for_a_year_hears_from_each_clause_dated_to_it(chunks, corpus_plan) -> None:
+    """"2019年要完成哪些目标": 三（二）'s 2019 sentence was chosen; 四（二）3's "到2019年…" joins it, and
+    a sentence dated to another year, or too far below the best, does not."""
+    from assistant.dating import DATED_MARGIN, cover_dated
+
+    def years(chunk):
+        return set(re.findall(r"(20\d\d)年", chunk.sentence))
+
+    content = [c for c in chunks if c.position > 0]
+    first = next(c for c in content if c.clause_id == "三（二）" and "2019年" in c.sentence)
+    dated_2019 = next(c for c in content if c.clause_id == "四（二）3" and "2019年" in c.sentence)
+    dated_2020 = next(c for c in content if c.clause_id != "三（二）" and "2020年" in c.sentence
+                      and "2019年" not in c.sentence)
+    scored = [Scored(first, 1.0, frozenset()), Scored(dated_2020, 0.9, frozenset()),
+              Scored(dated_2019, 0.6, frozenset())]
+    chosen = cover_dated([scored[0]], scored, {"2019"}, years, corpus_plan)
+    assert [s.chunk for s in chosen] == [first, dated_2019]
+    far = [*scored[:2], Scored(dated_2019, 1.0 - DATED_MARGIN - 0.01, frozenset())]
+    assert cover_dated([scored[0]], far, {"2019"}, years, corpus_plan) == [scored[0]]
+    assert cover_dated([scored[0]], scored, set(), years, corpus_plan) == [scored[0]], "no year asked, no change"
 
 
 def test_a_chosen_clause_gives_its_best_sentence_that_quotes_a_name(chunks, corpus_plan) -> None:
