@@ -75,6 +75,8 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
     departments = tuple(find_departments(text))
     if not asks and departments and _CLAIMED_DUTY.search(text):
         asks = "department"  # "是教育局一家负责的吧，民政局不用管？": who is responsible, claimed
+    if asks == "members" and _ROLE_UNITS.search(question.core):
+        asks = "department"  # "组织实施单位名单…都有哪些": every item prints its units in full
     roles = [name for name, pattern in _ROLE if pattern.search(text)]
     role = roles[0] if len(roles) == 1 else ""  # "是组织还是具体实施单位": either
     mentions = bool(_MENTIONS.search(question.core))
@@ -100,6 +102,10 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         also_asks=_all_asks(asks, question.core),
         topic=_topic_besides(question.core, reader) if departments else "",
     )
+
+
+# The units of an item's role: a roster the plan prints, not a set it may only count or name.
+_ROLE_UNITS = re.compile(r"(组织|具体|牵头|执行|责任)[^，。？?]{0,2}单位")
 
 
 # "…，对吧？": the user states claims and asks whether they hold; each claim needs its evidence.

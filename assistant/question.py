@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answer import BadQuestion
+from assistant.year_phrases import spell_out_years
 from knowledge.glossary import chinese_terms, english_spans, plan_terms
 from knowledge.scanners import ASCII_YEAR, YEAR, YEAR_RANGE
 
@@ -170,6 +171,7 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     own = re.match(r"(.+?)呢[，,]\s*(.+)", core)
     if own and _ASKING.search(own.group(2)) and _has_topic(own.group(1), reader):
         return f"{own.group(1)}，{own.group(2)}？"
+    core = spell_out_years(core, previous)  # "后两年" after a question about 2018: 2019 and 2020
     new_years = years_in(core)
     if len(new_years) == 1 and years_in(previous):
         previous = YEAR.sub(f"{new_years[0]}年", previous, count=1)

@@ -200,6 +200,25 @@ def test_followups_take_what_the_new_question_names(text, history, expected) -> 
     assert q.followup and q.own == text
 
 
+@pytest.mark.parametrize("text, history, years", [
+    ("那后两年呢？", ["2018年学前三年毛入园率目标是多少？"], ("2019", "2020")),
+    ("次年呢？", ["2019年九年义务教育巩固率要达到多少？"], ("2020",)),
+    ("And for the following two years?", ["What is the preschool gross enrollment target for 2018?"],
+     ("2019", "2020")),
+    ("What about the year before?", ["What is the 2020 target for the retention rate?"], ("2019",)),
+])
+def test_years_relative_to_the_previous_question_are_spelled_out(text, history, years) -> None:
+    assert read(text, history).years == years
+
+
+def test_a_year_phrase_needs_a_year_before_it_and_yields_to_years_named() -> None:
+    from assistant.year_phrases import spell_out_years
+
+    assert spell_out_years("后两年呢", "学前教育怎么发展") == "后两年呢"
+    assert spell_out_years("那2020年，后两年呢", "2018年的目标") == "那2020年，后两年呢"
+    assert spell_out_years("最后一年呢", "2018年的目标") == "最后一年呢", "the plan's last year, not the next"
+
+
 def test_a_question_with_its_own_subject_ignores_the_history() -> None:
     q = read("人社局管什么？", ["市财政局负责哪些任务？"])
     assert q.core == "人社局管什么？" and not q.followup
