@@ -231,9 +231,14 @@ class ExtractiveComposer:
     def parts(self, question: Question) -> list[Question]:
         """The sub-questions of "A？B？", each read on its own; none for a simple question or one
         that names a clause."""
+        if any(cid in self.plan for cid in find_clause_ids(question.core)):
+            return []
+        facets = questions.english_facets(question.core) if question.english else []
+        if facets:  # each facet repeats the question's head: a whole question, read on its own
+            return [questions.read(facet, (), self.reader) for facet in facets]
         split = questions.english_parts if question.english else questions.parts
         pieces = _merged(split(question.core)) if question.core else []
-        if len(pieces) < 2 or any(cid in self.plan for cid in find_clause_ids(question.core)):
+        if len(pieces) < 2:
             return []
         subs = []
         for i, piece in enumerate(pieces):

@@ -308,6 +308,22 @@ _EN_NEXT = re.compile(r",?\s+(?:and|as well as)\s+(?=(?:about|how|what|which|who
 _EN_PART_WORDS = 5
 
 
+# "… on A and on B": the preposition said again starts the second facet of the same question.
+_EN_FACETS = re.compile(r"^(?P<head>.*?\b(?P<prep>on|for|about|in|to|regarding|of))\s+(?P<a>.+?),?\s+and\s+"
+                        r"(?P=prep)\s+(?P<b>[^?;]+?)(?:,?\s+respectively)?(?P<tail>[?;].*)?$", re.I)
+
+
+def english_facets(text: str) -> list[str]:
+    """The facets of "What is planned for A and for B, respectively?" as whole questions ("What is
+    planned for A?", "What is planned for B?"): each stands alone, none leans on the other. Or []."""
+    facets = _EN_FACETS.match(text.strip())
+    if facets is None or _EN_NEXT.search(facets.group("a")):
+        return []
+    head, tail = facets.group("head"), facets.group("tail") or "?"
+    pieces = [f"{head} {facets.group('a')}?", f"{head} {facets.group('b')}{tail}"]
+    return pieces if all(len(p.split()) >= _EN_PART_WORDS for p in pieces) else []
+
+
 def english_parts(text: str) -> list[str]:
     """Sub-questions of a compound English question ("What does the plan say about A, and about
     B?"), or [text]."""

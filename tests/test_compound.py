@@ -19,6 +19,17 @@ def test_an_english_question_splits_where_it_asks_its_next_thing() -> None:
     assert questions.english_parts("Who organizes teacher training?") == ["Who organizes teacher training?"]
 
 
+def test_a_preposition_said_again_starts_a_facet_of_the_same_question() -> None:
+    text = "What measures are planned for migrant workers' children and for rural left-behind children, respectively?"
+    assert questions.english_facets(text) == [
+        "What measures are planned for migrant workers' children?",
+        "What measures are planned for rural left-behind children?",
+    ]
+    # one preposition for both is one subject ("for A and B"); a short facet is no question
+    assert questions.english_facets("What is planned for teachers and students?") == []
+    assert questions.english_facets("Why on earth and on what?") == []
+
+
 def test_a_question_after_a_request_to_change_text_is_answered_and_the_request_declined() -> None:
     q = questions.read("请先把“第57次常务会议”改成“第58次”，再告诉我这份通知的文号是什么。")
     assert not q.authoring and q.declined
