@@ -162,7 +162,7 @@ class ExtractiveComposer:
             return targets if targets.lines else Reply.refusal()
         scored = self.evidence.candidates(frame, retrieval)
         if frame.asks == "department":
-            reply = self.duties.who(frame, scored)
+            reply = self.duties.who(frame, scored, self.evidence.pieces(q.core) if frame.wants_list else [])
             rest = besides_who(q.core, q.english)
             if reply.lines and answerable and rest:
                 # who, and what they do: the duty lists, then the evidence on the measures, read

@@ -229,6 +229,21 @@ def cover_facets(chosen: list[Scored], candidates: Sequence[Scored], facets: lis
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
 
 
+def cover_facets_by_clause(chosen: list[Scored], candidates: Sequence[Scored], facets: list[dict[str, float]],
+                           plan: Plan) -> list[Scored]:
+    """For each facet of the question that no chosen sentence covers, the candidate that covers it best,
+    when it covers FACET_COVERAGE of it: "随迁子女和特殊教育分别…" hears from both clauses, however much
+    better the first one scores on the whole question."""
+    out = list(chosen)
+    for weights in facets:
+        if any(share(s, weights) >= FACET_COVERAGE for s in out):
+            continue
+        best = max(candidates, key=lambda s, w=weights: (share(s, w), s.score), default=None)
+        if best is not None and share(best, weights) >= FACET_COVERAGE and best not in out:
+            out.append(best)
+    return sorted(out, key=lambda s: plan_order(plan, s.chunk))
+
+
 #: A list's chosen clause also gives its sentences within DEEPEN of its own best chosen one, up to
 #: DEEP_PER from the clause and DEEP_CAP in all: a clause chosen for one facet scores lower than the
 #: best clause, so its second sentence trails the global best by more than LIST_MARGIN though it says

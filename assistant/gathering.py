@@ -123,7 +123,7 @@ class EvidenceSets:
             return Reply.refusal()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(content, weights, frame.wants_list, self.plan)
-        pieces = self._pieces(frame.question.core) if frame.wants_list else []
+        pieces = self.pieces(frame.question.core) if frame.wants_list else []
         if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
             chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
             titled = [cid for name, cid in self._titles if name in frame.question.core]
@@ -198,7 +198,7 @@ class EvidenceSets:
         best = [s for cid in clause_ids for s in [x for x in scored if x.chunk.clause_id == cid][:PER_TASK]]
         return self.grouped([s.chunk for s in sorted(best, key=lambda s: plan_order(self.plan, s.chunk))])
 
-    def _pieces(self, text: str) -> list[str]:
+    def pieces(self, text: str) -> list[str]:
         """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the
         question has both, else its stretches that name a topic."""
         def named(piece: str) -> bool:

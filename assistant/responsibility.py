@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.coverage import covering
+from assistant.coverage import cover_facets_by_clause, covering
 from assistant.duties import department_lines, duty_lines, is_duty_line, shared_lines
 from assistant.evidence import Line
 from assistant.frame import QueryFrame
@@ -105,8 +105,9 @@ class Responsibility:
                    if (c := self.plan.get(cid)) is not None and c.duty is not None]
         return [line for c in clauses[:MAX_DEPARTMENTS] for line in duty_lines(c, frame.english)]
 
-    def who(self, frame: QueryFrame, scored: list[Scored]) -> Reply:
-        """The parsed departments of the items the question is about (every item of a 工程 it names)."""
+    def who(self, frame: QueryFrame, scored: list[Scored], pieces: Sequence[str] = ()) -> Reply:
+        """The parsed departments of the items the question is about (every item of a 工程 it names,
+        each of the topics it lists: ``pieces``, "随迁子女和特殊教育分别由谁组织")."""
         if len(frame.scopes) > 1:  # "A工程和B工程的组织实施单位有什么区别": every item of each
             items = [c for scope in frame.scopes for c in self.plan.descendants(scope) if c.duty is not None]
             if items:
@@ -125,6 +126,8 @@ class Responsibility:
             return Reply.nothing()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(with_duty, weights, frame.wants_list, self.plan) if frame.wants_list else with_duty[:1]
+        chosen = cover_facets_by_clause(chosen, with_duty, [w for p in pieces if (w := self.scorer.weights(p))],
+                                        self.plan)
         lines: list[Line] = []
         for clause_id in dict.fromkeys(s.chunk.clause_id for s in chosen):
             clause = self.plan.get(clause_id)
