@@ -29,8 +29,9 @@ FLOORS: dict[str, dict[str, float]] = {
     # English (50 of 130, 10 unanswerable), multi-clause, colloquial paraphrase, helper-written;
     # 0.715 before tuning, 0.839 after.
     "dev11": {"correct": 0.81, "fact_recall": 0.86, "refusal_rate": 0.93},
-    # Multi-clause (55 of 130), paraphrase, English, near misses, follow-ups, helper-written; 0.808 before tuning.
-    "dev12": {"correct": 0.78, "fact_recall": 0.85, "refusal_rate": 0.95},
+    # Multi-clause (55 of 130), paraphrase, English, near misses, follow-ups, helper-written;
+    # 0.808 before tuning, 0.854 after.
+    "dev12": {"correct": 0.83, "fact_recall": 0.89, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.73, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.74, "refusal_rate": 0.88},
