@@ -155,7 +155,9 @@ class ExtractiveComposer:
             targets = self._targets(frame, vector)
             if targets.lines and not self._asks_more(q) and not self.duties.asked_besides(frame, targets.lines):
                 return targets
-        answerable = self.answerable(q, retrieval)
+        # How the plan itself was adopted or issued is recorded in its front matter, in words no
+        # question need share ("哪次会上拍板的"): the evidence decides, not the similarity to the plan.
+        answerable = self.answerable(q, retrieval) or frame.about_plan
         if not answerable and not frame.names:
             # A direct fact already found (the 文号, a target figure) stands though the rest of the
             # question finds nothing: a refusal would throw it away.

@@ -48,6 +48,7 @@ from assistant.selection import (
     select,
     typed_first,
 )
+from assistant.slots import ADOPTION
 from assistant.titles import cover_titles, title_names
 from embeddings.base import embed_queries
 from knowledge.chunks import Chunk
@@ -115,9 +116,11 @@ class EvidenceSets:
 
     def answer(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
         content = typed_first([s for s in scored if not self.is_structural(s.chunk)], frame.asks)
-        if frame.about_plan:  # how the plan was adopted or issued: the front matter records it
-            content = sorted((Scored(s.chunk, s.score + TYPE_BONUS, s.covered) if self._front(s.chunk) else s
-                              for s in content), key=lambda s: -s.score)
+        if frame.about_plan:  # how the plan was adopted or issued: only the front matter records it,
+            # in the sentence that says adopted or issued, whatever words the question asks with
+            front = [s for s in content if self._front(s.chunk)]
+            content = sorted((Scored(s.chunk, s.score + TYPE_BONUS, s.covered) if ADOPTION.search(s.chunk.sentence)
+                              else s for s in front), key=lambda s: -s.score) or content
         content, pool = year_first(content, set(frame.question.years), self._dated)
         if not content:
             return Reply.refusal()

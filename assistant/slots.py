@@ -60,7 +60,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # The wording of a text the plan only names (an oath, another document's full text).
     ("text", re.compile(r"誓词|誓言|宣誓词|章程|》的?(全文|原文|正文|具体条文|条文)|wording of|full text", re.I)),
     # A title's holder ("院长叫什么名字") before the members of a set.
-    ("person", re.compile(rf"({TITLES})(是谁|叫什么|姓什么|是哪位)|(谁|哪位|哪个人)[^，。？?]{{0,6}}(担任|出任|当)[^，。？?]{{0,6}}({TITLES})|姓名|"
+    ("person", re.compile(rf"({TITLES})(是谁|叫什么|姓什么|是哪位)|哪位(?!置)|(谁|哪位|哪个人)[^，。？?]{{0,6}}(担任|出任|当)[^，。？?]{{0,6}}({TITLES})|姓名|"
                           r"(名师|主持人|人选|专家|学者|老师|教师)[^，。？?]{0,3}(都|分别|具体)?(是谁|有谁|叫什么)|"
                           r"who is the (\w+ ){0,2}(director|head|principal|president|mayor|chief|secretary)|"
                           r"who (will |would |is to )?(chair|head|run)s? the\b|"
