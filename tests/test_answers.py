@@ -186,6 +186,14 @@ CASES = [
     Case("unanswerable", "全市现在总共有几所特殊教育学校？", refuse=True),
     # Who pays: the division of spending, not the duty lists.
     Case("paraphrase", "义务教育阶段的经费主要由谁来出？", ("五（二）",), ("主要以县区、开发区为主",)),
+    # Years relative to the previous question; a role's units are a roster the plan prints; the plan's
+    # adoption in words no sentence uses; "for A and for B" (rephrasings in no set).
+    Case("numeric", "那接下来两年呢？", ("三（二）",), ("96.5%", "97%"), history=("2018年学前三年毛入园率目标是多少？",)),
+    Case("responsibility", "深化义务教育教学改革的具体实施单位名单是什么？", ("四（二）4",), ("市教育局",)),
+    Case("factoid", "这份文件是在哪次会上敲定的？", ("通知",), ("第57次常务会议",)),
+    Case("unanswerable", "这个方案是哪位副市长签批的？", refuse=True),
+    Case("english", "What does the plan do for children with disabilities and for left-behind children?",
+         ("四（九）2", "四（九）4"), ("95%", "排查摸底")),
 ]
 
 
