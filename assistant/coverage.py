@@ -229,7 +229,7 @@ def cover_facets(chosen: list[Scored], candidates: Sequence[Scored], facets: lis
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
 
 
-def cover_facets_by_clause(chosen: list[Scored], candidates: Sequence[Scored], facets: list[dict[str, float]],
+def cover_each_facet(chosen: list[Scored], candidates: Sequence[Scored], facets: list[dict[str, float]],
                            plan: Plan) -> list[Scored]:
     """For each facet of the question that no chosen sentence covers, the candidate that covers it best,
     when it covers FACET_COVERAGE of it: "随迁子女和特殊教育分别…" hears from both clauses, however much

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.coverage import cover_facets_by_clause, covering
+from assistant.coverage import cover_each_facet, covering
 from assistant.duties import department_lines, duty_lines, is_duty_line, shared_lines
 from assistant.evidence import Line
 from assistant.frame import QueryFrame
@@ -126,8 +126,8 @@ class Responsibility:
             return Reply.nothing()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(with_duty, weights, frame.wants_list, self.plan) if frame.wants_list else with_duty[:1]
-        chosen = cover_facets_by_clause(chosen, with_duty, [w for p in pieces if (w := self.scorer.weights(p))],
-                                        self.plan)
+        facets = [w for p in pieces if (w := self.scorer.weights(p))]
+        chosen = cover_each_facet(chosen, with_duty, facets, self.plan)
         lines: list[Line] = []
         for clause_id in dict.fromkeys(s.chunk.clause_id for s in chosen):
             clause = self.plan.get(clause_id)

@@ -10,10 +10,9 @@ import re
 
 from knowledge.scanners import ASCII_YEAR, YEAR
 
-_CN_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
-_EN_COUNT = {"two": 2, "three": 3, "2": 2, "3": 3}
+_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3, "two": 2, "three": 3}
 
-# (pattern, sign, group holding the count or None for one year)
+# (pattern, +1 after or -1 before the previous question's years, whether a group holds how many years)
 _PHRASES: tuple[tuple[re.Pattern[str], int, bool], ...] = (
     # (not "最后一年", the plan's last; not "前两年" or "第二年", which may count the plan's own years)
     (re.compile(r"(?:之后|随后|接下来|后面|往后|此后|(?<!最)后)的?([一两二三123])年"), 1, True),
@@ -41,8 +40,8 @@ def spell_out_years(followup: str, previous: str) -> str:
         found = pattern.search(followup)
         if found is None:
             continue
-        word = next((g for g in found.groups() if g), "") if counted else ""
-        count = (_EN_COUNT.get(word.lower()) or _CN_COUNT.get(word, 1)) if counted else 1
+        word = next((g for g in found.groups() if g), "") if counted else "1"
+        count = _COUNT.get(word.lower(), 1)
         base = max(named) if sign > 0 else min(named)
         years = sorted(base + sign * step for step in range(1, count + 1))
         english = bool(re.search(r"[A-Za-z]", found.group()))

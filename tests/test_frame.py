@@ -831,17 +831,17 @@ def test_a_list_asked_for_a_year_hears_from_each_clause_dated_to_it(chunks, corp
 
 def test_each_listed_topic_hears_from_the_clause_that_covers_it(chunks, corpus_plan) -> None:
     """"随迁子女和特殊教育分别由谁组织": 特殊教育's clause joins however far below the first it scores."""
-    from assistant.coverage import cover_facets_by_clause
+    from assistant.coverage import cover_each_facet
 
     migrant = next(c for c in chunks if c.clause_id == "四（九）3" and c.position > 0)
     special = next(c for c in chunks if c.clause_id == "四（九）2" and c.position > 0)
     scored = [Scored(migrant, 0.78, frozenset({"随迁", "迁子", "子女"})),
               Scored(special, 0.40, frozenset({"特殊", "殊教", "教育"}))]
     facets = [{"随迁": 4.5, "迁子": 4.5, "子女": 4.2}, {"特殊": 3.6, "殊教": 3.7, "教育": 1.1}]
-    chosen = cover_facets_by_clause(scored[:1], scored, facets, corpus_plan)
+    chosen = cover_each_facet(scored[:1], scored, facets, corpus_plan)
     assert [s.chunk.clause_id for s in chosen] == ["四（九）2", "四（九）3"]
     # a facet nothing covers well enough adds nothing
-    assert cover_facets_by_clause(scored[:1], scored, [{"特殊": 1.0, "留守": 9.0}], corpus_plan) == scored[:1]
+    assert cover_each_facet(scored[:1], scored, [{"特殊": 1.0, "留守": 9.0}], corpus_plan) == scored[:1]
 
 
 def test_a_chosen_clause_gives_its_best_sentence_that_quotes_a_name(chunks, corpus_plan) -> None:
