@@ -36,6 +36,7 @@ from assistant.responsibility import Responsibility, besides_who
 from assistant.selection import SentenceScorer
 from assistant.slots import PLAN_ITSELF
 from assistant.thresholds import Thresholds
+from assistant.titles import part_names, scope_finder
 from embeddings.base import embed_queries
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Hit, Plan
@@ -81,7 +82,8 @@ class ExtractiveComposer:
         self.scorer = SentenceScorer(retriever.chunks)
         self._plan_text = "\n".join(c.text for c in plan)
         #: What a follow-up may name instead of the previous question's subject.
-        self.reader = PlanReader((department_mentions, book.mentions, self._names), self.scorer.idf)
+        self.reader = PlanReader((department_mentions, book.mentions, self._names), self.scorer.idf,
+                                 scope_finder(part_names(plan)))
         self.evidence = EvidenceSets(plan, retriever, self.scorer, self.reader)
         self.duties = Responsibility(plan, self.scorer, retriever.chunks, self.evidence.is_structural)
 

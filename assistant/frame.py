@@ -159,8 +159,10 @@ BESIDES_IDF = 3.3
 class PlanReader:
     """Reads follow-ups against one plan: which subjects a text names, and what it asks."""
 
-    def __init__(self, finders: tuple[Callable[[str], list[str]], ...], idf: dict[str, float]):
+    def __init__(self, finders: tuple[Callable[[str], list[str]], ...], idf: dict[str, float],
+                 scopes: Callable[[str], list[str]] = lambda _text: []):
         self.finders = finders
+        self.scopes = scopes
         self._idf = idf
 
     def has_topic(self, text: str, min_idf: float = 0.0) -> bool:

@@ -134,6 +134,7 @@ class Reader(Protocol):
     """What reading a follow-up needs to know of the plan (built by the composer)."""
 
     finders: Sequence[Finder]  # each finds one kind of subject (departments, indicators…) as written
+    scopes: Finder  # finds the words that name a part of the plan ("义务教育", "普通高中")
 
     def has_topic(self, text: str) -> bool:
         """Whether the text names a subject of its own (a department, an indicator, a rare word)."""
@@ -191,6 +192,12 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     for find in reader.finders if reader else ():
         new, old = find(core), find(previous)
         if new and old and old[0] in previous:
+            previous = previous.replace(old[0], new[0], 1)
+            core = core.replace(new[0], "").strip("，, 的")
+            replaced = True
+    if reader and not replaced:  # "那义务教育呢？" after "普通高中的毛入学率…": the part of the plan asked about
+        new, old = reader.scopes(core), reader.scopes(previous)
+        if new and old and new[0] != old[0]:
             previous = previous.replace(old[0], new[0], 1)
             core = core.replace(new[0], "").strip("，, 的")
             replaced = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.coverage import best_of_clauses
 from assistant.selection import Scored
@@ -29,6 +29,47 @@ def title_names(plan: Plan) -> list[tuple[str, str]]:
         if len(name) >= TITLE_MIN_CHARS:
             out.append((name, clause.id))
     return out
+
+
+#: The nouns that end a part's title ("…普及普惠工程"): the name is what comes before.
+_TITLE_NOUN = re.compile(r"(工程|计划|行动)?[。.]?$")
+#: A stretch of a part's name this long, found in a question, names that part ("义务教育", "普通高中").
+SCOPE_MIN_CHARS = 4
+
+
+def part_names(plan: Plan) -> list[str]:
+    """The names of the plan's parts and subsections that have sub-clauses, without the opening verbs
+    and the closing noun: 学前教育普及普惠 (四（一）), 普通高中优质普及 (四（三）), 组织领导 …"""
+    out = []
+    for clause in plan:
+        if clause.level not in ("part", "subsection") or not plan.children(clause.id):
+            continue
+        name = _TITLE_NOUN.sub("", clause.title.strip())
+        for _ in range(3):
+            name = _TITLE_VERB.sub("", name)
+        if len(name) >= SCOPE_MIN_CHARS:
+            out.append(name)
+    return out
+
+
+def scope_finder(names: Sequence[str]) -> Callable[[str], list[str]]:
+    """A finder of the stretches of a text that name a part of the plan: the longest stretches of
+    SCOPE_MIN_CHARS or more characters found word for word in one of ``names``, in text order."""
+    def find(text: str) -> list[str]:
+        found: list[tuple[int, str]] = []
+        start = 0
+        while start <= len(text) - SCOPE_MIN_CHARS:
+            end = start + SCOPE_MIN_CHARS
+            if not any(text[start:end] in n for n in names):
+                start += 1
+                continue
+            while end < len(text) and any(text[start : end + 1] in n for n in names):
+                end += 1
+            found.append((start, text[start:end]))
+            start = end
+        return [span for _, span in found]
+
+    return find
 
 
 def cover_titles(chosen: list[Scored], candidates: Sequence[Scored], clause_ids: Sequence[str],

@@ -29,7 +29,7 @@ from assistant.frame import BESIDES_IDF, PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
 from assistant.selection import TYPE_BONUS, Scored, SentenceScorer, select, typed_first
 from assistant.thresholds import Thresholds
-from assistant.titles import cover_titles, title_names
+from assistant.titles import cover_titles, part_names, scope_finder, title_names
 from knowledge.chunks import chunk_clauses
 from knowledge.departments import department_mentions
 from knowledge.ids import find_clause_ids
@@ -244,6 +244,21 @@ def test_a_followup_about_both_subjects_names_both(chunks, lexicon) -> None:
     # without "these two" the follow-up's subject replaces the previous one
     q = questions.read("那农村留守儿童呢？", ["随迁子女在南宁上学，方案有什么保障？"], reader)
     assert "随迁子女" not in q.core and "农村留守儿童" in q.core
+
+
+def test_a_followup_naming_another_part_of_the_plan_asks_the_same_of_it(corpus_plan, chunks) -> None:
+    names = part_names(corpus_plan)
+    assert "义务教育优质均衡" in names and "普通高中优质普及" in names  # from the plan's own titles
+    find = scope_finder(names)
+    assert find("那义务教育呢") == ["义务教育"] and find("高中阶段") == []
+    reader = PlanReader((department_mentions,), SentenceScorer(chunks).idf, find)
+    q = questions.read("那义务教育呢？", ["普通高中的毛入学率2020年要达到多少？"], reader)
+    assert q.core == "义务教育的毛入学率2020年要达到多少？"
+    q = questions.read("那职业教育呢？", ["学前教育方面政府给钱的方式有哪些？"], reader)
+    assert q.core == "职业教育方面政府给钱的方式有哪些？"
+    # a follow-up that names no other part borrows as before
+    q = questions.read("那2020年呢？", ["普通高中的毛入学率2019年要达到多少？"], reader)
+    assert q.core.startswith("普通高中的毛入学率2020年")
 
 
 def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
