@@ -17,7 +17,7 @@ from assistant import area
 from assistant import question as questions
 from assistant.answer import Answer
 from assistant.coverage import subtopics
-from assistant.evidence import Line, Reason, refusal_text, render
+from assistant.evidence import Line, Reason, Transcript, refusal_text, render
 from assistant.figures import TargetBook, adds_asked_figure, target_lines
 from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.gathering import EvidenceSets
@@ -258,12 +258,12 @@ class ExtractiveComposer:
     def _compound(self, question: Question, subs: list[Question], retrieval: Retrieval,
                   searcher: Retriever) -> Reply:
         """Answer each sub-question of "A？B？" on its own; say which parts the plan does not cover."""
-        lines: list[Line] = []
         hits = list(retrieval.hits)
         uncovered: list[int] = []
         deadline = time.perf_counter() + self.time_budget_s
         in_list = read_frame(question, self.plan, self.lexicon, self.reader).wants_list
         late: list[int] = []
+        said = Transcript(self.plan)
         # The target table matches by the plan's embedder; another searcher embeds on its own. The
         # parts' vectors were embedded with the question, and their searches go in one request.
         ours = searcher is self.retriever
@@ -280,11 +280,10 @@ class ExtractiveComposer:
             if reply.refused and (reply.reason or reply.kind == "partial"):
                 # The plan says it does not give this (a detail, a place, a year): the answer says so.
                 uncovered.append(i)
-            new = [line for line in reply.lines if line not in lines]
             # A part's own lead (a correction, a count) stays; the English evidence lead is said once.
-            if new and reply.lead and not reply.refused and not reply.lead.startswith(EVIDENCE_LEAD):
-                new[0] = Line(f"{reply.lead.strip()}{new[0].text}", new[0].clause_id, new[0].quote)
-            lines += new
+            own = reply.lead and not reply.refused and not reply.lead.startswith(EVIDENCE_LEAD)
+            said.add(reply.lines, reply.lead.strip() if own else "", reply.kind)
+        lines = said.lines
         if not lines:
             return Reply("refusal", "", [], True, hits=tuple(hits))
         if late:

@@ -21,6 +21,38 @@ class Line:
     quote: str  # verbatim from the clause's full text
 
 
+class Transcript:
+    """The lines a compound answer's parts have said so far. A later part repeats nothing ("推进数字
+    校园…" said with its clause's title and again without) unless it is another department's tasks: a
+    block of its own, which lists the tasks both departments share."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.lines: list[Line] = []
+        self._said: set[tuple[str, str, str]] = set()
+        self._leads: set[str] = set()
+
+    def add(self, lines: list[Line], lead: str = "", kind: str = "") -> None:
+        """Add a part's lines; ``lead`` (a count, a correction) opens them unless it was said before,
+        and a new lead keeps the line it leads into even when that line was said."""
+        new_lead = bool(lead) and lead not in self._leads
+        block = new_lead and kind == "department"
+        new = [line for line in lines if block or self._key(line) not in self._said]
+        if not new and new_lead:
+            new = lines[:1]
+        self._said |= {self._key(line) for line in new}
+        if new and new_lead:
+            new[0] = Line(f"{lead}{new[0].text}", new[0].clause_id, new[0].quote)
+            self._leads.add(lead)
+        self.lines += new
+
+    def _key(self, line: Line) -> tuple[str, str, str]:
+        """What a line says: its clause, its quote, and its words without its clause's title."""
+        clause = self.plan.get(line.clause_id)
+        text = line.text.removeprefix(f"{clause.title}：") if clause is not None and clause.title else line.text
+        return line.clause_id, line.quote, text
+
+
 def verify(plan: Plan, clause_id: str, quote: str) -> None:
     if clause_id not in plan:
         raise UnverifiedQuote(f"cited clause {clause_id!r} does not exist")

@@ -562,3 +562,16 @@ def test_a_departments_tasks_and_what_each_is_about(assistant) -> None:
     assert content and {c.clause_id for c in answer.citations} <= {"四（六）1", "四（六）2"}
     assert "外侨办" not in "".join(content), "what the tasks do, not the duty lists again"
     assert len(assistant.ask("外侨办参与了哪些任务？").text.splitlines()) < len(lines)
+
+
+def test_a_compound_answer_repeats_no_line_but_lists_each_departments_tasks(assistant) -> None:
+    # Two departments asked in turn: the second lists the tasks both share too (it used to lose them).
+    answer = assistant.ask("市财政局负责哪些任务？市人社局负责哪些任务？")
+    second = answer.text[answer.text.index("市人社局在本计划中参与"):]
+    assert "11项任务" in second and second.count("【") == 11
+    # A part that says again what an earlier part said (with or without its clause's title) adds nothing.
+    answer = assistant.ask("方案和南宁市教育事业发展“十三五”规划是什么关系？在哪几处提到了？")
+    # (the count the second part asks for leads into one line said before, and only that one)
+    lines = [line for line in answer.text.splitlines() if "【" in line and "出现2次" not in line]
+    bodies = [line.split("：", 1)[-1].split("【")[0] for line in lines]
+    assert len(bodies) == len(set(bodies)) and answer.text.count("出现2次") == 1

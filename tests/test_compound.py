@@ -54,3 +54,25 @@ def test_a_remark_after_the_last_question_is_no_sub_question() -> None:
     assert len(questions.parts("师资有哪些安排？待遇和编制都说说。")) == 2
     assert len(questions.parts("培训有哪些？国内培训、出国培训都算。")) == 2
     assert len(questions.parts("文号是什么？哪次会议通过的？")) == 2
+
+
+def test_a_later_part_repeats_nothing_but_another_departments_tasks(corpus_plan) -> None:
+    from assistant.evidence import Line, Transcript
+
+    title = corpus_plan.get("四（八）1").title
+    said = Transcript(corpus_plan)
+    plain = Line("推进数字校园和智慧校园建设。", "四（八）1", "推进数字校园和智慧校园建设。")
+    said.add([plain])
+    # the same sentence under its clause's title, in a later part, is a repeat
+    said.add([Line(f"{title}：{plain.text}", plain.clause_id, plain.quote)])
+    assert [line.text for line in said.lines] == [plain.text]
+    # another department's tasks list the tasks both share, after that department's count
+    task = Line("四（八）1 加快推进教育信息化基础能力建设（组织实施单位）", "四（八）1", "组织实施单位")
+    said.add([task], "市财政局在本计划中参与16项任务：", "department")
+    said.add([task], "市人社局在本计划中参与11项任务：", "department")
+    assert [line.text for line in said.lines][1:] == [f"市财政局在本计划中参与16项任务：{task.text}",
+                                                      f"市人社局在本计划中参与11项任务：{task.text}"]
+    # the same count said again opens nothing; a new lead on repeated lines keeps the line it leads
+    said.add([task], "市人社局在本计划中参与11项任务：", "department")
+    said.add([plain], "计划中“智慧校园”出现2次：")
+    assert len(said.lines) == 4 and said.lines[-1].text == f"计划中“智慧校园”出现2次：{plain.text}"
