@@ -18,7 +18,7 @@ from assistant import question as questions
 from assistant.answer import Answer
 from assistant.coverage import subtopics
 from assistant.evidence import Line, Reason, Transcript, refusal_text, render
-from assistant.figures import TargetBook, adds_asked_figure, target_lines
+from assistant.figures import TARGETS_LEAD_EN, TargetBook, adds_asked_figure, target_lines
 from assistant.frame import PlanReader, QueryFrame, read_frame, slot_only
 from assistant.gathering import EvidenceSets
 from assistant.outline import Outline
@@ -281,8 +281,9 @@ class ExtractiveComposer:
                 # The plan says it does not give this (a detail, a place, a year): the answer says so.
                 uncovered.append(i)
             # A part's own lead (a correction, a count) stays; the English evidence lead is said once.
+            # (An English part's targets lead is the whole answer's lead already.)
             own = reply.lead and not reply.refused and not reply.lead.startswith(EVIDENCE_LEAD)
-            said.add(reply.lines, reply.lead.strip() if own else "", reply.kind)
+            said.add(reply.lines, reply.lead.removeprefix(TARGETS_LEAD_EN).strip() if own else "", reply.kind)
         lines = said.lines
         if not lines:
             return Reply("refusal", "", [], True, hits=tuple(hits))

@@ -163,6 +163,10 @@ def adds_asked_figure(sentence: str, shown: Sequence[str], asked: Sequence[str])
     return False
 
 
+#: An English target answer opens with this; a compound answer's own lead says it once for all parts.
+TARGETS_LEAD_EN = "According to the plan's targets: "
+
+
 def target_lines(targets: Sequence[Target], claimed: Sequence[str], english: bool) -> tuple[str, list[Line]]:
     """Lines for the targets, led by a correction when the question claims a figure the plan does
     not give (``claimed``: "98%", "50个", as the question wrote them)."""
@@ -183,5 +187,5 @@ def target_lines(targets: Sequence[Target], claimed: Sequence[str], english: boo
     if any(len(v) > 1 for v in by_period.values()) and len(distinct) > 1:
         lead += "计划中两处给出的数字不同，均列出："
     if english and targets:
-        lead = "According to the plan's targets: " + lead
+        lead = TARGETS_LEAD_EN + lead
     return lead, lines

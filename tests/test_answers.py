@@ -575,3 +575,9 @@ def test_a_compound_answer_repeats_no_line_but_lists_each_departments_tasks(assi
     lines = [line for line in answer.text.splitlines() if "【" in line and "出现2次" not in line]
     bodies = [line.split("：", 1)[-1].split("【")[0] for line in lines]
     assert len(bodies) == len(set(bodies)) and answer.text.count("出现2次") == 1
+
+
+def test_an_english_compound_answer_opens_with_one_lead(assistant) -> None:
+    answer = assistant.ask("Give me the numeric targets for the famous-teacher studios, "
+                           "and for autonomous-region model high schools.")
+    assert answer.text.count("According to the plan") == 1 and "25个" in answer.text and "2所" in answer.text
