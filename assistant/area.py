@@ -6,11 +6,21 @@ import re
 
 from knowledge.places import PLACES
 
+# A place someone goes to ("爸妈都去广东打工了", "moved to Shenzhen") is where they went, not what the
+# question asks the plan about.
+_GONE_TO = re.compile(r"(?:去|到|赴|往|回)$|\b(?:go|goes|went|gone|going|move[sd]?|moving|travel(?:l?ed)?) to $", re.I)
+
 
 def foreign_place(text: str, plan_text: str) -> str:
     """A place the question is about that the plan never names, or ""."""
     lowered = text.lower()
-    return next((p for p in PLACES if p.lower() in lowered and p not in plan_text), "")
+    for place in PLACES:
+        if place in plan_text:
+            continue
+        at = [m.start() for m in re.finditer(re.escape(place.lower()), lowered)]
+        if any(not _GONE_TO.search(lowered[max(0, i - 12) : i]) for i in at):
+            return place
+    return ""
 
 
 # An average over a wider area ("the Guangxi regional average", "全国平均水平"): a figure no city plan gives.

@@ -194,6 +194,9 @@ CASES = [
     Case("unanswerable", "这个方案是哪位副市长签批的？", refuse=True),
     Case("english", "What does the plan do for children with disabilities and for left-behind children?",
          ("四（九）2", "四（九）4"), ("95%", "排查摸底")),
+    # A place the parents went to is no place the question asks about.
+    Case("paraphrase", "孩子爸妈都到深圳上班了，家里就剩爷爷奶奶，方案对这样的孩子有什么照顾？", ("四（九）4",),
+         ("留守儿童",)),
     # A follow-up naming another part of the plan asks the same of it.
     Case("numeric", "那义务教育呢？", ("三（二）",), ("九年义务教育巩固率达到96%",),
          history=("普通高中的毛入学率2020年要达到多少？",)),

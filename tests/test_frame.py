@@ -305,6 +305,10 @@ def test_plan_facts_come_from_the_plan(corpus_plan) -> None:
     text = "\n".join(c.text for c in corpus_plan)
     assert area.foreign_place("柳州市的学前教育目标是什么", text) == "柳州"
     assert area.foreign_place("南宁学院的目标是什么", text) == ""
+    # a place someone went to is where they are, not what the question asks the plan about
+    assert area.foreign_place("孩子爸妈都到深圳上班了，留守孩子方案怎么照顾？", text) == ""
+    assert area.foreign_place("My parents moved to Shenzhen; who looks after left-behind kids?", text) == ""
+    assert area.foreign_place("深圳的学前教育目标是什么？我爸妈去了深圳", text) == "深圳"
 
 
 def test_slot_only_questions_name_no_subject() -> None:
