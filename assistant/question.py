@@ -331,10 +331,19 @@ def english_facets(text: str) -> list[str]:
     return pieces if all(len(p.split()) >= _EN_PART_WORDS for p in pieces) else []
 
 
+# "how many A and how many B are planned": a count asked of a noun with no verb of its own yet shares
+# the verb (and the frame) of the count after it.
+_EN_BARE_COUNT = re.compile(r"\bhow (?:many|much)(?:\s+(?!(?:will|would|is|are|was|were|be|does|do|did|can|"
+                            r"could|should|must|has|have|had)\b)[\w'()（）\u4e00-\u9fff-]+){1,6}$", re.I)
+
+
 def english_parts(text: str) -> list[str]:
     """Sub-questions of a compound English question ("What does the plan say about A, and about
     B?"), or [text]."""
     pieces = [p.strip(" ,") for p in _EN_NEXT.split(text) if p.strip(" ,")]
+    if any(_EN_BARE_COUNT.search(p) and re.match(r"how (?:many|much)\b", q, re.I)
+           for p, q in zip(pieces, pieces[1:], strict=False)):
+        return [text]
     if len(pieces) < 2 or any(len(p.split()) < _EN_PART_WORDS for p in pieces):
         return [text]
     return pieces

@@ -17,6 +17,12 @@ def test_an_english_question_splits_where_it_asks_its_next_thing() -> None:
     one = "How many studios and how many exchange projects are planned?"
     assert questions.english_parts(one) == [one]
     assert questions.english_parts("Who organizes teacher training?") == ["Who organizes teacher training?"]
+    # however long the first count, it shares the verb and the frame of the second
+    shared = ("Under the city's new funding rules, how many kindergartens in the rural townships and how many "
+              "primary schools does the plan say will be rebuilt?")
+    assert questions.english_parts(shared) == [shared]
+    # a count with a verb of its own is a sub-question
+    assert len(questions.english_parts("How many studios will be built, and how many teachers will be trained?")) == 2
 
 
 def test_a_preposition_said_again_starts_a_facet_of_the_same_question() -> None:
