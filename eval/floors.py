@@ -27,8 +27,8 @@ FLOORS: dict[str, dict[str, float]] = {
     # 0.815 before tuning, 0.923 after.
     "dev10": {"correct": 0.89, "fact_recall": 0.91, "refusal_rate": 0.9},
     # English (50 of 130, 10 unanswerable), multi-clause, colloquial paraphrase, helper-written;
-    # 0.715 before tuning, 0.839 after.
-    "dev11": {"correct": 0.81, "fact_recall": 0.86, "refusal_rate": 0.93},
+    # 0.715 before tuning, 0.869 after.
+    "dev11": {"correct": 0.84, "fact_recall": 0.86, "refusal_rate": 0.93},
     # Multi-clause (55 of 130), paraphrase, English, near misses, follow-ups, helper-written;
     # 0.808 before tuning, 0.854 after.
     "dev12": {"correct": 0.83, "fact_recall": 0.89, "refusal_rate": 0.95},
@@ -36,7 +36,7 @@ FLOORS: dict[str, dict[str, float]] = {
     # Each further blind set was written the same way once the one before had served many measurements.
     "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.74, "refusal_rate": 0.88},
     "test3": {"correct": 0.84, "fact_recall": 0.87, "citation_precision": 0.71, "refusal_rate": 0.81},
-    # 0.058 of test4's answerable questions refused when first measured: above the others, recorded.
+    # 0.058 of test4's answerable questions refused when first measured, 0.050 since (stop 25).
     "test4": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.72, "refusal_rate": 0.88},
     "test5": {"correct": 0.84, "fact_recall": 0.88, "citation_precision": 0.72, "refusal_rate": 0.92},
     "test6": {"correct": 0.87, "fact_recall": 0.9, "citation_precision": 0.74, "refusal_rate": 0.84},
@@ -53,8 +53,8 @@ FLOORS: dict[str, dict[str, float]] = {
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
 MIN_QUESTIONS = {"dev5": 60}
 DEFAULT_MIN_QUESTIONS = 120
-#: At most this share of a set's answerable questions refused.
-FALSE_REFUSALS = {"test4": 0.07, "dev4": 0.07}
+#: At most this share of a set's answerable questions refused (every set now keeps the default).
+FALSE_REFUSALS: dict[str, float] = {}
 DEFAULT_FALSE_REFUSALS = 0.05
 
 
