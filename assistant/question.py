@@ -196,8 +196,9 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
             core = core.replace(new[0], "").strip("，, 的")
             replaced = True
     if reader and not replaced:  # "那义务教育呢？" after "普通高中的毛入学率…": the part of the plan asked about
+        # (only when that part is all the follow-up names: "那义务教育的老师呢" has a subject of its own)
         new, old = reader.scopes(core), reader.scopes(previous)
-        if new and old and new[0] != old[0]:
+        if new and old and new[0] != old[0] and not _has_topic(core.replace(new[0], ""), reader):
             previous = previous.replace(old[0], new[0], 1)
             core = core.replace(new[0], "").strip("，, 的")
             replaced = True
