@@ -503,7 +503,9 @@ def test_every_bundled_set_has_floors() -> None:
 
     names = {p.stem for p in default_questions_path().parent.glob("*.jsonl")}
     assert names == set(FLOORS)
-    assert bars_for("test4")["false_refusal_rate"] == 0.07 and bars_for("dev")["faithfulness"] == 1.0
+    # every set keeps the bar on answerable questions refused (test4 had 0.07 until 0.058 → 0.050)
+    assert all(bars_for(name)["false_refusal_rate"] == 0.05 for name in names)
+    assert bars_for("dev")["faithfulness"] == 1.0
 
 
 def test_a_figure_the_plan_gives_to_something_else_is_corrected_first(assistant) -> None:
