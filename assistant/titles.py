@@ -23,12 +23,17 @@ def title_names(plan: Plan) -> list[tuple[str, str]]:
     for clause in plan:
         if clause.level in ("notice", "preamble") or plan.children(clause.id):
             continue
-        name = clause.title.rstrip("。 ")
-        for _ in range(3):
-            name = _TITLE_VERB.sub("", name)
+        name = _without_verbs(clause.title.rstrip("。 "))
         if len(name) >= TITLE_MIN_CHARS:
             out.append((name, clause.id))
     return out
+
+
+def _without_verbs(title: str) -> str:
+    """A title without its opening verbs ("进一步优化职业教育布局结构" → 职业教育布局结构)."""
+    for _ in range(3):
+        title = _TITLE_VERB.sub("", title)
+    return title
 
 
 #: The nouns that end a part's title ("…普及普惠工程"): the name is what comes before.
@@ -44,9 +49,7 @@ def part_names(plan: Plan) -> list[str]:
     for clause in plan:
         if clause.level not in ("part", "subsection") or not plan.children(clause.id):
             continue
-        name = _TITLE_NOUN.sub("", clause.title.strip())
-        for _ in range(3):
-            name = _TITLE_VERB.sub("", name)
+        name = _without_verbs(_TITLE_NOUN.sub("", clause.title.strip()))
         if len(name) >= SCOPE_MIN_CHARS:
             out.append(name)
     return out
@@ -56,7 +59,7 @@ def scope_finder(names: Sequence[str]) -> Callable[[str], list[str]]:
     """A finder of the stretches of a text that name a part of the plan: the longest stretches of
     SCOPE_MIN_CHARS or more characters found word for word in one of ``names``, in text order."""
     def find(text: str) -> list[str]:
-        found: list[tuple[int, str]] = []
+        found: list[str] = []
         start = 0
         while start <= len(text) - SCOPE_MIN_CHARS:
             end = start + SCOPE_MIN_CHARS
@@ -65,9 +68,9 @@ def scope_finder(names: Sequence[str]) -> Callable[[str], list[str]]:
                 continue
             while end < len(text) and any(text[start : end + 1] in n for n in names):
                 end += 1
-            found.append((start, text[start:end]))
+            found.append(text[start:end])
             start = end
-        return [span for _, span in found]
+        return found
 
     return find
 
