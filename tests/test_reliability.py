@@ -403,7 +403,7 @@ def test_uploads_over_the_limit_are_refused_with_a_message(assistant, assistant_
         demo.close()
 
 
-def test_memory_stays_flat_over_500_chat_sessions(assistant, env, tmp_path) -> None:
+def test_memory_stays_flat_over_200_chat_sessions(assistant, env, tmp_path) -> None:
     from gradio_client import Client
 
     data = _copy_data_dir(assistant, tmp_path / "data")
@@ -419,12 +419,12 @@ def test_memory_stays_flat_over_500_chat_sessions(assistant, env, tmp_path) -> N
     try:
         client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
         seen = {}
-        for i in range(1, 501):
+        for i in range(1, 201):  # 500 took 84 s of CI's 20 minutes; a per-session leak shows by 200
             client.reset_session()  # a new browser session: its own conversation state on the server
             client.predict(questions[i % 3], api_name="/chat")
-            if i in (50, 500):
+            if i in (50, 200):
                 seen[i] = rss_mb()
-        assert seen[500] <= seen[50] * 1.10, seen
+        assert seen[200] <= seen[50] * 1.10, seen
     finally:
         _stop(proc)
 
