@@ -27,6 +27,18 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _QUOTED = re.compile(r"[“「『\"']([^”」』\"']{2,20})[”」』\"']")
 
 
+# How a question points at the term it asks about: after the verb ("提到了智慧校园", "mentions 智慧校园"),
+# or before where it is ("立德树人在方案的哪些部分", "集团化办园在学前教育里"). "集团化办" in
+# "集团化办学在方案里" is neither: the question's word goes on.
+_MENTION_VERB_BEFORE = re.compile(r"(提到|提及|讲到|说到|谈到|写到|mentions?)\s*[了的]?\s*$", re.I)
+_WHERE_AFTER = re.compile(r"^\s*在")
+
+
+def mentioned(question: str, start: int, end: int) -> bool:
+    """True when question[start:end] is the term a "where does it mention" question asks about."""
+    return bool(_MENTION_VERB_BEFORE.search(question[:start]) or _WHERE_AFTER.match(question[end:]))
+
+
 @dataclass(frozen=True)
 class Name:
     text: str  # verbatim in the question and in the plan
@@ -45,14 +57,16 @@ class Lexicon:
         """Maximal stretches of the question that the plan uses in at most MAX_CLAUSES clauses, and
         the terms the question quotes (“智慧校园”): a quoted term is a name however often it occurs.
         ``mentions``: the question asks where the plan mentions something ("哪些地方提到智慧校园"), so
-        what it names is a name up to MAX_CLAUSES_INSTITUTION clauses, like a quoted term."""
+        the stretch it asks about is a name up to MAX_CLAUSES_INSTITUTION clauses, like a quoted term:
+        the one the mention verb takes ("提到智慧校园") or that stands before where ("立德树人在方案…"),
+        not any stretch ("…出钱出力支持教育，方案里哪些地方讲到了社会力量": 支持教育 is not asked about)."""
         found: list[Name] = []
         for quoted in _QUOTED.findall(question):
             name = self._name(quoted, quoted=True)
             if name is not None:
                 found.append(name)
-        for run in _CJK_RUN.findall(question):
-            i = 0
+        for match in _CJK_RUN.finditer(question):
+            run, i = match.group(), 0
             while i + MIN_CHARS <= len(run):
                 j = i + MIN_CHARS
                 if run[i:j] not in self._text:
@@ -60,7 +74,8 @@ class Lexicon:
                     continue
                 while j < len(run) and run[i : j + 1] in self._text:
                     j += 1
-                name = self._name(run[i:j], quoted=mentions)
+                start, end = match.start() + i, match.start() + j
+                name = self._name(run[i:j], quoted=mentions and mentioned(question, start, end))
                 if name is not None and all(name.text not in f.text for f in found):
                     found.append(name)
                 i = j

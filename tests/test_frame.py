@@ -168,6 +168,19 @@ def test_names_come_from_the_plan_text(lexicon) -> None:
     assert [n.text for n in wide] == ["智慧校园"] and wide[0].institution and len(wide[0].chunk_ids) == 4
 
 
+def test_only_the_term_a_mention_question_points_at_counts_as_mentioned(lexicon) -> None:
+    from knowledge.lexicon import mentioned
+
+    question = "想出钱出力支持教育，方案里哪些地方讲到了社会力量的参与？"
+    assert mentioned(question, question.index("社会力量"), question.index("社会力量") + 4)
+    assert not mentioned(question, question.index("支持教育"), question.index("支持教育") + 4)
+    assert mentioned("立德树人在方案的哪些部分出现？", 0, 4)
+    assert not mentioned("集团化办学在方案里涉及哪些学段？", 0, 4), "the question's word goes on: 集团化办学"
+    assert mentioned("Where does the plan mention 智慧校园?", 28, 32)
+    wide = {n.text: n.institution for n in lexicon.names(question, mentions=True)}
+    assert wide.get("社会力量") is True and not wide.get("支持教育")
+
+
 def test_a_question_about_mentions_names_what_it_asks_about(corpus_plan, lexicon) -> None:
     for text in ("方案里有哪些地方提到智慧校园？", "智慧校园在方案里出现了几次？"):
         frame = frame_of(text, corpus_plan, lexicon)
