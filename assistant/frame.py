@@ -163,6 +163,7 @@ class PlanReader:
                  scopes: Callable[[str], list[str]] = lambda _text: []):
         self.finders = finders
         self.scopes = scopes
+        self.departments = department_mentions
         self._idf = idf
 
     def has_topic(self, text: str, min_idf: float = 0.0) -> bool:

@@ -135,6 +135,7 @@ class Reader(Protocol):
 
     finders: Sequence[Finder]  # each finds one kind of subject (departments, indicators…) as written
     scopes: Finder  # finds the words that name a part of the plan ("义务教育", "普通高中")
+    departments: Finder  # finds the departments a text names ("市财政局", "人社局")
 
     def has_topic(self, text: str) -> bool:
         """Whether the text names a subject of its own (a department, an indicator, a rare word)."""
@@ -198,10 +199,17 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if reader and not replaced:  # "那义务教育呢？" after "普通高中的毛入学率…": the part of the plan asked about
         # (only when that part is all the follow-up names: "那义务教育的老师呢" has a subject of its own)
         new, old = reader.scopes(core), reader.scopes(previous)
+        if not new and old and core and _has_topic(core, reader) and not _ASKING.search(core) \
+                and not _has_topic(previous.replace(old[0], ""), reader):
+            new = [core]  # "那高中阶段呢" after "学前教育2020年的目标…": the part was all it named; so is this
         if new and old and new[0] != old[0] and not _has_topic(core.replace(new[0], ""), reader):
             previous = previous.replace(old[0], new[0], 1)
             core = core.replace(new[0], "").strip("，, 的")
             replaced = True
+        elif new and not old and reader.departments(previous) and not reader.departments(core) \
+                and not _has_topic(core.replace(new[0], ""), reader):
+            # "那义务教育呢？" after "市财政局负责哪些任务？": that department's tasks in that part of the plan
+            return f"{previous}，{core}？"
     if reader and not replaced and not within and core and _has_topic(core, reader):
         # What was asked before is borrowed only by a follow-up that asks nothing itself ("那孤独症的
         # 孩子有专门安排吗" asks its own question, not the previous figure).

@@ -200,6 +200,12 @@ CASES = [
     # A follow-up naming another part of the plan asks the same of it.
     Case("numeric", "那义务教育呢？", ("三（二）",), ("九年义务教育巩固率达到96%",),
          history=("普通高中的毛入学率2020年要达到多少？",)),
+    # … or another subject where a part was all the previous question named, and a department's tasks
+    # narrowed to a part of the plan.
+    Case("numeric", "那高中阶段呢？", ("三（二）",), ("高中阶段毛入学率达到95.8%",),
+         history=("学前教育2020年的目标是什么？",)),
+    Case("responsibility", "那义务教育呢？", ("四（二）2", "四（二）3"), ("财政局",),
+         history=("市财政局负责哪些任务？",)),
 ]
 
 

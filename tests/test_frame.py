@@ -272,6 +272,14 @@ def test_a_followup_naming_another_part_of_the_plan_asks_the_same_of_it(corpus_p
     # a follow-up that names no other part borrows as before
     q = questions.read("那2020年呢？", ["普通高中的毛入学率2019年要达到多少？"], reader)
     assert q.core.startswith("普通高中的毛入学率2020年")
+    # (a subject in other words than a title, "那高中阶段呢", takes its place too: tests/test_answers.py)
+    q = questions.read("那具体呢？", ["学前教育2020年的目标是什么？"], reader)
+    assert q.core.startswith("学前教育2020年"), "a word that names no subject replaces nothing"
+    # a department's tasks, then a part of the plan: that department's tasks in that part
+    q = questions.read("那义务教育呢？", ["市财政局负责哪些任务？"], reader)
+    assert "市财政局" in q.core and "义务教育" in q.core
+    q = questions.read("那人社局呢？", ["市财政局负责哪些任务？"], reader)
+    assert q.core == "人社局负责哪些任务？"
 
 
 def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
