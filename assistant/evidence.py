@@ -23,8 +23,8 @@ class Line:
 
 class Transcript:
     """The lines a compound answer's parts have said so far. A later part repeats nothing ("推进数字
-    校园…" said with its clause's title and again without) unless it is another department's tasks: a
-    block of its own, which lists the tasks both departments share."""
+    校园…" said with its clause's title and again without, or inside a target line) unless it is another
+    department's tasks: a block of its own, which lists the tasks both departments share."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -37,7 +37,7 @@ class Transcript:
         and a new lead keeps the line it leads into even when that line was said."""
         new_lead = bool(lead) and lead not in self._leads
         block = new_lead and kind == "department"
-        new = [line for line in lines if block or self._key(line) not in self._said]
+        new = [line for line in lines if block or not self._says(line)]
         if not new and new_lead:
             new = lines[:1]
         self._said |= {self._key(line) for line in new}
@@ -45,6 +45,13 @@ class Transcript:
             new[0] = Line(f"{lead}{new[0].text}", new[0].clause_id, new[0].quote)
             self._leads.add(lead)
         self.lines += new
+
+    def _says(self, line: Line) -> bool:
+        """Whether a line was said: the same line, or its words inside a line said from its clause
+        ("建设“名师工作室”25个。" after the target line "5年内目标：建设“名师工作室”25个。")."""
+        key = self._key(line)
+        words = key[2].rstrip("。；，,; ")
+        return key in self._said or any(c == line.clause_id and words in text for c, _, text in self._said)
 
     def _key(self, line: Line) -> tuple[str, str, str]:
         """What a line says: its clause, its quote, and its words without its clause's title."""

@@ -82,3 +82,17 @@ def test_a_later_part_repeats_nothing_but_another_departments_tasks(corpus_plan)
     said.add([task], "市人社局在本计划中参与11项任务：", "department")
     said.add([plain], "计划中“智慧校园”出现2次：")
     assert len(said.lines) == 4 and said.lines[-1].text == f"计划中“智慧校园”出现2次：{plain.text}"
+
+
+def test_a_sentence_a_target_line_already_says_is_not_repeated(corpus_plan) -> None:
+    from assistant.evidence import Line, Transcript
+
+    sentence = "建设“名师工作室”25个。"
+    said = Transcript(corpus_plan)
+    said.add([Line(f"5年内目标：{sentence}", "四（七）2", sentence)])
+    said.add([Line(sentence, "四（七）2", sentence), Line("加强教师信息化教学应用能力培训。", "四（八）3",
+                                                       "加强教师信息化教学应用能力培训。")])
+    assert [line.clause_id for line in said.lines] == ["四（七）2", "四（八）3"]
+    # the same words from another clause are that clause's own
+    said.add([Line(sentence, "四（七）3", sentence)])
+    assert len(said.lines) == 3
