@@ -49,6 +49,8 @@ FLOORS: dict[str, dict[str, float]] = {
     "test11": {"correct": 0.89, "fact_recall": 0.92, "citation_precision": 0.74, "refusal_rate": 0.92},
     # Committed before any answer change of its stop (0.884 then).
     "test12": {"correct": 0.86, "fact_recall": 0.91, "citation_precision": 0.74, "refusal_rate": 0.9},
+    # Written at stop 26 and measured on that stop's first and last commits alike (0.917 both).
+    "test13": {"correct": 0.89, "fact_recall": 0.94, "citation_precision": 0.73, "refusal_rate": 0.88},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
 MIN_QUESTIONS = {"dev5": 60}
