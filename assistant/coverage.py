@@ -110,6 +110,7 @@ def facet_queries(text: str, has_topic: Callable[[str], bool], idf: dict[str, fl
 
 # Where an enumeration starts inside a clause ("督导在|学前、…") and where it ends ("保障措施|几部分分别…").
 _BEFORE_ITEMS = re.compile(r".*(?:在|对|从|于|给)")
+_FRAMING = re.compile(r"分别|各自")
 _AFTER_ITEMS = re.compile(r"(?:里|中|这|[两几二三四五]?(?:个|项)?(?:部分|方面|阶段|学段|领域)|分别|各自|都).*")
 
 
@@ -118,6 +119,10 @@ def _enumeration(items: list[str]) -> tuple[list[str], str]:
     "教育督导在学前、义务教育和保障措施几部分分别有哪些要求" → [学前, 义务教育, 保障措施] and
     "教育督导在 几部分分别有哪些要求"."""
     before = _BEFORE_ITEMS.match(items[0])
+    # The enumeration ends where the framing starts, and what follows it is framing too ("信息化分别提了
+    # 什么制度或做法": 信息化 is the last item, 做法 is not one).
+    last = next((k for k, item in enumerate(items) if k > 0 and _FRAMING.search(item)), len(items) - 1)
+    items = items[: last + 1]
     after = _AFTER_ITEMS.search(items[-1])
     if before is None and after is None:
         return items, ""

@@ -735,6 +735,9 @@ def test_a_list_question_pairs_each_facet_with_its_subject(chunks) -> None:
     queries = facet_queries("教育督导在学前、义务教育和保障措施几部分分别有哪些要求？", named, idf)
     assert [q.split()[-1] for q in queries] == ["学前", "义务教育", "保障措施"]
     assert all("督导" in q for q in queries)
+    # The enumeration ends where its framing starts: "或做法" after "分别提了什么制度" is no facet.
+    queries = facet_queries("教研方面，幼儿园、义务教育学校和信息化分别提了什么制度或做法？", named, idf)
+    assert [q.split()[-1] for q in queries] == ["幼儿园", "义务教育学校", "信息化"]
     # Without an enumeration, or without a subject outside it, there is nothing to pair.
     assert facet_queries("残疾孩子读高职有哪些安排？", named, idf) == []
     assert facet_queries("学前教育和高职分别有哪些安排？", named, idf) == []
