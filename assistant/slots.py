@@ -101,7 +101,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                               re.I)),
 )
 # A list or an overview: every clause that holds a part of the answer belongs in it.
-LIST = re.compile(r"哪些|哪几|列(一下|出|举)|罗列|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|这[两几]|[两几]项|"
+LIST = re.compile(r"哪些|哪几|[两几二三四五]个?部分|列(一下|出|举)|罗列|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|这[两几]|[两几]项|"
                    r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are|\btasks\b|"
                    # a plural asked for ("what milestones does", "what new arrangements will")
                    r"\bwhat ([a-z-]+ ){0,4}[a-z-]{2,}[^siu\W]s (does|do|did|will|would|should|must|can|are|were|has|have)\b",

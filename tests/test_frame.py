@@ -721,6 +721,8 @@ def test_a_division_of_labour_asks_for_tasks(corpus_plan, lexicon) -> None:
 def test_a_question_about_two_things_wants_both(corpus_plan, lexicon) -> None:
     assert frame_of("课程改革和质量提升这两项由谁负责？", corpus_plan, lexicon).wants_list
     assert not frame_of("课程改革由谁负责？", corpus_plan, lexicon).wants_list
+    # the parts of the plan to answer from, counted ("结合…两个部分说明"): each part's say
+    assert frame_of("请结合基本原则和保障措施两个部分说明社会力量参与。", corpus_plan, lexicon).wants_list
 
 
 def test_a_list_question_pairs_each_facet_with_its_subject(chunks) -> None:
