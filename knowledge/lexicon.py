@@ -30,6 +30,8 @@ _QUOTED = re.compile(r"[“「『\"']([^”」』\"']{2,20})[”」』\"']")
 # How a question points at the term it asks about: after the verb ("提到了智慧校园", "mentions 智慧校园"),
 # or before where it is ("立德树人在方案的哪些部分", "集团化办园在学前教育里"). "集团化办" in
 # "集团化办学在方案里" is neither: the question's word goes on.
+# Nouns a question puts after the term it asks about ("智慧校园建设", "大通铺问题").
+_GENERIC_TAIL = re.compile(r"(建设|工作|问题|情况|方面|内容|相关)$")
 _MENTION_VERB_BEFORE = re.compile(r"(提到|提及|讲到|说到|谈到|写到|mentions?)\s*[了的]?\s*$", re.I)
 _WHERE_AFTER = re.compile(r"^\s*在")
 
@@ -75,11 +77,18 @@ class Lexicon:
                 while j < len(run) and run[i : j + 1] in self._text:
                     j += 1
                 start, end = match.start() + i, match.start() + j
-                name = self._name(run[i:j], quoted=mentions and mentioned(question, start, end))
+                asked = mentions and mentioned(question, start, end)
+                name = self._name(self._term(run[i:j]) if asked else run[i:j], quoted=asked)
                 if name is not None and all(name.text not in f.text for f in found):
                     found.append(name)
                 i = j
         return found
+
+    def _term(self, text: str) -> str:
+        """The term a stretch names without a generic noun after it ("智慧校园建设" → 智慧校园): where
+        the plan mentions a term is every sentence with the term, "普通高中智慧校园" too."""
+        stem = _GENERIC_TAIL.sub("", text)
+        return stem if len(stem) >= MIN_CHARS and stem in self._text else text
 
     def _name(self, text: str, quoted: bool = False) -> Name | None:
         ids = tuple(c.id for c in self._chunks if text in c.sentence)

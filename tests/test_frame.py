@@ -179,6 +179,9 @@ def test_only_the_term_a_mention_question_points_at_counts_as_mentioned(lexicon)
     assert mentioned("Where does the plan mention 智慧校园?", 28, 32)
     wide = {n.text: n.institution for n in lexicon.names(question, mentions=True)}
     assert wide.get("社会力量") is True and not wide.get("支持教育")
+    # the term without the generic noun the question adds: every sentence with 智慧校园
+    found = lexicon.names("方案里哪些地方提到了智慧校园建设？", mentions=True)
+    assert [n.text for n in found] == ["智慧校园"] and len(found[0].chunk_ids) == 4
 
 
 def test_a_question_about_mentions_names_what_it_asks_about(corpus_plan, lexicon) -> None:
