@@ -143,7 +143,10 @@ class ExtractiveComposer:
         # A part as a whole ("基本原则有哪些", "what are the four basic principles"): its children are its members.
         if frame.about_scope and frame.wants_list and frame.asks in ("", "members") and not frame.departments:
             return Reply("clause", "", self.outline.clause_lines(frame.scope))
-        if frame.asks_tasks or (frame.departments and frame.role_only):
+        # A department's tasks come from the duty lists, unless the question names clauses that list no
+        # duties ("在组织领导和督导考核方面分别要做什么"): what those clauses ask of it is the answer.
+        dutiless = [cid for name, cid in self.evidence.titles if name in q.core and self.plan.get(cid).duty is None]
+        if (frame.asks_tasks or (frame.departments and frame.role_only)) and not dutiless:
             reply = self.duties.tasks(frame)
             if reply.lines and besides_who(q.core, q.english):
                 # its tasks, and what each is about ("参与了哪些任务？分别是干什么的？")

@@ -70,7 +70,7 @@ class EvidenceSets:
     def __init__(self, plan: Plan, retriever: Retriever, scorer: SentenceScorer, reader: PlanReader):
         self.plan, self.retriever, self.scorer, self.reader = plan, retriever, scorer, reader
         self._sentences = [c.sentence.replace(" ", "") for c in retriever.chunks]
-        self._titles = title_names(plan)
+        self.titles = title_names(plan)  # (name, clause id) of each clause without sub-clauses
 
     def candidates(self, frame: QueryFrame, retrieval: Retrieval) -> list[Scored]:
         """Candidates: every sentence of the retrieved clauses, of the clauses the question names by
@@ -129,7 +129,7 @@ class EvidenceSets:
         pieces = self.pieces(frame.question.core) if frame.wants_list else []
         if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
             chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
-            titled = [cid for name, cid in self._titles if name in frame.question.core]
+            titled = [cid for name, cid in self.titles if name in frame.question.core]
             chosen = cover_titles(chosen, content, titled, self.plan)
             chosen = cover_dated(chosen, content, set(frame.question.years), self._dated, self.plan)
         topics = subtopics(self.scorer, frame.question.text)

@@ -206,6 +206,8 @@ CASES = [
          history=("学前教育2020年的目标是什么？",)),
     Case("responsibility", "那义务教育呢？", ("四（二）2", "四（二）3"), ("财政局",),
          history=("市财政局负责哪些任务？",)),
+    # A department in a part that lists no duties: what that part asks, not the department's duty list.
+    Case("responsibility", "市财政局在教育投入方面要做什么？", ("五（二）",), ("优先保障财政教育支出",)),
 ]
 
 
