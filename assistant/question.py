@@ -43,6 +43,8 @@ _THEN_ASK = re.compile(r"告诉我|请问|问一下|是什么|是多少|有哪�
 _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|它们|这里面|里面)")
 #: A follow-up that asks about both subjects, the previous one and its own ("那X呢？这两项分别…").
 _BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方|阶段)?|两者|二者")
+# "It" in a follow-up ("那它…", "它的…"): the previous question's subject (not 它们: the items said).
+_PRONOUN = re.compile(r"它(?!们)")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
 
 
@@ -166,6 +168,13 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if len(history) > 1:  # the previous question may itself have been a follow-up
         previous = resolve_followup(previous, history[:-1], reader).rstrip("？?。. ")
     core = _FOLLOWUP.sub("", text).strip().rstrip("？?。.！! ").removesuffix("呢").strip("，, ")
+    pronoun = _PRONOUN.match(core)
+    if reader and pronoun and _ASKING.search(core):
+        # "那它在社区教育方面承担什么任务？": "it" opening a follow-up is the previous question's subject,
+        # the rest is its own ("那X呢，…提到它" and "那2020年呢？它和…" name their own).
+        subject = next((found[0] for find in (reader.departments, *reader.finders) if (found := find(previous))), "")
+        if subject:
+            return f"{core[: pronoun.start()]}{subject}{core[pronoun.end():]}？"
     both = _both(core, previous, reader)
     if both:
         return both

@@ -242,6 +242,14 @@ def test_a_question_with_its_own_subject_ignores_the_history() -> None:
     assert not q.followup
 
 
+def test_it_opening_a_followup_is_the_previous_subject(reader) -> None:
+    q = questions.read("那它在教育投入方面要做什么？", ["市财政局负责哪些任务？"], reader)
+    assert q.core == "市财政局在教育投入方面要做什么？"
+    # "it" after a subject of the follow-up's own is that subject: nothing is borrowed
+    q = questions.read("那人社局呢，它要做什么？", ["市财政局负责哪些任务？"], reader)
+    assert "市财政局" not in q.core
+
+
 def test_a_cued_followup_with_a_question_of_its_own_borrows_nothing(reader) -> None:
     q = questions.read("那名师工作室呢，方案在哪些地方提到它？", ["南宁学院在师资方面有哪些任务？"], reader)
     assert q.core == "名师工作室，方案在哪些地方提到它？"
