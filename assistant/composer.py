@@ -69,6 +69,10 @@ def _period_reason(period: tuple[str, ...], foreign: str) -> Reason:
                   f"the plan covers {period[0]}–{period[-1]}, not {foreign}")
 
 
+#: A department with at most this many tasks gets what each is about, asked or not.
+FEW_TASKS = 2
+
+
 class ExtractiveComposer:
     def __init__(self, plan: Plan, retriever: Retriever, book: TargetBook, thresholds: Thresholds,
                  time_budget_s: float = 5.0):
@@ -148,9 +152,10 @@ class ExtractiveComposer:
         dutiless = [cid for name, cid in self.evidence.titles if name in q.core and self.plan.get(cid).duty is None]
         if (frame.asks_tasks or (frame.departments and frame.role_only)) and not dutiless:
             reply = self.duties.tasks(frame)
-            if reply.lines and besides_who(q.core, q.english):
-                # its tasks, and what each is about ("参与了哪些任务？分别是干什么的？")
-                tasks = list(dict.fromkeys(line.clause_id for line in reply.lines))
+            tasks = list(dict.fromkeys(line.clause_id for line in reply.lines))
+            if reply.lines and (besides_who(q.core, q.english) or len(tasks) <= FEW_TASKS):
+                # its tasks, and what each is about ("参与了哪些任务？分别是干什么的？"); a department of
+                # one or two tasks is there for what its sentences say (税务局: the tax relief)
                 return Reply(reply.kind, reply.lead, reply.lines + self.evidence.best_of(q, retrieval, tasks))
             if reply.lines:
                 return reply
