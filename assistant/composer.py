@@ -147,10 +147,7 @@ class ExtractiveComposer:
         # A part as a whole ("基本原则有哪些", "what are the four basic principles"): its children are its members.
         if frame.about_scope and frame.wants_list and frame.asks in ("", "members") and not frame.departments:
             return Reply("clause", "", self.outline.clause_lines(frame.scope))
-        # A department's tasks come from the duty lists, unless the question names clauses that list no
-        # duties ("在组织领导和督导考核方面分别要做什么"): what those clauses ask of it is the answer.
-        dutiless = [cid for name, cid in self.evidence.titles if name in q.core and self.plan.get(cid).duty is None]
-        if (frame.asks_tasks or (frame.departments and frame.role_only)) and not dutiless:
+        if (frame.asks_tasks or (frame.departments and frame.role_only)) and not self._names_dutiless(q.core):
             reply = self.duties.tasks(frame)
             tasks = list(dict.fromkeys(line.clause_id for line in reply.lines))
             if reply.lines and (besides_who(q.core, q.english) or len(tasks) <= FEW_TASKS):
@@ -204,6 +201,12 @@ class ExtractiveComposer:
         if not answerable:
             return Reply.refusal()
         return self.evidence.answer(frame, scored, retrieval)
+
+    def _names_dutiless(self, core: str) -> bool:
+        """Whether a question names, by title, a clause that lists no duties ("在组织领导和督导考核方面
+        分别要做什么"): what that clause asks of a department is the answer, not its duty list."""
+        return any(name in core and (c := self.plan.get(cid)) is not None and c.duty is None
+                   for name, cid in self.evidence.titles)
 
     def answerable(self, q: Question, retrieval: Retrieval) -> bool:
         return self.thresholds.answerable(retrieval, q.english, self.coverage(q, retrieval))

@@ -174,7 +174,7 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
         # the rest is its own ("那X呢，…提到它" and "那2020年呢？它和…" name their own).
         subject = next((found[0] for find in (reader.departments, *reader.finders) if (found := find(previous))), "")
         if subject:
-            return f"{core[: pronoun.start()]}{subject}{core[pronoun.end():]}？"
+            return f"{subject}{core[pronoun.end():]}？"
     both = _both(core, previous, reader)
     if both:
         return both
