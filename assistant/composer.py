@@ -205,8 +205,7 @@ class ExtractiveComposer:
     def _names_dutiless(self, core: str) -> bool:
         """Whether a question names, by title, a clause that lists no duties ("在组织领导和督导考核方面
         分别要做什么"): what that clause asks of a department is the answer, not its duty list."""
-        return any(name in core and (c := self.plan.get(cid)) is not None and c.duty is None
-                   for name, cid in self.evidence.titles)
+        return any((c := self.plan.get(cid)) is not None and c.duty is None for cid in self.evidence.titled(core))
 
     def answerable(self, q: Question, retrieval: Retrieval) -> bool:
         return self.thresholds.answerable(retrieval, q.english, self.coverage(q, retrieval))

@@ -70,7 +70,7 @@ class EvidenceSets:
     def __init__(self, plan: Plan, retriever: Retriever, scorer: SentenceScorer, reader: PlanReader):
         self.plan, self.retriever, self.scorer, self.reader = plan, retriever, scorer, reader
         self._sentences = [c.sentence.replace(" ", "") for c in retriever.chunks]
-        self.titles = title_names(plan)  # (name, clause id) of each clause without sub-clauses
+        self._titles = title_names(plan)
 
     def candidates(self, frame: QueryFrame, retrieval: Retrieval) -> list[Scored]:
         """Candidates: every sentence of the retrieved clauses, of the clauses the question names by
@@ -129,8 +129,7 @@ class EvidenceSets:
         pieces = self.pieces(frame.question.core) if frame.wants_list else []
         if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
             chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
-            titled = [cid for name, cid in self.titles if name in frame.question.core]
-            chosen = cover_titles(chosen, content, titled, self.plan)
+            chosen = cover_titles(chosen, content, self.titled(frame.question.core), self.plan)
             chosen = cover_dated(chosen, content, set(frame.question.years), self._dated, self.plan)
         topics = subtopics(self.scorer, frame.question.text)
         if topics:  # a sub-topic the retrieved clauses miss may sit anywhere in the plan
@@ -200,6 +199,10 @@ class EvidenceSets:
         scored = self.scorer.score(question.text, retrieval, chunks)
         best = [s for cid in clause_ids for s in [x for x in scored if x.chunk.clause_id == cid][:PER_TASK]]
         return self.grouped([s.chunk for s in sorted(best, key=lambda s: plan_order(self.plan, s.chunk))])
+
+    def titled(self, text: str) -> list[str]:
+        """The clauses without sub-clauses that a text names by their titles ("组织领导", "教育投入")."""
+        return [cid for name, cid in self._titles if name in text]
 
     def pieces(self, text: str) -> list[str]:
         """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the
