@@ -73,6 +73,7 @@ def _topic_share(scored: Scored, weights: dict[str, float]) -> float:
 #: A piece of a question is its own sub-topic when its best sentence scores this high on its own
 #: retrieval (the scorer's scale: 1 is a sentence best on every leg); lower, it is framing ("方案分别怎么说").
 SEGMENT_MIN = 0.8
+SEGMENT_PER = 2
 
 
 def segments(text: str) -> list[str]:
@@ -85,15 +86,21 @@ _JOINS = re.compile(r"、|以及|还有|和|与|及|跟|或者|或")
 
 
 def facet_queries(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> list[str]:
+    subject, items = facet_parts(text, has_topic, idf)
+    return [f"{subject} {i}" for i in items]
+
+
+def facet_parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> tuple[str, list[str]]:
     """The pieces of a list question, each with the question's subject: "大班额的问题，义务教育和普通高中
     分别…" → "大班额 义务教育", "大班额 普通高中分别…". The items of an enumeration (、 和 与) are the
     facets; the clauses before it that name a topic are the subject every facet shares, by their
     distinctive words only ("家里有残疾孩子的话" → 残疾). (A clause after it frames: "方案分别怎么说".)"""
     clauses = [c for c in _STRONG.split(text) if c.strip()]
-    lists = [[i for i in _JOINS.split(c) if i.strip()] for c in clauses]
-    # An enumeration: two items that name a topic, or three items with 、 between them (common words
-    # such as 义务教育 name no topic on their own, but listed they are the facets).
-    lists = [items if sum(1 for i in items if has_topic(i)) > 1 or ("、" in c and len(items) > 2) else []
+    lists = [_items(c) for c in clauses]
+    # An enumeration: two items that name a topic, or three items with 、 between them or along a range
+    # (common words such as 义务教育 name no topic on their own, but listed they are the facets).
+    lists = [items if sum(1 for i in items if has_topic(i)) > 1
+             or (("、" in c or _RANGE.search(c)) and len(items) > 2) else []
              for c, items in zip(clauses, lists, strict=True)]
     first = next((k for k, items in enumerate(lists) if items), 0)
     subject = " ".join(_distinctive(c, idf) for c in clauses[:first] if has_topic(c)).strip()
@@ -104,14 +111,27 @@ def facet_queries(text: str, has_topic: Callable[[str], bool], idf: dict[str, fl
         items = trimmed if around else [i for i in trimmed if has_topic(i)]
     items += [i for group in lists[first + 1 :] for i in group if has_topic(i)]
     if not items or not subject:
-        return []
-    return [f"{subject} {i}" for i in items]
+        return "", []
+    return subject, items
+
+
+# A range's stations are items too: "从上幼儿园、读书到学技能", "从幼儿园到义务教育再到学门手艺" (a year
+# after 到 is a date, not a station).
+_RANGE = re.compile(r"从.+到(?!\d)")
+_STATIONS = re.compile(r"再到|到(?!\d)")
+
+
+def _items(clause: str) -> list[str]:
+    items = [i for i in _JOINS.split(clause) if i.strip()]
+    if _RANGE.search(clause):
+        items = [p for i in items for p in _STATIONS.split(i) if p.strip()]
+    return items
 
 
 # Where an enumeration starts inside a clause ("督导在|学前、…") and where it ends ("保障措施|几部分分别…").
 _BEFORE_ITEMS = re.compile(r".*(?:在|对|从|于|给)")
 _FRAMING = re.compile(r"分别|各自")
-_AFTER_ITEMS = re.compile(r"(?:里|中|这|[两几二三四五]?(?:个|项)?(?:部分|方面|阶段|学段|领域)|分别|各自|都).*")
+_AFTER_ITEMS = re.compile(r"(?:(?:方案|计划|文件|规划|其)[里中]|这|[两几二三四五]?(?:个|项)?(?:部分|方面|阶段|学段|领域)|分别|各自|都).*")
 
 
 def _enumeration(items: list[str]) -> tuple[list[str], str]:
@@ -143,20 +163,21 @@ def _distinctive(text: str, idf: dict[str, float]) -> str:
     return " ".join(m for m in "".join(ch if k else " " for ch, k in zip(text, keep, strict=True)).split())
 
 
-def cover_segments(chosen: list[Scored], pieces: Sequence[str], best_for: Callable[[str], Scored | None],
+def cover_segments(chosen: list[Scored], pieces: Sequence[str], ranked_for: Callable[[str], Sequence[Scored]],
                    plan: Plan) -> list[Scored]:
-    """Add, for each piece whose own best sentence is in a clause no chosen sentence is from, that
-    sentence: a sub-topic worded unlike the plan has no words to cover, but its own retrieval finds it.
-    (A piece whose words a chosen sentence covers still gets its retrieval: shared words such as 交流
-    do not make the same sub-topic.)"""
+    """Add, for each piece, its SEGMENT_PER best sentences by its own retrieval that score SEGMENT_MIN
+    and are not chosen yet: a sub-topic worded unlike the plan has no words to cover, but its own
+    retrieval finds it. (A piece whose words a chosen sentence covers still gets its retrieval: shared
+    words such as 交流 do not make the same sub-topic.)"""
     out = list(chosen)
     for piece in pieces:
-        if len(out) >= MAX_SENTENCES + 2:
-            break
-        best = best_for(piece)
-        if best is None or best.score < SEGMENT_MIN or any(s.chunk.clause_id == best.chunk.clause_id for s in out):
-            continue
-        out.append(best)
+        added = 0
+        for best in ranked_for(piece):
+            if len(out) >= MAX_SENTENCES + 2 or added >= SEGMENT_PER or best.score < SEGMENT_MIN:
+                break
+            if best.chunk not in {s.chunk for s in out}:
+                out.append(best)
+                added += 1
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
 
 
@@ -283,14 +304,15 @@ RARE_MIN_CHARS = 3
 _PARTICLES = "的了是在和与及把被将对"
 
 
-def rare_terms(question: str, idf: dict[str, float], sentences: Sequence[str]) -> list[str]:
+def rare_terms(question: str, idf: dict[str, float], sentences: Sequence[str], shortest: int = RARE_MIN_CHARS
+               ) -> list[str]:
     """The longest stretches of the question's distinctive words (RARE_MIN_CHARS or more) that occur
     verbatim in 1 to RARE_SENTENCES of the plan's sentences."""
     out: list[str] = []
     for stretch in _distinctive(question, idf).split():
         start = 0
-        while start <= len(stretch) - RARE_MIN_CHARS:
-            found, end = "", start + RARE_MIN_CHARS
+        while start <= len(stretch) - shortest:
+            found, end = "", start + shortest
             while end <= len(stretch):
                 count = sum(1 for s in sentences if stretch[start:end] in s)
                 if count == 0:
@@ -298,7 +320,7 @@ def rare_terms(question: str, idf: dict[str, float], sentences: Sequence[str]) -
                 found = stretch[start:end] if count <= RARE_SENTENCES else found
                 end += 1
             # A particle at an edge ("方面的") makes no term of a common word.
-            out += [found] if len(found.strip(_PARTICLES)) >= RARE_MIN_CHARS else []
+            out += [found] if len(found.strip(_PARTICLES)) >= shortest else []
             start += len(found) or 1
     return out
 

@@ -19,6 +19,7 @@ from assistant.coverage import (
     cover_subtopics,
     cover_terms,
     deepen,
+    facet_parts,
     facet_queries,
     rare_terms,
     segments,
@@ -142,12 +143,17 @@ class EvidenceSets:
             searched = pieces[:MAX_CLAUSES]
             vectors = embed_queries(self.retriever.embeddings, searched)
             found = dict(zip(searched, self.retriever.search_many(searched, vectors), strict=True))
-            chosen = cover_segments(chosen, searched, lambda p: self._segment_best(p, found[p]), self.plan)
+            chosen = cover_segments(chosen, searched, lambda p: self._segment_ranked(p, found[p]), self.plan)
             # Each facet's sentence within the chosen clauses (a list's candidates are the whole plan).
             facets = [w for p in pieces if (w := self.scorer.weights(p))]
             chosen = cover_facets(chosen, content, facets, self.plan)
         if frame.wants_list:  # a clause chosen for one facet says more than its best sentence
             terms = rare_terms(frame.question.core, self.scorer.idf, self._sentences)
+            # One subject every facet shares ("残疾孩子从上幼儿园、到读职校…" → 残疾) is what the list is
+            # about, however short its word (a rambling question's many words before its list are not one).
+            subject, _ = facet_parts(frame.question.core, self._named, self.scorer.idf)
+            if subject and " " not in subject:
+                terms += [t for t in rare_terms(subject, self.scorer.idf, self._sentences, 2) if t not in terms]
             chosen = deepen(cover_terms(chosen, content, terms, self.plan), content, self.plan)
             quoted = cover_quoted(chosen, content, self.plan)
             # (said beside the answer: never the evidence that an asked detail is given)
@@ -207,10 +213,10 @@ class EvidenceSets:
     def pieces(self, text: str) -> list[str]:
         """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the
         question has both, else its stretches that name a topic."""
-        def named(piece: str) -> bool:
-            return self.reader.has_topic(piece, BESIDES_IDF)
+        return facet_queries(text, self._named, self.scorer.idf) or [p for p in segments(text) if self._named(p)]
 
-        return facet_queries(text, named, self.scorer.idf) or [p for p in segments(text) if named(p)]
+    def _named(self, piece: str) -> bool:
+        return self.reader.has_topic(piece, BESIDES_IDF)
 
     def _whole_item(self, chunks: list[Chunk]) -> list[Chunk]:
         """All of one item's sentences when the chunks all come from that item and it has at most
@@ -237,7 +243,6 @@ class EvidenceSets:
     def _dated(self, chunk: Chunk) -> set[str]:
         return dated(chunk, self.retriever.chunks_of.get(chunk.clause_id, []))
 
-    def _segment_best(self, text: str, found: Retrieval) -> Scored | None:
-        """The best content sentence for a piece of a question, by its own retrieval."""
-        return next((s for s in self.scorer.score(text, found, self.retriever.chunks)
-                     if not self.is_structural(s.chunk)), None)
+    def _segment_ranked(self, text: str, found: Retrieval) -> list[Scored]:
+        """The content sentences for a piece of a question, best first, by its own retrieval."""
+        return [s for s in self.scorer.score(text, found, self.retriever.chunks) if not self.is_structural(s.chunk)]

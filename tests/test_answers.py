@@ -377,6 +377,17 @@ def test_each_sub_topic_in_everyday_words_is_answered(assistant) -> None:
     assert "海外游学" in answer.text and "留学生" in answer.text
 
 
+def test_each_station_of_a_range_hears_about_the_shared_subject(assistant) -> None:
+    # 从…到…: each station is a facet, and the short subject (残疾) is what each station's sentence names.
+    answer = assistant.ask("残疾学生从读小学、进中职到念大专，方案在每一段各有什么安排？")
+    assert_contract(answer, assistant.plan)
+    assert {"四（四）1", "四（九）2"} <= {c.clause_id for c in answer.citations}, answer.text
+    assert "残疾青少年职业教育基地学校" in answer.text and "广西残疾人高等职业教育学院" in answer.text
+    # Each clause that names the subject gets its sentence that does, though 职业教育 ranks others first.
+    answer = assistant.ask("残疾娃从进幼儿园、上学到学手艺，方案分别怎么安排？")
+    assert "残疾青少年职业教育基地学校" in answer.text, answer.text
+
+
 def test_where_the_plan_mentions_a_name_counts_and_cites_every_mention(assistant) -> None:
     # Rephrasings of a "where / how often is X mentioned" question; neither is in a labelled set.
     answer = assistant.ask("名师工作室在文件里出现过几次？", [])  # the mentions, not the target (25个)

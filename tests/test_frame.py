@@ -17,6 +17,7 @@ from assistant.coverage import (
     CLAUSE_MARGIN,
     DEEPEN,
     SEGMENT_MIN,
+    SEGMENT_PER,
     cover_clauses,
     cover_facets,
     cover_quoted,
@@ -399,16 +400,21 @@ def test_parallel_sentences_about_different_subjects_are_not_duplicates(chunks, 
     assert len(select(same, dict.fromkeys(tokens, 1.0), wants_list=True, plan=corpus_plan)) == 1
 
 
-def test_each_piece_of_a_question_gets_its_own_best_sentence_from_a_new_clause(chunks, corpus_plan) -> None:
+def test_each_piece_of_a_question_gets_its_own_best_sentences(chunks, corpus_plan) -> None:
     assert segments("学生出国游学和外国学生来南宁读书，方案怎么说？") == ["学生出国游学", "外国学生来南宁读书", "方案怎么说"]
     first = {c.clause_id: c for c in reversed(chunks)}  # each clause's first sentence
+    second = {c.clause_id: c for c in chunks if c.position == 2}
     chosen = [Scored(first["四（六）2"], 1.0, frozenset())]
-    best = {"出国游学": Scored(first["四（六）1"], SEGMENT_MIN + 0.05, frozenset()),  # a new clause: added
-            "来南宁读书": Scored(first["四（六）2"], 1.0, frozenset()),  # already there
-            "怎么说": Scored(first["五（一）"], SEGMENT_MIN - 0.05, frozenset())}  # a weak match: framing
-    out = cover_segments(chosen, list(best), best.get, corpus_plan)
-    assert [s.chunk.clause_id for s in out] == ["四（六）1", "四（六）2"], "in plan order"
-    assert cover_segments(chosen, ["怎么说"], best.get, corpus_plan) == chosen
+    ranked = {"出国游学": [Scored(first["四（六）1"], SEGMENT_MIN + 0.05, frozenset()),  # not chosen: added
+                           Scored(first["四（六）2"], SEGMENT_MIN + 0.04, frozenset()),  # chosen already
+                           # another sentence of a chosen clause: added, the piece's second
+                           Scored(second["四（六）2"], SEGMENT_MIN + 0.03, frozenset()),
+                           Scored(second["四（六）1"], SEGMENT_MIN + 0.02, frozenset())],  # past SEGMENT_PER
+              "怎么说": [Scored(first["五（一）"], SEGMENT_MIN - 0.05, frozenset())]}  # a weak match: framing
+    out = cover_segments(chosen, list(ranked), ranked.__getitem__, corpus_plan)
+    assert SEGMENT_PER == 2
+    assert [s.chunk for s in out] == [first["四（六）1"], first["四（六）2"], second["四（六）2"]], "in plan order"
+    assert cover_segments(chosen, ["怎么说"], ranked.__getitem__, corpus_plan) == chosen
 
 
 def test_the_asked_year_goes_first_and_a_span_or_a_document_number_dates_nothing(chunks) -> None:
@@ -751,6 +757,14 @@ def test_a_list_question_pairs_each_facet_with_its_subject(chunks) -> None:
     # The enumeration ends where its framing starts: "或做法" after "分别提了什么制度" is no facet.
     queries = facet_queries("教研方面，幼儿园、义务教育学校和信息化分别提了什么制度或做法？", named, idf)
     assert [q.split()[-1] for q in queries] == ["幼儿园", "义务教育学校", "信息化"]
+    # A range's stations are its items, with or without 、 between them; a year after 到 is no station.
+    queries = facet_queries("外地务工人员的孩子从读小学、上初中到念高中，方案各有什么保障？", named, idf)
+    assert [q.split()[-1] for q in queries] == ["读小学", "上初中", "念高中"]
+    queries = facet_queries("留守儿童从学前教育到义务教育再到高中阶段，方案都有啥照顾？", named, idf)
+    assert [q.split()[-1] for q in queries] == ["学前教育", "义务教育", "高中"]  # 阶段 frames
+    assert all(q.startswith("留守儿童") for q in queries)
+    assert all("2020" not in q for q in facet_queries("留守儿童从现在到2020年，学前教育和义务教育各有什么安排？",
+                                                       named, idf))
     # Without an enumeration, or without a subject outside it, there is nothing to pair.
     assert facet_queries("残疾孩子读高职有哪些安排？", named, idf) == []
     assert facet_queries("学前教育和高职分别有哪些安排？", named, idf) == []
