@@ -96,6 +96,8 @@ def facet_parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, floa
     facets; the clauses before it that name a topic are the subject every facet shares, by their
     distinctive words only ("家里有残疾孩子的话" → 残疾). (A clause after it frames: "方案分别怎么说".)"""
     clauses = [c for c in _STRONG.split(text) if c.strip()]
+    if not clauses:
+        return "", []
     lists = [_items(c) for c in clauses]
     # An enumeration: two items that name a topic, or three items with 、 between them or along a range
     # (common words such as 义务教育 name no topic on their own, but listed they are the facets).

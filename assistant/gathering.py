@@ -9,6 +9,8 @@ asked detail is missing (a partial refusal).
 
 from __future__ import annotations
 
+import re
+
 from assistant.context import whole_sentence, with_short_neighbours
 from assistant.coverage import (
     cover_clauses,
@@ -149,11 +151,7 @@ class EvidenceSets:
             chosen = cover_facets(chosen, content, facets, self.plan)
         if frame.wants_list:  # a clause chosen for one facet says more than its best sentence
             terms = rare_terms(frame.question.core, self.scorer.idf, self._sentences)
-            # One subject every facet shares ("残疾孩子从上幼儿园、到读职校…" → 残疾) is what the list is
-            # about, however short its word (a rambling question's many words before its list are not one).
-            subject, _ = facet_parts(frame.question.core, self._named, self.scorer.idf)
-            if subject and " " not in subject:
-                terms += [t for t in rare_terms(subject, self.scorer.idf, self._sentences, 2) if t not in terms]
+            terms += [t for t in self._shared_terms(frame.question.core) if t not in terms]
             chosen = deepen(cover_terms(chosen, content, terms, self.plan), content, self.plan)
             quoted = cover_quoted(chosen, content, self.plan)
             # (said beside the answer: never the evidence that an asked detail is given)
@@ -214,6 +212,15 @@ class EvidenceSets:
         """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the
         question has both, else its stretches that name a topic."""
         return facet_queries(text, self._named, self.scorer.idf) or [p for p in segments(text) if self._named(p)]
+
+    def _shared_terms(self, text: str) -> list[str]:
+        """The rare words of the subject every facet of a list shares ("残疾孩子从上幼儿园、到读职校…" →
+        残疾), however short: what the list is about. The asker's own circumstances ("我在乡下一所中心校
+        当校长，…") are no subject, nor is what a long question says before its list comes (its list
+        within its first two clauses), and a count (一所) is no word."""
+        opening = "，".join([c for c in re.split(r"[，,。？?；;！!]", text) if c.strip() and "我" not in c][:2])
+        subject, _ = facet_parts(opening, self._named, self.scorer.idf)
+        return [t for t in rare_terms(subject, self.scorer.idf, self._sentences, 2) if t[0] not in "一二两三几"]
 
     def _named(self, piece: str) -> bool:
         return self.reader.has_topic(piece, BESIDES_IDF)

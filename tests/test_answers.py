@@ -388,6 +388,18 @@ def test_each_station_of_a_range_hears_about_the_shared_subject(assistant) -> No
     assert "残疾青少年职业教育基地学校" in answer.text, answer.text
 
 
+def test_a_lists_shared_subject_is_answered_in_each_clause_that_names_it(assistant) -> None:
+    # 教研 is in few sentences: each facet's clause answers with its sentence on 教研, not its best one.
+    answer = assistant.ask("教研工作上，学前、义务教育和信息化各有什么安排？")
+    assert_contract(answer, assistant.plan)
+    assert "教研责任区制度" in answer.text and "校本教研制度" in answer.text, answer.text
+    # The asker's circumstances are no subject ("我在一所…": neither 一所 nor 校长 is what is asked).
+    answer = assistant.ask("我在一所村小当校长，网络、宿舍和留守儿童这几件事方案分别怎么说？")
+    assert_contract(answer, assistant.plan)
+    assert "四（九）4" in {c.clause_id for c in answer.citations}, answer.text
+    assert "提高校长推进课程改革的执行力" not in answer.text, answer.text
+
+
 def test_where_the_plan_mentions_a_name_counts_and_cites_every_mention(assistant) -> None:
     # Rephrasings of a "where / how often is X mentioned" question; neither is in a labelled set.
     answer = assistant.ask("名师工作室在文件里出现过几次？", [])  # the mentions, not the target (25个)
