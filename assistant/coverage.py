@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from assistant.facets import DISTINCT_IDF, segments
 from assistant.selection import MAX_SENTENCES, PER_CLAUSE, Scored, SentenceScorer, plan_order, share
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
@@ -31,16 +32,14 @@ def covering(scorer: SentenceScorer, topic: str, chunks: Iterable[Chunk]) -> lis
 #: A sub-topic of a question: a stretch between punctuation or conjunctions with at least this many
 #: distinctive words (idf ≥ DISTINCT_IDF, i.e. in fewer than about one sentence in six).
 SUBTOPIC_WORDS = 2
-DISTINCT_IDF = 2.0
 #: A sentence answers a sub-topic when it covers this share of the sub-topic's (idf-weighted) words.
 SUBTOPIC_COVERAGE = 0.6
-_SEGMENT = re.compile(r"[，,。？?；;、：:！!]|以及|还有|和|与|及|跟|或者|或")
 
 
 def subtopics(scorer: SentenceScorer, question: str) -> list[dict[str, float]]:
     """The word weights of each sub-topic of a question ("留守儿童，轮岗，班额" → three)."""
     out = []
-    for segment in _SEGMENT.split(question):
+    for segment in segments(question):
         weights = scorer.weights(segment)
         if sum(1 for w in weights.values() if w >= DISTINCT_IDF) >= SUBTOPIC_WORDS:
             out.append(weights)
@@ -76,95 +75,6 @@ def _topic_share(scored: Scored, weights: dict[str, float]) -> float:
 #: 2 more and loses 1, for 1–3 %.)
 SEGMENT_MIN = 0.7
 SEGMENT_PER = 2
-
-
-def segments(text: str) -> list[str]:
-    """The pieces of a question between punctuation and conjunctions: its candidate sub-topics."""
-    return [s for s in _SEGMENT.split(text) if s.strip()]
-
-
-_STRONG = re.compile(r"[，,。？?；;：:！!]")
-_JOINS = re.compile(r"、|以及|还有|和|与|及|跟|或者|或")
-
-
-def facet_queries(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> list[str]:
-    subject, items = facet_parts(text, has_topic, idf)
-    return [f"{subject} {i}" for i in items]
-
-
-def facet_parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> tuple[str, list[str]]:
-    """The pieces of a list question, each with the question's subject: "大班额的问题，义务教育和普通高中
-    分别…" → "大班额 义务教育", "大班额 普通高中分别…". The items of an enumeration (、 和 与) are the
-    facets; the clauses before it that name a topic are the subject every facet shares, by their
-    distinctive words only ("家里有残疾孩子的话" → 残疾). (A clause after it frames: "方案分别怎么说".)"""
-    clauses = [c for c in _STRONG.split(text) if c.strip()]
-    if not clauses:
-        return "", []
-    lists = [_items(c) for c in clauses]
-    # An enumeration: two items that name a topic, or three items with 、 between them or along a range
-    # (common words such as 义务教育 name no topic on their own, but listed they are the facets).
-    lists = [items if sum(1 for i in items if has_topic(i)) > 1
-             or (("、" in c or _RANGE.search(c)) and len(items) > 2) else []
-             for c, items in zip(clauses, lists, strict=True)]
-    first = next((k for k, items in enumerate(lists) if items), 0)
-    subject = " ".join(_distinctive(c, idf) for c in clauses[:first] if has_topic(c)).strip()
-    items = []
-    if lists[first]:  # the words around an enumeration inside its clause are shared too
-        trimmed, around = _enumeration(lists[first])
-        subject = f"{subject} {_distinctive(around, idf)}".strip()
-        items = trimmed if around else [i for i in trimmed if has_topic(i)]
-    items += [i for group in lists[first + 1 :] for i in group if has_topic(i)]
-    if not items or not subject:
-        return "", []
-    return subject, items
-
-
-# A range's stations are items too: "从上幼儿园、读书到学技能", "从幼儿园到义务教育再到学门手艺" (a year
-# after 到 is a date, not a station).
-_RANGE = re.compile(r"从.+到(?!\d)")
-_STATIONS = re.compile(r"再到|到(?!\d)")
-
-
-def _items(clause: str) -> list[str]:
-    items = [i for i in _JOINS.split(clause) if i.strip()]
-    if _RANGE.search(clause):
-        items = [p for i in items for p in _STATIONS.split(i) if p.strip()]
-    return items
-
-
-# Where an enumeration starts inside a clause ("督导在|学前、…") and where it ends ("保障措施|几部分分别…").
-_BEFORE_ITEMS = re.compile(r".*(?:在|对|从|于|给)")
-_FRAMING = re.compile(r"分别|各自")
-_AFTER_ITEMS = re.compile(r"(?:(?:方案|计划|文件|规划|其)[里中]|这|[两几二三四五]?(?:个|项)?(?:部分|方面|阶段|学段|领域)|分别|各自|都).*")
-
-
-def _enumeration(items: list[str]) -> tuple[list[str], str]:
-    """The items of an enumeration without the words of its clause around it, and those words:
-    "教育督导在学前、义务教育和保障措施几部分分别有哪些要求" → [学前, 义务教育, 保障措施] and
-    "教育督导在 几部分分别有哪些要求"."""
-    before = _BEFORE_ITEMS.match(items[0])
-    # The enumeration ends where the framing starts, and what follows it is framing too ("信息化分别提了
-    # 什么制度或做法": 信息化 is the last item, 做法 is not one).
-    last = next((k for k, item in enumerate(items) if k > 0 and _FRAMING.search(item)), len(items) - 1)
-    items = items[: last + 1]
-    after = _AFTER_ITEMS.search(items[-1])
-    if before is None and after is None:
-        return items, ""
-    head = before.group(0) if before else ""
-    tail = after.group(0) if after else ""
-    trimmed = [items[0][len(head):], *items[1:-1], items[-1][: len(items[-1]) - len(tail)]]
-    if not all(i.strip() for i in trimmed):
-        return items, ""
-    return trimmed, f"{head} {tail}"
-
-
-def _distinctive(text: str, idf: dict[str, float]) -> str:
-    """The stretches of a text made of distinctive plan bigrams (idf ≥ DISTINCT_IDF), space-joined."""
-    keep = [False] * len(text)
-    for i in range(len(text) - 1):
-        if idf.get(text[i : i + 2], 0.0) >= DISTINCT_IDF:
-            keep[i] = keep[i + 1] = True
-    return " ".join(m for m in "".join(ch if k else " " for ch, k in zip(text, keep, strict=True)).split())
 
 
 def cover_segments(chosen: list[Scored], pieces: Sequence[str], ranked_for: Callable[[str], Sequence[Scored]],
@@ -299,34 +209,6 @@ def deepen(chosen: list[Scored], candidates: Sequence[Scored], plan: Plan) -> li
                 out.append(candidate)
                 mine.append(candidate)
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
-
-
-#: A term of the question the plan uses in at most RARE_SENTENCES sentences ("港澳台", "教学点") is what
-#: a list question is about wherever it occurs: each clause that uses it gets its best sentence with it.
-RARE_SENTENCES = 4
-RARE_MIN_CHARS = 3
-_PARTICLES = "的了是在和与及把被将对"
-
-
-def rare_terms(question: str, idf: dict[str, float], sentences: Sequence[str], shortest: int = RARE_MIN_CHARS
-               ) -> list[str]:
-    """The longest stretches of the question's distinctive words (RARE_MIN_CHARS or more) that occur
-    verbatim in 1 to RARE_SENTENCES of the plan's sentences."""
-    out: list[str] = []
-    for stretch in _distinctive(question, idf).split():
-        start = 0
-        while start <= len(stretch) - shortest:
-            found, end = "", start + shortest
-            while end <= len(stretch):
-                count = sum(1 for s in sentences if stretch[start:end] in s)
-                if count == 0:
-                    break
-                found = stretch[start:end] if count <= RARE_SENTENCES else found
-                end += 1
-            # A particle at an edge ("方面的") makes no term of a common word.
-            out += [found] if len(found.strip(_PARTICLES)) >= shortest else []
-            start += len(found) or 1
-    return out
 
 
 def cover_terms(chosen: list[Scored], candidates: Sequence[Scored], terms: Sequence[str], plan: Plan) -> list[Scored]:

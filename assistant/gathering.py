@@ -21,15 +21,12 @@ from assistant.coverage import (
     cover_subtopics,
     cover_terms,
     deepen,
-    facet_parts,
-    facet_queries,
-    rare_terms,
-    segments,
     subtopics,
 )
 from assistant.dating import cover_dated, dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
+from assistant.facets import facet_parts, facet_queries, rare_terms, segments
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
 from assistant.question import Question
 from assistant.reply import (

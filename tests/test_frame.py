@@ -23,9 +23,8 @@ from assistant.coverage import (
     cover_quoted,
     cover_segments,
     deepen,
-    facet_queries,
-    segments,
 )
+from assistant.facets import facet_queries, segments
 from assistant.frame import BESIDES_IDF, PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
 from assistant.selection import TYPE_BONUS, Scored, SentenceScorer, select, typed_first
@@ -805,7 +804,8 @@ def test_named_members_are_missing_when_only_a_kind_is_named(question, sentence,
 
 
 def test_a_rare_term_of_a_list_question_brings_each_clause_that_uses_it(chunks, corpus_plan) -> None:
-    from assistant.coverage import cover_terms, rare_terms
+    from assistant.coverage import cover_terms
+    from assistant.facets import rare_terms
 
     scorer = SentenceScorer(chunks)
     sentences = [c.sentence.replace(" ", "") for c in chunks]
