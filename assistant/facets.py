@@ -55,6 +55,13 @@ def facet_parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, floa
     return subject, items
 
 
+def opening_subject(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> str:
+    """The subject a list's items share when the list comes within the question's first two clauses;
+    the asker's own circumstances ("我在乡下一所中心校当校长，…") are no subject."""
+    opening = "，".join([c for c in _STRONG.split(text) if c.strip() and "我" not in c][:2])
+    return facet_parts(opening, has_topic, idf)[0]
+
+
 # A range's stations are items too: "从上幼儿园、读书到学技能", "从幼儿园到义务教育再到学门手艺" (a year
 # after 到 is a date, not a station).
 _RANGE = re.compile(r"从.+到(?!\d)")
@@ -112,8 +119,8 @@ _PARTICLES = "的了是在和与及把被将对"
 
 def rare_terms(question: str, idf: dict[str, float], sentences: Sequence[str], shortest: int = RARE_MIN_CHARS
                ) -> list[str]:
-    """The longest stretches of the question's distinctive words (RARE_MIN_CHARS or more) that occur
-    verbatim in 1 to RARE_SENTENCES of the plan's sentences."""
+    """The longest stretches of the question's distinctive words (``shortest`` characters or more) that
+    occur verbatim in 1 to RARE_SENTENCES of the plan's sentences."""
     out: list[str] = []
     for stretch in _distinctive(question, idf).split():
         start = 0

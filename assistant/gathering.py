@@ -9,8 +9,6 @@ asked detail is missing (a partial refusal).
 
 from __future__ import annotations
 
-import re
-
 from assistant.context import whole_sentence, with_short_neighbours
 from assistant.coverage import (
     cover_clauses,
@@ -26,7 +24,7 @@ from assistant.coverage import (
 from assistant.dating import cover_dated, dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
-from assistant.facets import facet_parts, facet_queries, rare_terms, segments
+from assistant.facets import facet_queries, opening_subject, rare_terms, segments
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
 from assistant.question import Question
 from assistant.reply import (
@@ -211,12 +209,9 @@ class EvidenceSets:
         return facet_queries(text, self._named, self.scorer.idf) or [p for p in segments(text) if self._named(p)]
 
     def _shared_terms(self, text: str) -> list[str]:
-        """The rare words of the subject every facet of a list shares ("残疾孩子从上幼儿园、到读职校…" →
-        残疾), however short: what the list is about. The asker's own circumstances ("我在乡下一所中心校
-        当校长，…") are no subject, nor is what a long question says before its list comes (its list
-        within its first two clauses), and a count (一所) is no word."""
-        opening = "，".join([c for c in re.split(r"[，,。？?；;！!]", text) if c.strip() and "我" not in c][:2])
-        subject, _ = facet_parts(opening, self._named, self.scorer.idf)
+        """The rare words of the subject every item of a list shares ("残疾孩子从上幼儿园、到读职校…" →
+        残疾), however short: what the list is about. A count (一所) is no word."""
+        subject = opening_subject(text, self._named, self.scorer.idf)
         return [t for t in rare_terms(subject, self.scorer.idf, self._sentences, 2) if t[0] not in "一二两三几"]
 
     def _named(self, piece: str) -> bool:
