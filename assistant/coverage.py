@@ -84,13 +84,15 @@ def cover_segments(chosen: list[Scored], pieces: Sequence[str], ranked_for: Call
     retrieval finds it. (A piece whose words a chosen sentence covers still gets its retrieval: shared
     words such as 交流 do not make the same sub-topic.)"""
     out = list(chosen)
+    have = {s.chunk for s in out}
     for piece in pieces:
         added = 0
         for best in ranked_for(piece):
             if len(out) >= MAX_SENTENCES + 2 or added >= SEGMENT_PER or best.score < SEGMENT_MIN:
                 break
-            if best.chunk not in {s.chunk for s in out}:
+            if best.chunk not in have:
                 out.append(best)
+                have.add(best.chunk)
                 added += 1
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
 
