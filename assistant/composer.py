@@ -262,7 +262,9 @@ class ExtractiveComposer:
             itself = next((m.group(0) for p in pieces[:i] if (m := PLAN_ITSELF.search(p))), "")
             if itself and piece.startswith(("它", "其")):
                 piece = itself + piece[1:]
-            subs.append(questions.read(piece, pieces[:i], self.reader))
+            sub = questions.read(piece, pieces[:i], self.reader)
+            # "评价怎么改？学生、老师、教育质量分别怎么评？": the items share the question before them.
+            subs.append(replace(sub, shared=pieces[i - 1]) if i and self.evidence.lacks_subject(piece) else sub)
         return subs
 
     def _compound(self, question: Question, subs: list[Question], retrieval: Retrieval,

@@ -22,10 +22,14 @@ _STRONG = re.compile(r"[，,。？?；;：:！!]")
 _JOINS = re.compile(r"、|以及|还有|和|与|及|跟|或者|或")
 
 
-def facet_queries(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> list[str]:
-    """Each item of a list question with the subject it shares, as a query: "大班额 义务教育"."""
-    subject, items = facet_parts(text, has_topic, idf)
-    return [f"{subject} {i}" for i in items]
+def facet_queries(text: str, has_topic: Callable[[str], bool], idf: dict[str, float], shared: str = "") -> list[str]:
+    """Each item of a list question with the subject it shares, as a query: "大班额 义务教育". Items
+    that name no subject share ``shared``'s, the question they follow ("评价怎么改？" before
+    "学生、老师分别怎么评")."""
+    subject, items = _parts(text, has_topic, idf)
+    if items and not subject and has_topic(shared):
+        subject = _distinctive(shared, idf)
+    return [f"{subject} {i}" for i in items] if subject else []
 
 
 def facet_parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> tuple[str, list[str]]:
@@ -33,25 +37,35 @@ def facet_parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, floa
     [义务教育, 普通高中]; ("", []) without both. The items of an enumeration (、 和 与) are the
     facets; the clauses before it that name a topic are the subject every facet shares, by their
     distinctive words only ("家里有残疾孩子的话" → 残疾). (A clause after it frames: "方案分别怎么说".)"""
+    subject, items = _parts(text, has_topic, idf)
+    return (subject, items) if subject and items else ("", [])
+
+
+def lacks_subject(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> bool:
+    """Whether a text lists items that share no subject it names: "学生、老师、教育质量分别怎么评"
+    (after "评价怎么改？" the items are that question's)."""
+    subject, items = _parts(text, has_topic, idf)
+    return bool(items) and not subject
+
+
+def _parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> tuple[str, list[str]]:
     clauses = [c for c in _STRONG.split(text) if c.strip()]
     if not clauses:
         return "", []
     lists = [_items(c) for c in clauses]
     # An enumeration: two items that name a topic, or three items with 、 between them or along a range
     # (common words such as 义务教育 name no topic on their own, but listed they are the facets).
-    lists = [items if sum(1 for i in items if has_topic(i)) > 1
-             or (("、" in c or _RANGE.search(c)) and len(items) > 2) else []
-             for c, items in zip(clauses, lists, strict=True)]
+    listed = [("、" in c or bool(_RANGE.search(c))) and len(items) > 2 for c, items in zip(clauses, lists, strict=True)]
+    lists = [items if sum(1 for i in items if has_topic(i)) > 1 or many else []
+             for items, many in zip(lists, listed, strict=True)]
     first = next((k for k, items in enumerate(lists) if items), 0)
     subject = " ".join(_distinctive(c, idf) for c in clauses[:first] if has_topic(c)).strip()
     items = []
     if lists[first]:  # the words around an enumeration inside its clause are shared too
         trimmed, around = _enumeration(lists[first])
         subject = f"{subject} {_distinctive(around, idf)}".strip()
-        items = trimmed if around else [i for i in trimmed if has_topic(i)]
+        items = trimmed if around or listed[first] else [i for i in trimmed if has_topic(i)]
     items += [i for group in lists[first + 1 :] for i in group if has_topic(i)]
-    if not items or not subject:
-        return "", []
     return subject, items
 
 

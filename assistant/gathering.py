@@ -24,7 +24,7 @@ from assistant.coverage import (
 from assistant.dating import cover_dated, dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
-from assistant.facets import facet_queries, opening_subject, rare_terms, segments
+from assistant.facets import facet_queries, lacks_subject, opening_subject, rare_terms, segments
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
 from assistant.question import Question
 from assistant.reply import (
@@ -124,7 +124,7 @@ class EvidenceSets:
             return Reply.refusal()
         weights = self.scorer.weights(frame.question.text)
         chosen = select(content, weights, frame.wants_list, self.plan)
-        pieces = self.pieces(frame.question.core) if frame.wants_list else []
+        pieces = self.pieces(frame.question.core, frame.question.shared) if frame.wants_list else []
         if frame.wants_list:  # each of the best clauses gets a say (the issue: always, for a list)
             chosen = cover_clauses(chosen, content, [h.clause_id for h in retrieval.hits], self.plan)
             chosen = cover_titles(chosen, content, self.titled(frame.question.core), self.plan)
@@ -203,10 +203,15 @@ class EvidenceSets:
         """The clauses without sub-clauses that a text names by their titles ("组织领导", "教育投入")."""
         return [cid for name, cid in self._titles if name in text]
 
-    def pieces(self, text: str) -> list[str]:
+    def pieces(self, text: str, shared: str = "") -> list[str]:
         """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the
         question has both, else its stretches that name a topic."""
-        return facet_queries(text, self._named, self.scorer.idf) or [p for p in segments(text) if self._named(p)]
+        return facet_queries(text, self._named, self.scorer.idf, shared) or [
+            p for p in segments(text) if self._named(p)]
+
+    def lacks_subject(self, text: str) -> bool:
+        """Whether a text lists items without the subject they share ("学生、老师分别怎么评")."""
+        return lacks_subject(text, self._named, self.scorer.idf)
 
     def _shared_terms(self, text: str) -> list[str]:
         """The rare words of the subject every item of a list shares ("残疾孩子从上幼儿园、到读职校…" →

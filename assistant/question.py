@@ -58,6 +58,7 @@ class Question:
     english: bool
     authoring: bool = False  # asks the assistant to write or change text rather than to answer
     declined: bool = False  # a request to write or change text was left out; the rest is a question
+    shared: str = ""  # a sub-question's list names no subject of its own: the part before it, which does
 
     @property
     def followup(self) -> bool:

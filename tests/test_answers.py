@@ -400,6 +400,19 @@ def test_a_lists_shared_subject_is_answered_in_each_clause_that_names_it(assista
     assert "提高校长推进课程改革的执行力" not in answer.text, answer.text
 
 
+def test_each_item_of_a_list_gets_its_own_evidence_and_shares_the_question_before_it(assistant) -> None:
+    # 教育质量综合评价 scores high for every item; 学生's own sentence (综合素质评价体系) is the one it
+    # scores far above the others, though under the usual bar.
+    answer = assistant.ask("考核评价怎么搞？学生、教师和教育质量分别怎么评价？")
+    assert_contract(answer, assistant.plan)
+    assert "综合素质评价体系" in answer.text and "四（三）2" in {c.clause_id for c in answer.citations}, answer.text
+    # The second part lists stages but names no subject: they are the first part's (残疾), not any stage's.
+    answer = assistant.ask("残疾学生怎么保障？学前、义务教育、职业教育分别怎么说？")
+    assert_contract(answer, assistant.plan)
+    assert "广西残疾人高等职业教育学院" in answer.text, answer.text
+    assert "大通铺" not in answer.text, answer.text
+
+
 def test_where_the_plan_mentions_a_name_counts_and_cites_every_mention(assistant) -> None:
     # Rephrasings of a "where / how often is X mentioned" question; neither is in a labelled set.
     answer = assistant.ask("名师工作室在文件里出现过几次？", [])  # the mentions, not the target (25个)

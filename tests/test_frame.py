@@ -17,6 +17,7 @@ from assistant.coverage import (
     CLAUSE_MARGIN,
     DEEPEN,
     SEGMENT_MIN,
+    SEGMENT_OWN_MIN,
     SEGMENT_PER,
     cover_clauses,
     cover_facets,
@@ -24,7 +25,7 @@ from assistant.coverage import (
     cover_segments,
     deepen,
 )
-from assistant.facets import facet_queries, segments
+from assistant.facets import facet_queries, lacks_subject, segments
 from assistant.frame import BESIDES_IDF, PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
 from assistant.selection import TYPE_BONUS, Scored, SentenceScorer, select, typed_first
@@ -409,11 +410,29 @@ def test_each_piece_of_a_question_gets_its_own_best_sentences(chunks, corpus_pla
                            # another sentence of a chosen clause: added, the piece's second
                            Scored(second["四（六）2"], SEGMENT_MIN + 0.03, frozenset()),
                            Scored(second["四（六）1"], SEGMENT_MIN + 0.02, frozenset())],  # past SEGMENT_PER
-              "怎么说": [Scored(first["五（一）"], SEGMENT_MIN - 0.05, frozenset())]}  # a weak match: framing
+              "怎么说": [Scored(first["五（一）"], SEGMENT_OWN_MIN - 0.05, frozenset())]}  # a weak match: framing
     out = cover_segments(chosen, list(ranked), ranked.__getitem__, corpus_plan)
     assert SEGMENT_PER == 2
     assert [s.chunk for s in out] == [first["四（六）1"], first["四（六）2"], second["四（六）2"]], "in plan order"
     assert cover_segments(chosen, ["怎么说"], ranked.__getitem__, corpus_plan) == chosen
+
+
+def test_each_piece_gets_the_sentence_it_scores_most_above_the_other_pieces(chunks, corpus_plan) -> None:
+    first = {c.clause_id: c for c in reversed(chunks)}
+    shared, own, weak = first["五（三）"], first["四（三）2"], first["四（七）3"]
+    # The shared sentence is every piece's best; 学生's own is below SEGMENT_MIN yet far above 质量's score.
+    ranked = {"评价 学生怎么评": [Scored(shared, 0.83, frozenset()), Scored(own, SEGMENT_OWN_MIN + 0.05, frozenset())],
+              "评价 质量怎么评": [Scored(shared, 0.80, frozenset()), Scored(own, 0.2, frozenset()),
+                              Scored(weak, SEGMENT_OWN_MIN - 0.05, frozenset())]}
+    chosen = [Scored(shared, 0.83, frozenset())]
+    out = cover_segments(chosen, list(ranked), ranked.__getitem__, corpus_plan)
+    assert SEGMENT_OWN_MIN < SEGMENT_MIN
+    assert [s.chunk.clause_id for s in out] == ["四（三）2", "五（三）"], "质量's own scores under SEGMENT_OWN_MIN"
+    # From a clause already chosen the piece's own sentence adds nothing: that clause says more anyway.
+    second = next(c for c in chunks if c.clause_id == "四（三）2" and c.position == 2)
+    with_own = [Scored(shared, 0.83, frozenset()), Scored(second, 0.9, frozenset())]
+    assert [s.chunk for s in cover_segments(with_own, list(ranked), ranked.__getitem__, corpus_plan)] == [
+        second, shared]
 
 
 def test_the_asked_year_goes_first_and_a_span_or_a_document_number_dates_nothing(chunks) -> None:
@@ -768,6 +787,18 @@ def test_a_list_question_pairs_each_facet_with_its_subject(chunks) -> None:
     # Without an enumeration, or without a subject outside it, there is nothing to pair.
     assert facet_queries("残疾孩子读高职有哪些安排？", named, idf) == []
     assert facet_queries("学前教育和高职分别有哪些安排？", named, idf) == []
+    # Three items listed with 、 are the facets even where one names no topic on its own (学生怎么考).
+    queries = facet_queries("考试招生方面，学生怎么考、老师怎么教、学校怎么管，分别有什么要求？", named, idf)
+    assert [q.split()[-1] for q in queries] == ["学生怎么考", "老师怎么教", "学校怎么管"], queries
+    # A list without a subject of its own shares that of the question before it (a compound's part).
+    bare = "学生怎么弄、老师怎么弄、学校怎么弄，方案里分别怎么说？"
+    assert lacks_subject(bare, named, idf)
+    assert not lacks_subject("学生、老师、学校分别怎么考核？", named, idf), "考核 around the list is its subject"
+    assert not lacks_subject("督导考核怎么改？", named, idf), "no list"
+    queries = facet_queries(bare, named, idf, shared="督导考核怎么改")
+    assert [q.split()[-1] for q in queries] == ["学生怎么弄", "老师怎么弄", "学校怎么弄"], queries
+    assert all("督导" in q for q in queries), queries
+    assert facet_queries(bare, named, idf) == [], "no subject anywhere"
 
 
 def test_a_chosen_clause_gives_its_next_best_sentences(chunks, corpus_plan) -> None:
