@@ -120,6 +120,11 @@ class ExtractiveComposer:
         frame = read_frame(q, self.plan, self.lexicon, self.reader)
         if in_list and not frame.wants_list:
             frame = replace(frame, wants_list=True)
+        # Two or more concerns ("班额大、校舍旧，还想把信息化设备搞起来，有没有政策？") make a list, with
+        # or without a list word: each concern gets its own evidence. (dev…dev12 +11 −0; the blind sets
+        # +22 −0, for 6–10 % longer answers and citation precision 0.02–0.05 lower.)
+        if not frame.wants_list and not frame.asks and len(self.evidence.pieces(q.core)) > 1:
+            frame = replace(frame, wants_list=True)
         named = [cid for cid in find_clause_ids(q.core) if cid in self.plan]
         if named:
             lines = self.outline.clause_lines(named[0], frame.asks == "department", q.english)

@@ -9,7 +9,7 @@ questions refused.
 from __future__ import annotations
 
 FLOORS: dict[str, dict[str, float]] = {
-    "dev": {"correct": 0.96, "fact_recall": 0.93, "citation_precision": 0.86, "refusal_rate": 0.95},
+    "dev": {"correct": 0.96, "fact_recall": 0.93, "citation_precision": 0.85, "refusal_rate": 0.95},
     "dev2": {"correct": 0.95, "fact_recall": 0.92, "refusal_rate": 0.88},
     "dev3": {"correct": 0.84, "fact_recall": 0.75, "refusal_rate": 0.8},
     "dev4": {"correct": 0.91, "fact_recall": 0.8, "refusal_rate": 0.85},
@@ -32,27 +32,30 @@ FLOORS: dict[str, dict[str, float]] = {
     # Multi-clause (55 of 130), paraphrase, English, near misses, follow-ups, helper-written;
     # 0.808 before tuning, 0.854 after.
     "dev12": {"correct": 0.83, "fact_recall": 0.89, "refusal_rate": 0.95},
-    "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.73, "refusal_rate": 0.88},
+    "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.72, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
     # blind sets (test2 0.749 → 0.744, test7 0.757 → 0.742, test10 0.718 → 0.703): those floors sit 0.01 lower.
-    "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.73, "refusal_rate": 0.88},
-    "test3": {"correct": 0.84, "fact_recall": 0.87, "citation_precision": 0.71, "refusal_rate": 0.81},
+    # Stop 28: a question of two or more concerns is answered as a list, list word or not. Correct rose on
+    # every blind set (+22 questions in all, none lost) and citation precision fell by 0.02–0.04 (test2
+    # 0.733 → 0.694, test3 0.727 → 0.690): the precision floors sit about 0.01 under the new figures.
+    "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.68, "refusal_rate": 0.88},
+    "test3": {"correct": 0.84, "fact_recall": 0.87, "citation_precision": 0.68, "refusal_rate": 0.81},
     # 0.058 of test4's answerable questions refused when first measured, 0.050 since (stop 25).
     "test4": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.72, "refusal_rate": 0.88},
-    "test5": {"correct": 0.84, "fact_recall": 0.88, "citation_precision": 0.72, "refusal_rate": 0.92},
-    "test6": {"correct": 0.87, "fact_recall": 0.9, "citation_precision": 0.74, "refusal_rate": 0.84},
+    "test5": {"correct": 0.84, "fact_recall": 0.88, "citation_precision": 0.69, "refusal_rate": 0.92},
+    "test6": {"correct": 0.87, "fact_recall": 0.9, "citation_precision": 0.73, "refusal_rate": 0.84},
     "test7": {"correct": 0.88, "fact_recall": 0.92, "citation_precision": 0.73, "refusal_rate": 0.92},
     "test8": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.74, "refusal_rate": 0.88},
     # Committed before any answer change of its stop (0.884 then, 0.903 at the stop's end).
-    "test9": {"correct": 0.88, "fact_recall": 0.93, "citation_precision": 0.73, "refusal_rate": 0.84},
+    "test9": {"correct": 0.88, "fact_recall": 0.93, "citation_precision": 0.71, "refusal_rate": 0.84},
     # Committed before any answer change of its stop (0.903 then).
-    "test10": {"correct": 0.88, "fact_recall": 0.89, "citation_precision": 0.69, "refusal_rate": 0.88},
+    "test10": {"correct": 0.88, "fact_recall": 0.89, "citation_precision": 0.68, "refusal_rate": 0.88},
     "test11": {"correct": 0.89, "fact_recall": 0.92, "citation_precision": 0.74, "refusal_rate": 0.92},
     # Committed before any answer change of its stop (0.884 then).
-    "test12": {"correct": 0.86, "fact_recall": 0.91, "citation_precision": 0.74, "refusal_rate": 0.9},
+    "test12": {"correct": 0.86, "fact_recall": 0.91, "citation_precision": 0.73, "refusal_rate": 0.9},
     # Written at stop 26 and measured on that stop's first and last commits alike (0.917 both).
-    "test13": {"correct": 0.89, "fact_recall": 0.94, "citation_precision": 0.73, "refusal_rate": 0.88},
+    "test13": {"correct": 0.89, "fact_recall": 0.94, "citation_precision": 0.72, "refusal_rate": 0.88},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
 MIN_QUESTIONS = {"dev5": 60}

@@ -413,6 +413,16 @@ def test_each_item_of_a_list_gets_its_own_evidence_and_shares_the_question_befor
     assert "大通铺" not in answer.text, answer.text
 
 
+def test_a_question_of_two_concerns_is_answered_as_a_list_without_a_list_word(assistant) -> None:
+    # Neither asks 哪些 or 分别, but each names two concerns: each gets its evidence, not one sentence.
+    answer = assistant.ask("收费便宜的民办幼儿园，政府能给什么实在的扶持？")
+    assert_contract(answer, assistant.plan)
+    assert "生均补助" in answer.text and "水电气" in answer.text, answer.text
+    answer = assistant.ask("街道里的居民和退了休的人还想接着学习，方案有相关安排没有？")
+    assert_contract(answer, assistant.plan)
+    assert "终身学习" in answer.text and "四（四）4" in {c.clause_id for c in answer.citations}, answer.text
+
+
 def test_where_the_plan_mentions_a_name_counts_and_cites_every_mention(assistant) -> None:
     # Rephrasings of a "where / how often is X mentioned" question; neither is in a labelled set.
     answer = assistant.ask("名师工作室在文件里出现过几次？", [])  # the mentions, not the target (25个)
