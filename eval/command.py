@@ -46,6 +46,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="draft questions from 👎 feedback (default: the data directory's feedback log)")
     parser.add_argument("--out", type=Path, metavar="FILE", help="where --from-feedback writes (default stdout)")
     parser.add_argument("--limit", type=int, metavar="N", help="evaluate only the first N questions")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="with several files, evaluate them in N processes at once (one per core is "
+                             "fastest; each file stays in one process, so its follow-ups keep their order)")
 
 
 def parse_bars(specs: list[str], set_name: str | None = None) -> dict[str, float]:
@@ -134,32 +137,57 @@ def _check(path: Path, build_assistant: Callable[[], Any], read_plan: Callable[[
     return 0
 
 
-def _evaluate(args: argparse.Namespace, assistant: Any, path: Path) -> tuple[EvalRun, EvalRun | None]:
+def evaluate_file(assistant: Any, path: Path, limit: int | None, vanilla: bool) -> tuple[EvalRun, EvalRun | None]:
+    """One file's run of the assistant and, with ``vanilla``, of the vanilla baseline."""
+    questions = _questions(assistant, path, limit)
+    run = run_eval(questions, assistant.ask, assistant.plan, _progress(f"policy-assistant {Path(path).stem}"))
+    baseline = None
+    if vanilla:
+        pipeline = _vanilla(assistant)
+        baseline = run_eval(questions, pipeline.answer, assistant.plan, _progress("vanilla"), system="vanilla")
+    return run, baseline
+
+
+def _questions(assistant: Any, path: Path, limit: int | None) -> list[Any]:
     try:
         questions = load_questions(Path(path), assistant.plan)
     except QuestionFileError as exc:
         raise UsageProblem(f"{path}:\n{exc}") from None
-    if args.limit is not None:
-        questions = questions[: max(0, args.limit)]
+    if limit is not None:
+        questions = questions[: max(0, limit)]
     if not questions:
         raise UsageProblem("no questions to evaluate")
-    run = run_eval(questions, assistant.ask, assistant.plan, _progress(f"policy-assistant {Path(path).stem}"))
-    baseline = None
-    if not args.no_vanilla:
-        from eval.vanilla import VanillaPipeline  # imports the text splitter only when needed
+    return questions
 
-        settings = assistant.settings
-        try:
-            corpus_text = Path(settings.corpus_path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageProblem(f"cannot read the corpus {settings.corpus_path}: {exc}") from None
-        index_root = getattr(settings, "index_dir", Path(settings.data_dir) / "index")
-        # The disk/memo cache wrapper (if any) would hand vanilla the query vectors the assistant
-        # just computed and make its latency look free; the inner backend gives the same vectors.
-        embeddings = getattr(assistant.embeddings, "inner", assistant.embeddings)
-        vanilla = VanillaPipeline(corpus_text, assistant.plan, embeddings, index_root)
-        baseline = run_eval(questions, vanilla.answer, assistant.plan, _progress("vanilla"), system="vanilla")
-    return run, baseline
+
+def _vanilla(assistant: Any) -> Any:
+    """The vanilla pipeline on the assistant's plan; its index is built on first use and then reused."""
+    from eval.vanilla import VanillaPipeline  # imports the text splitter only when needed
+
+    settings = assistant.settings
+    try:
+        corpus_text = Path(settings.corpus_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageProblem(f"cannot read the corpus {settings.corpus_path}: {exc}") from None
+    index_root = getattr(settings, "index_dir", Path(settings.data_dir) / "index")
+    # The disk/memo cache wrapper (if any) would hand vanilla the query vectors the assistant
+    # just computed and make its latency look free; the inner backend gives the same vectors.
+    embeddings = getattr(assistant.embeddings, "inner", assistant.embeddings)
+    return VanillaPipeline(corpus_text, assistant.plan, embeddings, index_root)
+
+
+def _evaluate_all(args: argparse.Namespace, assistant: Any, paths: list[Path],
+                  settings: Any) -> dict[str, tuple[EvalRun, EvalRun | None]]:
+    vanilla = not args.no_vanilla
+    sizes = [len(_questions(assistant, p, args.limit)) for p in paths]  # a bad file fails now, not after a run
+    if args.jobs == 1 or len(paths) == 1 or settings is None:
+        return {p.stem: evaluate_file(assistant, p, args.limit, vanilla) for p in paths}
+    from eval.workers import evaluate_files
+
+    assistant.cross_lingual()  # build every index once, here, rather than in a worker that others wait for
+    if vanilla:
+        _vanilla(assistant)
+    return evaluate_files(settings, paths, args.jobs, args.limit, vanilla, sizes)
 
 
 def run(
@@ -184,8 +212,10 @@ def run(
             return 3
         old = _read_report(args.compare) if args.compare else None
         paths = list(args.files) or [default_questions_path()]
+        if args.jobs < 1:
+            raise UsageProblem(f"--jobs must be 1 or more; got {args.jobs}")
         assistant = _build(build_assistant)
-        runs = {Path(p).stem: _evaluate(args, assistant, Path(p)) for p in paths}
+        runs = _evaluate_all(args, assistant, [Path(p) for p in paths], settings)
     except UsageProblem as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2

@@ -49,13 +49,27 @@ def chroma_url(tmp_path_factory):
         yield server.url
 
 
+#: Set (by scripts/test.sh) to the quality gate's embedding cache, which holds the bundled plan's vectors: the
+#: session's first index build then reads them instead of embedding the plan again. The test of a cold
+#: start (tests/test_ui_startup.py) uses an empty data dir of its own.
+SEED_CACHE = os.environ.get("POLICY_ASSISTANT_TEST_EMBEDDING_SEED", "")
+
+
 @pytest.fixture(scope="session")
 def assistant_settings(tmp_path_factory):
     """Settings whose data dir (index + embedding cache) is shared by the whole session, CLI runs included;
     the indexes live on the Chroma server when the suite runs in server mode."""
+    import shutil
+    from pathlib import Path
+
     from assistant.settings import Settings
 
-    return Settings(data_dir=tmp_path_factory.mktemp("assistant-data"), chroma_url=SERVER_URL)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("assistant-data"), chroma_url=SERVER_URL)
+    if SEED_CACHE and Path(SEED_CACHE).is_dir():
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        for file in Path(SEED_CACHE).glob("*.sqlite3*"):  # a -wal file, if any, goes with its database
+            shutil.copyfile(file, settings.cache_dir / file.name)
+    return settings
 
 
 @pytest.fixture(scope="session")

@@ -106,7 +106,7 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def test_ingest_force_twice_while_a_server_answers_100_questions(assistant, env, tmp_path) -> None:
+def test_ingest_force_twice_while_a_server_keeps_answering(assistant, env, tmp_path) -> None:
     from gradio_client import Client
 
     data = _copy_data_dir(assistant, tmp_path / "data")
@@ -115,25 +115,30 @@ def test_ingest_force_twice_while_a_server_answers_100_questions(assistant, env,
         client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
         errors: list[str] = []
         answered = 0
+        rebuilt = threading.Event()
 
-        def ask_many() -> None:
+        def ask_many() -> None:  # all through both rebuilds, then ten more from the newest index
             nonlocal answered
-            for i in range(100):
+            after = 0
+            while after < 10:
+                after += rebuilt.is_set()
                 try:
-                    result = client.predict(Q_2019 if i % 2 else "市财政局负责哪些任务？", [], api_name="/ask")
+                    result = client.predict(Q_2019 if answered % 2 else "市财政局负责哪些任务？", [], api_name="/ask")
                     assert result["citations"], result
                     answered += 1
                 except Exception as exc:  # every failure is counted, none may happen
                     errors.append(repr(exc))
+                    return
 
         asker = threading.Thread(target=ask_many)
         asker.start()
         for _ in range(2):
             done = run({**env, "POLICY_ASSISTANT_DATA_DIR": str(data)}, "ingest", "--force", timeout=300)
             assert done.returncode == 0, done.stderr
+        rebuilt.set()
         asker.join(timeout=300)
         assert not errors, errors[:3]
-        assert answered == 100
+        assert answered >= 20, f"only {answered} questions answered: the rebuilds were not answered through"
         builds = [p for p in (data / "index").iterdir() if p.is_dir()]
         assert len(builds) >= 2, "the build the server holds survives both rebuilds"
     finally:
@@ -403,7 +408,7 @@ def test_uploads_over_the_limit_are_refused_with_a_message(assistant, assistant_
         demo.close()
 
 
-def test_memory_stays_flat_over_200_chat_sessions(assistant, env, tmp_path) -> None:
+def test_memory_stays_flat_over_120_chat_sessions(assistant, env, tmp_path) -> None:
     from gradio_client import Client
 
     data = _copy_data_dir(assistant, tmp_path / "data")
@@ -419,12 +424,14 @@ def test_memory_stays_flat_over_200_chat_sessions(assistant, env, tmp_path) -> N
     try:
         client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
         seen = {}
-        for i in range(1, 201):  # 500 took 84 s of CI's 20 minutes; a per-session leak shows by 200
+        # 500 sessions took 84 s of CI's 20 minutes, 200 took 48 s; a per-session leak shows over the 80
+        # sessions after the first 40 (by then the caches and Gradio's own buffers are warm).
+        for i in range(1, 121):
             client.reset_session()  # a new browser session: its own conversation state on the server
             client.predict(questions[i % 3], api_name="/chat")
-            if i in (50, 200):
+            if i in (40, 120):
                 seen[i] = rss_mb()
-        assert seen[200] <= seen[50] * 1.10, seen
+        assert seen[120] <= seen[40] * 1.10, seen
     finally:
         _stop(proc)
 
