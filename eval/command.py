@@ -139,7 +139,10 @@ def _check(path: Path, build_assistant: Callable[[], Any], read_plan: Callable[[
 
 def evaluate_file(assistant: Any, path: Path, limit: int | None, vanilla: bool) -> tuple[EvalRun, EvalRun | None]:
     """One file's run of the assistant and, with ``vanilla``, of the vanilla baseline."""
-    questions = _questions(assistant, path, limit)
+    return _run_file(assistant, path, _questions(assistant, path, limit), vanilla)
+
+
+def _run_file(assistant: Any, path: Path, questions: list[Any], vanilla: bool) -> tuple[EvalRun, EvalRun | None]:
     run = run_eval(questions, assistant.ask, assistant.plan, _progress(f"policy-assistant {Path(path).stem}"))
     baseline = None
     if vanilla:
@@ -179,15 +182,15 @@ def _vanilla(assistant: Any) -> Any:
 def _evaluate_all(args: argparse.Namespace, assistant: Any, paths: list[Path],
                   settings: Any) -> dict[str, tuple[EvalRun, EvalRun | None]]:
     vanilla = not args.no_vanilla
-    sizes = [len(_questions(assistant, p, args.limit)) for p in paths]  # a bad file fails now, not after a run
+    loaded = [_questions(assistant, p, args.limit) for p in paths]  # a bad file fails now, not after a run
     if args.jobs == 1 or len(paths) == 1 or settings is None:
-        return {p.stem: evaluate_file(assistant, p, args.limit, vanilla) for p in paths}
+        return {p.stem: _run_file(assistant, p, questions, vanilla) for p, questions in zip(paths, loaded, strict=True)}
     from eval.workers import evaluate_files
 
     assistant.cross_lingual()  # build every index once, here, rather than in a worker that others wait for
     if vanilla:
         _vanilla(assistant)
-    return evaluate_files(settings, paths, args.jobs, args.limit, vanilla, sizes)
+    return evaluate_files(settings, paths, args.jobs, args.limit, vanilla, [len(q) for q in loaded])
 
 
 def run(

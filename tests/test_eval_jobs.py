@@ -21,7 +21,7 @@ def test_files_evaluated_in_two_processes_answer_as_the_assistant_does(assistant
             assert row["answer"]["answer"] == assistant.ask(row["question"], row["history"]).text, row["id"]
 
 
-def test_a_bad_file_or_job_count_is_one_error_line_before_any_worker_starts(env, tmp_path) -> None:
+def test_a_bad_file_or_job_count_fails_before_any_file_is_evaluated(env, tmp_path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x"}\n', encoding="utf-8")
     dev = str(ROOT / "eval" / "data" / "dev.jsonl")
