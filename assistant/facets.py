@@ -11,11 +11,33 @@ from collections.abc import Callable, Sequence
 #: A word is distinctive with idf ≥ DISTINCT_IDF, i.e. in fewer than about one sentence in six.
 DISTINCT_IDF = 2.0
 _SEGMENT = re.compile(r"[，,。？?；;、：:！!]|以及|还有|和|与|及|跟|或者|或")
+#: Common words in which a conjunction's character is no conjunction (what a dictionary lists): "参与了
+#: 哪些任务" is not "参" and "了哪些任务", nor "普及普惠工程" "普" and "普惠工程".
+_WORDS = ("参与", "普及", "涉及", "提及", "及时", "及早", "和谐", "缓和", "与其", "跟踪", "跟进", "或许")
+#: While a question is split, such a character stands in for itself as a private-use one.
+_HIDDEN = {w: w.translate(str.maketrans("与及和跟或", "\ue000\ue001\ue002\ue003\ue004")) for w in _WORDS}
+_SHOWN = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "与及和跟或")
+
+
+def hide_words(text: str) -> str:
+    """The text with the conjunction characters inside _WORDS hidden (``show_words`` undoes it)."""
+    for word, hidden in _HIDDEN.items():
+        text = text.replace(word, hidden)
+    return text
+
+
+def show_words(text: str) -> str:
+    return text.translate(_SHOWN)
+
+
+def _split(pattern: re.Pattern[str], text: str) -> list[str]:
+    """``pattern.split(text)``, never inside one of _WORDS."""
+    return [show_words(p) for p in pattern.split(hide_words(text))]
 
 
 def segments(text: str) -> list[str]:
     """The pieces of a question between punctuation and conjunctions: its candidate sub-topics."""
-    return [s for s in _SEGMENT.split(text) if s.strip()]
+    return [s for s in _split(_SEGMENT, text) if s.strip()]
 
 
 _STRONG = re.compile(r"[，,。？?；;：:！!]")
@@ -83,7 +105,7 @@ _STATIONS = re.compile(r"再到|到(?!\d)")
 
 
 def _items(clause: str) -> list[str]:
-    items = [i for i in _JOINS.split(clause) if i.strip()]
+    items = [i for i in _split(_JOINS, clause) if i.strip()]
     if _RANGE.search(clause):
         items = [p for i in items for p in _STATIONS.split(i) if p.strip()]
     return items

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.facets import hide_words, show_words
 from assistant.question import Question
 from assistant.slots import ADOPTION as _ADOPTION
 from assistant.slots import ASKS as _ASKS
@@ -135,7 +136,7 @@ def _topic_besides(text: str, reader: PlanReader | None) -> str:
         rest = rest.replace(mention, "")
     # Topics joined by a conjunction ("在师德和师资培养方面") stay apart: each narrows on its own.
     # Involvement words go first: a conjunction inside one ("参与") is not a join.
-    rest = _SCOPE_NOUN.sub("", _strip_cues(_CONJUNCTION.sub("、", _INVOLVEMENT.sub("", rest)))).strip("、")
+    rest = _SCOPE_NOUN.sub("", _strip_cues(show_words(_CONJUNCTION.sub("、", hide_words(_INVOLVEMENT.sub("", rest)))))).strip("、")
     # Next to a department, a rarer word than usual for a topic already narrows its tasks.
     return rest if rest and reader is not None and reader.has_topic(rest, BESIDES_IDF) else ""
 

@@ -400,6 +400,21 @@ def test_parallel_sentences_about_different_subjects_are_not_duplicates(chunks, 
     assert len(select(same, dict.fromkeys(tokens, 1.0), wants_list=True, plan=corpus_plan)) == 1
 
 
+def test_a_conjunction_inside_a_word_joins_nothing(chunks) -> None:
+    # 与 in 参与, 及 in 普及 and 涉及 are parts of words: the question is not cut there.
+    assert segments("卫健委参与了哪些任务，跟残联比呢？") == ["卫健委参与了哪些任务", "残联比呢"]
+    assert segments("高中阶段普及和学前普及的目标分别是多少？") == ["高中阶段普及", "学前普及的目标分别是多少"]
+    assert segments("计划涉及的民办学校和公办学校有什么不同？") == ["计划涉及的民办学校", "公办学校有什么不同"]
+    idf = SentenceScorer(chunks).idf
+
+    def named(text: str) -> bool:
+        return READER.has_topic(text, BESIDES_IDF)
+
+    queries = facet_queries("民政局和残联在学前教育普及普惠工程里分别参与哪几项？", named, idf)
+    assert any("学前教育普及普惠工程" in q for q in queries), queries
+    assert not any(q.endswith("普") or q.split()[-1].startswith("普惠") for q in queries), queries
+
+
 def test_each_piece_of_a_question_gets_its_own_best_sentences(chunks, corpus_plan) -> None:
     assert segments("学生出国游学和外国学生来南宁读书，方案怎么说？") == ["学生出国游学", "外国学生来南宁读书", "方案怎么说"]
     first = {c.clause_id: c for c in reversed(chunks)}  # each clause's first sentence
