@@ -87,8 +87,8 @@ def cover_segments(chosen: list[Scored], pieces: Sequence[str], ranked_for: Call
     """Add, for each piece, its SEGMENT_PER best sentences by its own retrieval that score SEGMENT_MIN
     and are not chosen yet, and its own sentence (SEGMENT_OWN_MIN) from a clause not chosen yet: a
     sub-topic worded unlike the plan has no words to cover, but its own retrieval finds it. (A piece
-    whose words a chosen sentence covers still gets its retrieval: shared words such as 交流 do not
-    make the same sub-topic.)"""
+    with only some of its words in a chosen sentence still gets its retrieval: shared words such as
+    交流 do not make the same sub-topic; the caller skips a piece one chosen sentence holds whole.)"""
     out = list(chosen)
     have = {s.chunk for s in out}
     ranked = {p: list(ranked_for(p)) for p in pieces}

@@ -135,9 +135,12 @@ class EvidenceSets:
             chosen = cover_subtopics(chosen, [s for s in everywhere if not self.is_structural(s.chunk)],
                                      topics, self.plan)
         # A sub-topic in other words than the plan's ("出国游学") is found by its own retrieval: in a
-        # question that asks for a list or an overview (each piece embeds, ~7 ms), at most MAX_CLAUSES.
+        # question that asks for a list or an overview (each piece embeds, 6–15 ms), at most MAX_CLAUSES.
         if len(pieces) > 1:
-            searched = pieces[:MAX_CLAUSES]
+            # A piece every word of which one chosen sentence already holds is answered: its own search
+            # would cost an embedding and bring sentences the question did not ask for. (All 25 sets:
+            # citation precision up on each, 1–2 % shorter, one tuning question lost, p95 ~10 ms less.)
+            searched = [p for p in pieces[:MAX_CLAUSES] if not self._answered(p, chosen)]
             vectors = embed_queries(self.retriever.embeddings, searched)
             found = dict(zip(searched, self.retriever.search_many(searched, vectors), strict=True))
             chosen = cover_segments(chosen, searched, lambda p: self._segment_ranked(p, found[p]), self.plan)
@@ -218,6 +221,11 @@ class EvidenceSets:
         残疾), however short: what the list is about. A count (一所) is no word."""
         subject = opening_subject(text, self._named, self.scorer.idf)
         return [t for t in rare_terms(subject, self.scorer.idf, self._sentences, 2) if t[0] not in "一二两三几"]
+
+    def _answered(self, piece: str, chosen: list[Scored]) -> bool:
+        """Whether one chosen sentence holds every word of the piece that the plan uses."""
+        words = self.scorer.weights(piece).keys()
+        return bool(words) and any(words <= s.covered for s in chosen)
 
     def _named(self, piece: str) -> bool:
         return self.reader.has_topic(piece, BESIDES_IDF)

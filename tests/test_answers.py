@@ -377,6 +377,27 @@ def test_each_sub_topic_in_everyday_words_is_answered(assistant) -> None:
     assert "海外游学" in answer.text and "留学生" in answer.text
 
 
+def test_only_a_sub_topic_the_chosen_sentences_miss_gets_its_own_search(assistant, monkeypatch) -> None:
+    embeddings = assistant.composer.retriever.embeddings
+    searched: list[list[str]] = []
+    embed = embeddings.embed_queries
+
+    def record(texts: list[str]) -> list[list[float]]:
+        searched.append(list(texts))
+        return embed(texts)
+
+    monkeypatch.setattr(embeddings, "embed_queries", record)
+    # Each piece's words are all in a sentence the plan's own wording already chose: no piece embeds.
+    answer = assistant.ask("宽带网络和数字教育资源分别怎么建设？")
+    assert_contract(answer, assistant.plan)
+    assert {"四（八）1", "四（八）2"} <= {c.clause_id for c in answer.citations}, answer.text
+    assert [t for batch in searched[1:] for t in batch] == [], searched
+    # Pieces in everyday words are searched on their own, each.
+    searched.clear()
+    assistant.ask("我们学校的娃想到国外去看看学学，另外外国学生来南宁上学，方案各怎么安排？")
+    assert len([t for batch in searched[1:] for t in batch]) == 2, searched
+
+
 def test_each_station_of_a_range_hears_about_the_shared_subject(assistant) -> None:
     # 从…到…: each station is a facet, and the short subject (残疾) is what each station's sentence names.
     answer = assistant.ask("残疾学生从读小学、进中职到念大专，方案在每一段各有什么安排？")
