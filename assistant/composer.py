@@ -282,7 +282,7 @@ class ExtractiveComposer:
         late: list[int] = []
         said = Transcript(self.plan)
         # The target table matches by the plan's embedder; another searcher embeds on its own. The
-        # parts' vectors were embedded with the question, and their searches go in one request.
+        # parts' vectors were embedded when the question was retrieved (the embeddings' memo has them).
         ours = searcher is self.retriever
         vectors = embed_queries(self.retriever.embeddings, [s.text for s in subs]) if ours else [[] for _ in subs]
         searched = searcher.search_many([s.text for s in subs], vectors) if ours else []

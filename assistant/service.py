@@ -26,7 +26,7 @@ from knowledge.clause import Clause, Plan, Target
 from knowledge.departments import canonical_department
 from knowledge.ids import canonical_id
 from knowledge.parser import read_plan
-from knowledge.retriever import IndexReport, Retriever
+from knowledge.retriever import IndexReport, Retriever, merged
 from knowledge.store import DiskStore, Store
 
 log = logging.getLogger(__name__)
@@ -142,14 +142,22 @@ class Assistant(PlanLookups):
         # them (shared/notes/measured.md); the multilingual USE leg does both better, and embeds the
         # question itself.
         retriever = (self.cross_lingual() if state.question.english else None) or self.retriever
+        parts = []
         if retriever is self.retriever:
-            # A compound question's parts are embedded with it, in one engine call, where the
-            # composer will then find their vectors in the embeddings' memo.
+            # A compound question ("A？B？") is answered part by part: its parts are embedded (the
+            # composer then finds their vectors in the embeddings' memo) and searched, and what they
+            # retrieve is what the question retrieves. The whole question's own vector would be used
+            # for nothing else, and is the longest text to embed (~25 ms).
             memo = getattr(self.embeddings, "memoizes_queries", False)
             parts = getattr(self.composer, "parts", lambda q: [])(state.question) if memo else []
-            state.vector = embed_queries(self.embeddings, [query, *(p.text for p in parts)])[0]
+            texts = [p.text for p in parts] or [query]
+            vectors = embed_queries(self.embeddings, texts)
+            state.vector = None if parts else vectors[0]
         t1 = time.perf_counter()
-        state.retrieval = retriever.search(query, k=self.settings.top_k, vector=state.vector)
+        if parts:
+            state.retrieval = merged(retriever.search_many(texts, vectors, k=self.settings.top_k), self.settings.top_k)
+        else:
+            state.retrieval = retriever.search(query, k=self.settings.top_k, vector=state.vector)
         state.searcher = retriever
         t2 = time.perf_counter()
         state.timings = {"embed": (t1 - t0) * 1000, "retrieve": (t2 - t0) * 1000}

@@ -47,6 +47,32 @@ class Retrieval:
     seconds: float = 0.0
 
 
+def merged(retrievals: Sequence[Retrieval], k: int) -> Retrieval:
+    """One retrieval for a question asked in parts ("A？B？"): the parts' clauses taken in turn by rank
+    (each part's best, then each one's second, …), k of them at least and every part's best; each
+    sentence's scores the best any part gave it."""
+    hits: dict[str, Hit] = {}
+    for rank in range(max((len(r.hits) for r in retrievals), default=0)):
+        for r in retrievals:
+            if rank < len(r.hits) and (len(hits) < k or rank == 0):
+                hits.setdefault(r.hits[rank].clause_id, r.hits[rank])
+    dense: dict[str, float] = {}
+    keyword: dict[str, float] = {}
+    for r in retrievals:
+        for cid, score in r.dense.items():
+            dense[cid] = max(dense.get(cid, score), score)
+        for cid, score in r.keyword.items():
+            keyword[cid] = max(keyword.get(cid, score), score)
+    return Retrieval(
+        hits=tuple(hits.values()),
+        dense=dense,
+        keyword=keyword,
+        top_dense=max((r.top_dense for r in retrievals), default=0.0),
+        coverage=max((r.coverage for r in retrievals), default=0.0),
+        seconds=sum(r.seconds for r in retrievals),
+    )
+
+
 def index_key(corpus_text: str, embedder_name: str) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in embedder_name)
     return f"{_key_prefix(corpus_text)}{safe}"

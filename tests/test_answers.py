@@ -398,6 +398,23 @@ def test_only_a_sub_topic_the_chosen_sentences_miss_gets_its_own_search(assistan
     assert len([t for batch in searched[1:] for t in batch]) == 2, searched
 
 
+def test_a_compound_question_embeds_its_parts_not_itself(assistant, monkeypatch) -> None:
+    embeddings = assistant.embeddings
+    embedded: list[str] = []
+    embed = embeddings.embed_queries
+
+    def record(texts: list[str]) -> list[list[float]]:
+        embedded.extend(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(embeddings, "embed_queries", record)
+    question = "名师工作室打算建多少个？教师工资不低于哪类人员？"
+    answer = assistant.ask(question)
+    assert_contract(answer, assistant.plan)
+    assert question not in embedded and "名师工作室打算建多少个" in embedded, embedded
+    assert "25个" in answer.text and "四（七）2" in {h.clause_id for h in answer.hits}, answer.text
+
+
 def test_each_station_of_a_range_hears_about_the_shared_subject(assistant) -> None:
     # 从…到…: each station is a facet, and the short subject (残疾) is what each station's sentence names.
     answer = assistant.ask("残疾学生从读小学、进中职到念大专，方案在每一段各有什么安排？")

@@ -970,3 +970,21 @@ def test_a_chosen_clause_gives_its_best_sentence_that_quotes_a_name(chunks, corp
     assert len(added) == 1 and "“放管服”" in added[0].chunk.sentence
     # nothing for a clause not chosen, nothing twice
     assert cover_quoted(chosen, scored, corpus_plan) == chosen
+
+
+def test_a_question_asked_in_parts_retrieves_what_its_parts_retrieve() -> None:
+    from knowledge.clause import Hit
+    from knowledge.retriever import merged
+
+    def hits(*ids: str) -> tuple[Hit, ...]:
+        return tuple(Hit(i, 1.0, 0.5, 1.0) for i in ids)
+
+    first = Retrieval(hits("四（一）1", "四（一）2", "五（二）"), dense={"a": 0.8, "b": 0.6}, top_dense=0.8)
+    second = Retrieval(hits("四（七）2", "五（二）", "四（七）4"), dense={"b": 0.7}, keyword={"c": 3.0}, top_dense=0.7)
+    out = merged([first, second], k=4)
+    # each part's best first, then each one's second, …; a clause once; k of them
+    assert [h.clause_id for h in out.hits] == ["四（一）1", "四（七）2", "四（一）2", "五（二）"]
+    assert out.dense == {"a": 0.8, "b": 0.7} and out.keyword == {"c": 3.0} and out.top_dense == 0.8
+    # however small k, every part's best clause is retrieved
+    assert [h.clause_id for h in merged([first, second], k=1).hits] == ["四（一）1", "四（七）2"]
+    assert merged([], k=8).hits == ()
