@@ -142,7 +142,7 @@ class Assistant(PlanLookups):
         # them (shared/notes/measured.md); the multilingual USE leg does both better, and embeds the
         # question itself.
         retriever = (self.cross_lingual() if state.question.english else None) or self.retriever
-        parts = []
+        parts: list[questions.Question] = []
         if retriever is self.retriever:
             # A compound question ("A？B？") is answered part by part: its parts are embedded (the
             # composer then finds their vectors in the embeddings' memo) and searched, and what they

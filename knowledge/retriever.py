@@ -49,8 +49,8 @@ class Retrieval:
 
 def merged(retrievals: Sequence[Retrieval], k: int) -> Retrieval:
     """One retrieval for a question asked in parts ("A？B？"): the parts' clauses taken in turn by rank
-    (each part's best, then each one's second, …), k of them at least and every part's best; each
-    sentence's scores the best any part gave it."""
+    (each part's best, then each one's second, …), k of them, more only so that every part's best is
+    in; each sentence's scores the best any part gave it."""
     hits: dict[str, Hit] = {}
     for rank in range(max((len(r.hits) for r in retrievals), default=0)):
         for r in retrievals:
@@ -59,10 +59,10 @@ def merged(retrievals: Sequence[Retrieval], k: int) -> Retrieval:
     dense: dict[str, float] = {}
     keyword: dict[str, float] = {}
     for r in retrievals:
-        for cid, score in r.dense.items():
-            dense[cid] = max(dense.get(cid, score), score)
-        for cid, score in r.keyword.items():
-            keyword[cid] = max(keyword.get(cid, score), score)
+        for chunk_id, score in r.dense.items():
+            dense[chunk_id] = max(dense.get(chunk_id, score), score)
+        for chunk_id, score in r.keyword.items():
+            keyword[chunk_id] = max(keyword.get(chunk_id, score), score)
     return Retrieval(
         hits=tuple(hits.values()),
         dense=dense,
