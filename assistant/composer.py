@@ -282,10 +282,15 @@ class ExtractiveComposer:
         late: list[int] = []
         said = Transcript(self.plan)
         # The target table matches by the plan's embedder; another searcher embeds on its own. The
-        # parts' vectors were embedded when the question was retrieved (the embeddings' memo has them).
+        # parts' vectors were embedded when the question was retrieved (the embeddings' memo has them),
+        # and the parts searched then, the retrieval keeps (its ``parts``).
         ours = searcher is self.retriever
-        vectors = embed_queries(self.retriever.embeddings, [s.text for s in subs]) if ours else [[] for _ in subs]
-        searched = searcher.search_many([s.text for s in subs], vectors) if ours else []
+        texts = [s.text for s in subs]
+        vectors = embed_queries(self.retriever.embeddings, texts) if ours else [[] for _ in subs]
+        if ours and all(t in retrieval.parts for t in texts):
+            searched = [retrieval.parts[t] for t in texts]
+        else:
+            searched = searcher.search_many(texts, vectors) if ours else []
         for i, sub in enumerate(subs):
             if i and time.perf_counter() > deadline:  # the time budget: say what was left, do not hang
                 late = list(range(i, len(subs)))

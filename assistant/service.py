@@ -155,7 +155,8 @@ class Assistant(PlanLookups):
             state.vector = None if parts else vectors[0]
         t1 = time.perf_counter()
         if parts:
-            state.retrieval = merged(retriever.search_many(texts, vectors, k=self.settings.top_k), self.settings.top_k)
+            found = retriever.search_many(texts, vectors, k=self.settings.top_k)
+            state.retrieval = merged(found, self.settings.top_k, texts)
         else:
             state.retrieval = retriever.search(query, k=self.settings.top_k, vector=state.vector)
         state.searcher = retriever

@@ -45,12 +45,14 @@ class Retrieval:
     top_dense: float = 0.0  # best sentence similarity
     coverage: float = 0.0  # share of the question's keyword tokens that occur in the plan at all
     seconds: float = 0.0
+    parts: dict[str, Retrieval] = field(default_factory=dict)  # a question asked in parts: each part's own
 
 
-def merged(retrievals: Sequence[Retrieval], k: int) -> Retrieval:
+def merged(retrievals: Sequence[Retrieval], k: int, texts: Sequence[str] = ()) -> Retrieval:
     """One retrieval for a question asked in parts ("A？B？"): the parts' clauses taken in turn by rank
     (each part's best, then each one's second, …), k of them, more only so that every part's best is
-    in; each sentence's scores the best any part gave it."""
+    in; each sentence's scores the best any part gave it. With the parts' ``texts``, each part's own
+    retrieval is kept (``parts``), for answering the part without searching it again."""
     hits: dict[str, Hit] = {}
     for rank in range(max((len(r.hits) for r in retrievals), default=0)):
         for r in retrievals:
@@ -70,6 +72,7 @@ def merged(retrievals: Sequence[Retrieval], k: int) -> Retrieval:
         top_dense=max((r.top_dense for r in retrievals), default=0.0),
         coverage=max((r.coverage for r in retrievals), default=0.0),
         seconds=sum(r.seconds for r in retrievals),
+        parts=dict(zip(texts, retrievals, strict=True)) if texts else {},
     )
 
 

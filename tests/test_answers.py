@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.answer import KINDS, Answer, BadQuestion
+from knowledge.retriever import Retrieval
 
 REFUSAL = "计划中未提及"
 REFUSAL_EN = "The plan does not"
@@ -408,10 +409,19 @@ def test_a_compound_question_embeds_its_parts_not_itself(assistant, monkeypatch)
         return embed(texts)
 
     monkeypatch.setattr(embeddings, "embed_queries", record)
+    searches: list[list[str]] = []
+    search_many = assistant.retriever.search_many
+
+    def count(texts: list[str], vectors: list[list[float]], k: int = 8) -> list[Retrieval]:
+        searches.append(list(texts))
+        return search_many(texts, vectors, k)
+
+    monkeypatch.setattr(assistant.retriever, "search_many", count)
     question = "名师工作室打算建多少个？教师工资不低于哪类人员？"
     answer = assistant.ask(question)
     assert_contract(answer, assistant.plan)
     assert question not in embedded and "名师工作室打算建多少个" in embedded, embedded
+    assert len(searches) == 1 and len(searches[0]) == 2, "the parts are searched once, together"
     assert "25个" in answer.text and "四（七）2" in {h.clause_id for h in answer.hits}, answer.text
 
 
