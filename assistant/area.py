@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.places import PLACES
 
@@ -11,13 +12,20 @@ from knowledge.places import PLACES
 _GONE_TO = re.compile(r"(?:去|到|赴|往|回)$|\b(?:go|goes|went|gone|going|move[sd]?|moving|travel(?:l?ed)?) to $", re.I)
 
 
+@lru_cache(maxsize=8)
+def _unnamed(plan_text: str) -> tuple[tuple[str, str], ...]:
+    """The places a plan never names, each with its lower-case form: found once per plan, not per
+    question (each is a search of the whole plan text)."""
+    return tuple((place, place.lower()) for place in PLACES if place not in plan_text)
+
+
 def foreign_place(text: str, plan_text: str) -> str:
     """A place the question is about that the plan never names, or ""."""
     lowered = text.lower()
-    for place in PLACES:
-        if place in plan_text:
+    for place, low in _unnamed(plan_text):
+        if low not in lowered:
             continue
-        at = [m.start() for m in re.finditer(re.escape(place.lower()), lowered)]
+        at = [m.start() for m in re.finditer(re.escape(low), lowered)]
         if any(not _GONE_TO.search(lowered[max(0, i - 12) : i]) for i in at):
             return place
     return ""

@@ -40,6 +40,7 @@ class TargetBook:
         plan_text = "\n".join(c.text for c in plan)
         self._short = short_names(self.indicators, plan_text)
         self._parts = unique_parts(self.indicators, plan_text)
+        self._tokens = {i: set(keyword_tokens(i)) for i in self.indicators}  # read per question: once
 
     def match(self, question: Question, vector: Sequence[float]) -> list[IndicatorMatch]:
         """Indicators the question asks about, best first (several when it names several)."""
@@ -81,7 +82,7 @@ class TargetBook:
         if full:
             return full
         tokens = set(keyword_tokens(text))
-        overlap = {i: len(tokens & set(keyword_tokens(i))) for i in self.indicators}
+        overlap = {i: len(tokens & self._tokens[i]) for i in self.indicators}
         best = max(overlap.values(), default=0)
         return [i for i, n in overlap.items() if n == best] if best >= 2 else []
 

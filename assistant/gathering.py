@@ -69,6 +69,8 @@ class EvidenceSets:
         self.plan, self.retriever, self.scorer, self.reader = plan, retriever, scorer, reader
         self._sentences = [c.sentence.replace(" ", "") for c in retriever.chunks]
         self._titles = title_names(plan)
+        # Asked of every candidate sentence of every question: answered once per sentence.
+        self._structural = {c.id: self._is_structural(c) for c in retriever.chunks}
 
     def candidates(self, frame: QueryFrame, retrieval: Retrieval) -> list[Scored]:
         """Candidates: every sentence of the retrieved clauses, of the clauses the question names by
@@ -88,6 +90,10 @@ class EvidenceSets:
 
     def is_structural(self, chunk: Chunk) -> bool:
         """A heading ("1. 优化义务教育学校布局。") or a （组织实施单位：…） list: structure, not an answer."""
+        known = self._structural.get(chunk.id)
+        return self._is_structural(chunk) if known is None else known
+
+    def _is_structural(self, chunk: Chunk) -> bool:
         clause = self.plan.get(chunk.clause_id)
         if clause is None:
             return True
