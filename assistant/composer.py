@@ -282,8 +282,8 @@ class ExtractiveComposer:
         late: list[int] = []
         said = Transcript(self.plan)
         # The target table matches by the plan's embedder; another searcher embeds on its own. The
-        # parts' vectors were embedded when the question was retrieved (the embeddings' memo has them),
-        # and the parts searched then, the retrieval keeps (its ``parts``).
+        # parts were embedded and searched when the question was retrieved: the embeddings' memo has
+        # their vectors, and the retrieval each part's own search (``parts``).
         ours = searcher is self.retriever
         texts = [s.text for s in subs]
         vectors = embed_queries(self.retriever.embeddings, texts) if ours else [[] for _ in subs]
