@@ -15,8 +15,9 @@ _SEGMENT = re.compile(r"[，,。？?；;、：:！!]|以及|还有|和|与|及|�
 #: 哪些任务" is not "参" and "了哪些任务", nor "普及普惠工程" "普" and "普惠工程".
 _WORDS = ("参与", "普及", "涉及", "提及", "及时", "及早", "和谐", "缓和", "与其", "跟踪", "跟进", "或许")
 #: While a question is split, such a character stands in for itself as a private-use one.
-_HIDDEN = {w: w.translate(str.maketrans("与及和跟或", "\ue000\ue001\ue002\ue003\ue004")) for w in _WORDS}
-_SHOWN = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "与及和跟或")
+_JOINERS, _STAND_INS = "与及和跟或", "\ue000\ue001\ue002\ue003\ue004"
+_HIDDEN = {w: w.translate(str.maketrans(_JOINERS, _STAND_INS)) for w in _WORDS}
+_SHOWN = str.maketrans(_STAND_INS, _JOINERS)
 
 
 def hide_words(text: str) -> str:
