@@ -652,6 +652,16 @@ def test_who_and_what_is_done_gets_the_duty_list_then_the_measures_of_those_task
     assert "排查摸底" not in assistant.ask("留守儿童的关爱保护归哪些部门管？").text
 
 
+def test_a_follow_up_who_question_also_quotes_what_the_task_does_on_its_topic(assistant) -> None:
+    # (a rephrasing in no labelled set) the topic of the follow-up is half of its words: the task's
+    # sentence on it is shown beside the departments
+    answer = assistant.ask("那农村留守儿童呢？这两项分别由哪些部门组织实施？",
+                           ["进城务工人员的孩子在城里上学，方案有哪些保障措施？"])
+    assert "组织实施单位：市民政局" in answer.text
+    assert "排查摸底" in answer.text
+    assert {c.clause_id for c in answer.citations} >= {"四（九）4"}
+
+
 def test_english_questions_on_a_departments_part_and_on_a_counted_set(assistant) -> None:
     # (rephrasings in no labelled set)
     answer = assistant.ask("Does the food and drug administration play any role in this plan?")
