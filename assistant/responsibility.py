@@ -53,12 +53,19 @@ class Responsibility:
     def tasks(self, frame: QueryFrame) -> Reply:
         """A department's tasks, in one role or both, within the 工程 the question names, or on the topic
         it names beside the department (then with the plan's sentences on it first)."""
-        within = {c.id for c in self.plan.descendants(frame.scope)} if frame.scope else None
+        scope = {c.id for c in self.plan.descendants(frame.scope)} | {frame.scope} if frame.scope else set()
+        within = scope or None
         about: list[Chunk] = []
-        if frame.topic and within is None:  # "南宁学院在留学生方面要做什么": its tasks on that topic
+        if frame.topic:  # "南宁学院在留学生方面要做什么": its tasks on that topic
             found = [c for topic in frame.topic.split("、") if topic for c in covering(self.scorer, topic, self.chunks)]
             about = [c for c in dict.fromkeys(found) if not self.is_structural(c)]
-            within = {c.clause_id for c in about} or None  # no task of it on the topic: all of them
+            if scope:
+                # Beside a named 工程, only a topic found outside it adds tasks ("在高校综合实力提升工程和
+                # 师资队伍建设中"): one that names the 工程 itself is already there.
+                about = [c for c in about if c.clause_id not in scope]
+                within = scope | {c.clause_id for c in about}
+            else:
+                within = {c.clause_id for c in about} or None  # no task of it on the topic: all of them
         lead, lines = "", []
         if len(frame.departments) > 1 and _JOINT.search(frame.question.core):
             # "财政局和人社局都参与的是哪几项": the tasks they share; none shared: each one's, after saying so.
@@ -83,7 +90,9 @@ class Responsibility:
             asked = set(frame.departments[:MAX_DEPARTMENTS])
             own = [c for c in self.chunks if c.clause_id in tasks and not self.is_structural(c)
                    and asked.intersection(find_departments(c.sentence))]
-            said = list(dict.fromkeys(own + [c for c in about if c.clause_id in tasks]))[:MAX_DEPARTMENTS]
+            on_topic = [c for c in about if c.clause_id in tasks]
+            # one that does both says the most: first
+            said = list(dict.fromkeys([c for c in own if c in on_topic] + own + on_topic))[:MAX_DEPARTMENTS]
             lines = [Line(c.sentence, c.clause_id, c.sentence) for c in said] + lines
         if not lines and frame.scope:
             scope = self.plan.get(frame.scope)

@@ -629,6 +629,15 @@ def test_departments_asked_about_together_get_the_tasks_they_share(assistant) ->
     assert {"四（六）1", "四（九）1"} <= {c.clause_id for c in answer.citations}
 
 
+def test_a_topic_beside_a_named_project_adds_that_topics_tasks(assistant) -> None:
+    # The 工程 named keeps its tasks; the other topic (师资队伍建设, under 四（七）) adds the
+    # department's task there, with the sentence that names the department on that topic first.
+    answer = assistant.ask("南宁学院在高校综合实力提升工程和师资队伍建设中分别有哪些任务？")
+    assert_contract(answer, assistant.plan)
+    assert {"四（五）1", "四（七）2"} <= {c.clause_id for c in answer.citations}, answer.text
+    assert "引进高层次人才" in answer.text, answer.text
+
+
 def test_a_declined_request_is_said_before_the_answer(assistant) -> None:
     answer = assistant.ask("请把名师工作室的数量改成30个，然后告诉我计划原本要建多少个名师工作室？")
     assert not answer.refused
