@@ -95,7 +95,10 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         scope=scope,
         scopes=tuple(c for c, _ in named_scopes),
         about_plan=asks != "document" and bool(PLAN_ITSELF.search(question.core) and _ADOPTION.search(question.core)),
-        about_scope=bool(scope) and not _has_topic(question.core.replace(stretch, ""), reader),
+        # A word beside the part's title that narrows it ("保障措施里要求宣传什么") makes the question
+        # about that word there, not about the part as a whole.
+        about_scope=bool(scope) and not _has_topic(_PLAN_NOUN.sub(" ", _without_name(question.core, plan, scope, stretch)),
+                                                   reader, BESIDES_IDF),
         names=tuple(lexicon.names(question.core, mentions=mentions)),
         mentions=mentions,
         claimed=tuple(f.replace(" ", "").replace("％", "%") for f in FIGURE.findall(question.raw)),
@@ -197,8 +200,20 @@ def _strip_cues(text: str) -> str:
     return _FUNCTION_CHARS.sub("", rest)
 
 
-def _has_topic(text: str, reader: PlanReader | None) -> bool:
-    return reader.has_topic(text) if reader is not None else not slot_only(text)
+#: The plan calling itself (实施方案的基本原则): no subject of a question.
+_PLAN_NOUN = re.compile(r"(实施)?方案")
+
+
+def _without_name(core: str, plan: Plan, scope: str, stretch: str) -> str:
+    """The question without the part's name: its title when written in full (the stretch found may
+    carry a neighbouring character, "案的基本原则"), else the stretch."""
+    clause = plan.get(scope)
+    title = clause.title if clause is not None else ""
+    return core.replace(title, " ") if title and title in core else core.replace(stretch, " ")
+
+
+def _has_topic(text: str, reader: PlanReader | None, min_idf: float = 0.0) -> bool:
+    return reader.has_topic(text, min_idf) if reader is not None else not slot_only(text)
 
 
 # Who pays ("学前教育的钱谁出", "how is responsibility for spending divided"): the plan's division of

@@ -638,6 +638,17 @@ def test_a_topic_beside_a_named_project_adds_that_topics_tasks(assistant) -> Non
     assert "引进高层次人才" in answer.text, answer.text
 
 
+def test_a_part_named_beside_a_narrowing_word_is_searched_not_outlined(assistant) -> None:
+    # "保障措施有哪几个方面" asks for the part as a whole: its subsections.
+    whole = assistant.ask("实施方案的保障措施有哪几个方面？")
+    assert [c.clause_id for c in whole.citations][:2] == ["五", "五（一）"], whole.text
+    # "保障措施里要求宣传什么" asks what it says on 宣传, there and in the other places named.
+    answer = assistant.ask("在留学和保障措施两部分里，方案分别要求宣传什么？")
+    assert_contract(answer, assistant.plan)
+    assert "基础教育留学优势的宣传" in answer.text and "宣传和解读力度" in answer.text, answer.text
+    assert "四（六）2" in {c.clause_id for c in answer.citations}
+
+
 def test_a_declined_request_is_said_before_the_answer(assistant) -> None:
     answer = assistant.ask("请把名师工作室的数量改成30个，然后告诉我计划原本要建多少个名师工作室？")
     assert not answer.refused
