@@ -24,7 +24,7 @@ from assistant.coverage import (
 from assistant.dating import cover_dated, dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
-from assistant.facets import facet_queries, lacks_subject, opening_subject, rare_terms, segments
+from assistant.facets import facet_parts, facet_queries, lacks_subject, opening_subject, rare_terms, segments
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
 from assistant.question import Question
 from assistant.reply import (
@@ -47,7 +47,7 @@ from assistant.selection import (
     typed_first,
 )
 from assistant.slots import ADOPTION
-from assistant.titles import cover_titles, title_names
+from assistant.titles import cover_places, cover_titles, named_places, subject_words, title_names
 from embeddings.base import embed_queries
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
@@ -162,6 +162,11 @@ class EvidenceSets:
             # (said beside the answer: never the evidence that an asked detail is given)
             beside = {s.chunk for s in quoted if s not in chosen}
             chosen = quoted
+            subject, items = facet_parts(frame.question.core, self._named, self.scorer.idf)
+            places = named_places(items, self.plan)
+            if places:  # "督导在学前、义务教育和保障措施几部分": the subject's sentence in each part, last:
+                # beside what the other facets found, not instead of it
+                chosen = cover_places(chosen, content, places, self.scorer.weights(subject_words(subject)), self.plan)
         else:
             beside = set()
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]

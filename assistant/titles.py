@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.coverage import best_of_clauses
-from assistant.selection import Scored
+from assistant.selection import Scored, plan_order, share
 from knowledge.clause import Plan
 
 # The verbs that open a clause title ("加强组织领导", "进一步优化职业教育布局结构"): the rest names it.
@@ -80,3 +80,50 @@ def cover_titles(chosen: list[Scored], candidates: Sequence[Scored], clause_ids:
     """Add the best sentence of each clause the question names by its title ("在组织领导和督导考核方面
     分别…") when no chosen sentence is from it: the plan's own heading says where that part is."""
     return best_of_clauses(chosen, candidates, clause_ids, plan)
+
+
+#: An item of a list names a part of the plan when its words, this many characters or more, are in
+#: the title of exactly one part or subsection ("学前" → 实施学前教育普及普惠工程).
+PLACE_MIN_CHARS = 2
+#: Within a part the question names, a sentence covering this share of the list's subject answers for
+#: it: the question has said where to look, so one rare word of the subject (督导 of 教育督导 … 要求) will do.
+PLACE_COVERAGE = 0.3
+
+
+def named_places(items: Sequence[str], plan: Plan) -> list[str]:
+    """The parts of the plan the items of a list name by a stretch of their titles, one per item that
+    names exactly one ("教育督导在学前、义务教育和保障措施几部分": 四（一）, 四（二）, 五)."""
+    parts = [c for c in plan if c.level in ("part", "subsection")]
+    out = []
+    for item in items:
+        words = item.strip().rstrip("中里内上")  # "在主要任务中"
+        found = [c.id for c in parts if len(words) >= PLACE_MIN_CHARS and words in c.title]
+        if len(found) == 1 and found[0] not in out:
+            out.append(found[0])
+    return out
+
+
+#: The words a question frames its subject with ("宣传方面，方案…要求"): no part of the subject.
+_FRAMING_WORDS = re.compile(r"方面|方案|计划|要求|关于|部分|问题|内容|规定|提到|提出")
+
+
+def subject_words(subject: str) -> str:
+    """A list's shared subject without the words that frame it: "宣传方面 方案 要求宣传" → 宣传."""
+    return _FRAMING_WORDS.sub(" ", subject)
+
+
+def cover_places(chosen: list[Scored], candidates: Sequence[Scored], places: Sequence[str],
+                 subject: dict[str, float], plan: Plan) -> list[Scored]:
+    """For each part a list names, its sentence that covers most of the subject the list shares, when
+    no chosen sentence from that part covers PLACE_COVERAGE of it: "督导" in the 学前 part is the
+    kindergartens' 办园行为督导评估, however much better the other parts' sentences score."""
+    out = list(chosen)
+    for place in places:
+        inside = {c.id for c in plan.descendants(place)} | {place}
+        if any(share(s, subject) >= PLACE_COVERAGE for s in out if s.chunk.clause_id in inside):
+            continue
+        own = [s for s in candidates if s.chunk.clause_id in inside]
+        best = max(own, key=lambda s: (share(s, subject), s.score), default=None)
+        if best is not None and share(best, subject) >= PLACE_COVERAGE and best not in out:
+            out.append(best)
+    return sorted(out, key=lambda s: plan_order(plan, s.chunk))

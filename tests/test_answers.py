@@ -649,6 +649,13 @@ def test_a_part_named_beside_a_narrowing_word_is_searched_not_outlined(assistant
     assert "四（六）2" in {c.clause_id for c in answer.citations}
 
 
+def test_each_part_a_list_names_gives_its_sentence_on_the_shared_subject(assistant) -> None:
+    # 学前 names 四（一）: its sentence on 督导 is there, though 五（四）'s sentences score far higher.
+    answer = assistant.ask("教育督导在学前、义务教育和保障措施里分别怎么要求？")
+    assert_contract(answer, assistant.plan)
+    assert "办园行为督导评估" in answer.text and "教育督导" in answer.text, answer.text
+
+
 def test_a_declined_request_is_said_before_the_answer(assistant) -> None:
     answer = assistant.ask("请把名师工作室的数量改成30个，然后告诉我计划原本要建多少个名师工作室？")
     assert not answer.refused
