@@ -158,7 +158,9 @@ class ExtractiveComposer:
             if reply.lines and (besides_who(q.core, q.english) or len(tasks) <= FEW_TASKS):
                 # its tasks, and what each is about ("参与了哪些任务？分别是干什么的？"); a department of
                 # one or two tasks is there for what its sentences say (税务局: the tax relief)
-                return Reply(reply.kind, reply.lead, reply.lines + self.evidence.best_of(q, retrieval, tasks))
+                said = {line.quote for line in reply.lines}  # the topic's sentences may be there already
+                more = [line for line in self.evidence.best_of(q, retrieval, tasks) if line.quote not in said]
+                return Reply(reply.kind, reply.lead, reply.lines + more)
             if reply.lines:
                 return reply
         targets = Reply("clause", "", lead_lines) if lead_lines else Reply.nothing()

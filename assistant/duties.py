@@ -68,11 +68,14 @@ def department_lines(
     role: str = "",
     within: set[str] | None = None,
     only: bool = False,
+    where: str = "在所问范围内",
 ) -> tuple[str, list[Line]]:
     """The department's tasks; only those in one role when the question names it (``only``: in that
-    role and not the other), only those among ``within`` clause IDs when given."""
+    role and not the other), only those among ``within`` clause IDs when given (``where`` says
+    which: "在“实施学前教育普及普惠工程”中")."""
+    every = tasks_of(plan, department)
     tasks = [
-        t for t in tasks_of(plan, department)
+        t for t in every
         if (not role or role in t.roles) and (not only or t.roles == (role,))
         and (within is None or t.clause.id in within)
     ]
@@ -80,11 +83,17 @@ def department_lines(
         return "", []
     organizes = sum(1 for t in tasks if "组织实施单位" in t.roles)
     implements = sum(1 for t in tasks if "具体实施单位" in t.roles)
-    lead = f"{department}在本计划中参与{len(tasks)}项任务（作为组织实施单位{organizes}项，具体实施单位{implements}项）："
+    # Within the part or topic asked about, the count is of those tasks: the plan's total is said too,
+    # so that "参与1项" is not read as the department's whole share of the plan.
+    narrowed = within is not None and len(tasks) < len(every)
+    where = where if narrowed else "在本计划中"
+    total = f"；全计划共{len(every)}项" if narrowed else ""
+    lead = f"{department}{where}参与{len(tasks)}项任务（作为组织实施单位{organizes}项，具体实施单位{implements}项{total}）："
     if role:
-        lead = f"{department}{'只' if only else ''}作为{role}参与{len(tasks)}项任务："
+        lead = f"{department}{where}{'只' if only else ''}作为{role}参与{len(tasks)}项任务："
     if english:
-        lead = f"{department} takes part in {len(tasks)} task{'s' if len(tasks) > 1 else ''} of the plan. " + lead
+        scope = f" of its {len(every)} in the plan, in what is asked" if narrowed else " of the plan"
+        lead = f"{department} takes part in {len(tasks)} task{'s' if len(tasks) > 1 else ''}{scope}. " + lead
     # A short list shows each role's list in the plan's words, so the other departments are seen too.
     detailed = len(tasks) <= DETAILED_TASKS
     lines = [

@@ -12,6 +12,7 @@ from assistant.evidence import Line
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
 from assistant.selection import Scored, SentenceScorer, select, share
+from assistant.titles import SCOPE_MIN_CHARS, title_names
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.departments import find_departments
@@ -49,6 +50,7 @@ class Responsibility:
     def __init__(self, plan: Plan, scorer: SentenceScorer, chunks: Sequence[Chunk],
                  is_structural: Callable[[Chunk], bool]) -> None:
         self.plan, self.scorer, self.chunks, self.is_structural = plan, scorer, chunks, is_structural
+        self._titles = title_names(plan)
 
     def tasks(self, frame: QueryFrame) -> Reply:
         """A department's tasks, in one role or both, within the 工程 the question names, or on the topic
@@ -57,16 +59,27 @@ class Responsibility:
         within = scope or None
         about: list[Chunk] = []
         if frame.topic:  # "南宁学院在留学生方面要做什么": its tasks on that topic
-            found = [c for topic in frame.topic.split("、") if topic for c in covering(self.scorer, topic, self.chunks)]
+            topics = [t for t in frame.topic.split("、") if t]
+            scope_clause = self.plan.get(frame.scope) if frame.scope else None
+            if scope_clause is not None:
+                # Beside a named 工程, only a topic that is not the 工程's own name adds tasks ("在高校综合
+                # 实力提升工程和师资队伍建设中": 师资队伍建设), those outside it.
+                topics = [t for t in topics if not _shares_name(t, scope_clause.title)]
+            found = [c for topic in topics for c in covering(self.scorer, topic, self.chunks)]
             about = [c for c in dict.fromkeys(found) if not self.is_structural(c)]
             if scope:
-                # Beside a named 工程, only a topic found outside it adds tasks ("在高校综合实力提升工程和
-                # 师资队伍建设中"): one that names the 工程 itself is already there.
                 about = [c for c in about if c.clause_id not in scope]
                 within = scope | {c.clause_id for c in about}
             else:
                 within = {c.clause_id for c in about} or None  # no task of it on the topic: all of them
+            # An item the topic names by its title ("在建首府留学基地那一条里") is one of them, though
+            # its sentences do not repeat the title's words.
+            titled = {cid for name, cid in self._titles if name in frame.topic}
+            if titled:
+                within = (within or set()) | titled
         lead, lines = "", []
+        scope_clause = self.plan.get(frame.scope) if frame.scope else None
+        where = f"在“{scope_clause.title}”中" if scope_clause is not None and within == scope else "在所问范围内"
         if len(frame.departments) > 1 and _JOINT.search(frame.question.core):
             # "财政局和人社局都参与的是哪几项": the tasks they share; none shared: each one's, after saying so.
             lead, lines = shared_lines(self.plan, frame.departments[:MAX_DEPARTMENTS], frame.english,
@@ -75,7 +88,8 @@ class Responsibility:
                 return Reply("department", lead, lines)
         for department in frame.departments[:MAX_DEPARTMENTS]:  # "外侨办和台办…": each in turn
             more_lead, more = department_lines(
-                self.plan, department, frame.english, frame.role, within=within, only=frame.role_only
+                self.plan, department, frame.english, frame.role, within=within, only=frame.role_only,
+                where=where,
             )
             lead = lead or more_lead
             if lead != more_lead and more:
@@ -150,6 +164,12 @@ class Responsibility:
                 lines.append(Line(sentence, clause_id, sentence))
             lines += duty_lines(clause, frame.english)
         return Reply("duty", "", lines)
+
+
+def _shares_name(topic: str, title: str) -> bool:
+    """Whether a topic names a part by its title: a stretch of SCOPE_MIN_CHARS characters of both
+    ("学前教育项" and "实施学前教育普及普惠工程")."""
+    return any(topic[i : i + SCOPE_MIN_CHARS] in title for i in range(len(topic) - SCOPE_MIN_CHARS + 1))
 
 
 def besides_who(core: str, english: bool) -> str:

@@ -656,6 +656,27 @@ def test_each_part_a_list_names_gives_its_sentence_on_the_shared_subject(assista
     assert "办园行为督导评估" in answer.text and "教育督导" in answer.text, answer.text
 
 
+def test_a_departments_tasks_narrowed_to_an_item_named_by_its_title_say_the_plans_total(assistant) -> None:
+    # The item's sentences never repeat its title (探索建立首府留学基地): the title names it.
+    answer = assistant.ask("五象新区管委会在建首府留学基地那一项里参与了哪些任务？")
+    assert_contract(answer, assistant.plan)
+    assert {c.clause_id for c in answer.citations} == {"四（六）2"}, answer.text
+    # "参与1项" alone would read as its whole share of the plan: the plan's total is said beside it.
+    assert answer.text.startswith("五象新区管委会在所问范围内参与1项任务") and "全计划共7项" in answer.text, answer.text
+    # Within a named 工程, the lead names it; a topic that is the 工程's own name adds no task outside it.
+    scoped = assistant.ask("市财政局在学前教育工程里作为组织实施单位参与了哪几项？")
+    assert scoped.text.startswith("市财政局在“实施学前教育普及普惠工程”中作为组织实施单位参与2项任务"), scoped.text
+    assert {c.clause_id for c in scoped.citations} == {"四（一）1", "四（一）2"}, scoped.text
+
+
+def test_a_departments_few_tasks_on_a_topic_say_each_sentence_once(assistant) -> None:
+    answer = assistant.ask("南宁学院在留学生方面要做什么？")
+    assert_contract(answer, assistant.plan)
+    lines = answer.text.splitlines()
+    assert len(lines) == len(set(lines)), answer.text
+    assert "轨道交通东盟留学生基地" in answer.text, answer.text
+
+
 def test_a_declined_request_is_said_before_the_answer(assistant) -> None:
     answer = assistant.ask("请把名师工作室的数量改成30个，然后告诉我计划原本要建多少个名师工作室？")
     assert not answer.refused
