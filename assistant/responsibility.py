@@ -12,7 +12,7 @@ from assistant.evidence import Line
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
 from assistant.selection import Scored, SentenceScorer, select, share
-from assistant.titles import SCOPE_MIN_CHARS, title_names
+from assistant.titles import scope_finder, title_names
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.departments import find_departments
@@ -55,16 +55,17 @@ class Responsibility:
     def tasks(self, frame: QueryFrame) -> Reply:
         """A department's tasks, in one role or both, within the 工程 the question names, or on the topic
         it names beside the department (then with the plan's sentences on it first)."""
-        scope = {c.id for c in self.plan.descendants(frame.scope)} | {frame.scope} if frame.scope else set()
+        scope_clause = self.plan.get(frame.scope) if frame.scope else None
+        scope = {c.id for c in self.plan.descendants(frame.scope)} | {frame.scope} if scope_clause else set()
         within = scope or None
         about: list[Chunk] = []
         if frame.topic:  # "南宁学院在留学生方面要做什么": its tasks on that topic
             topics = [t for t in frame.topic.split("、") if t]
-            scope_clause = self.plan.get(frame.scope) if frame.scope else None
             if scope_clause is not None:
-                # Beside a named 工程, only a topic that is not the 工程's own name adds tasks ("在高校综合
-                # 实力提升工程和师资队伍建设中": 师资队伍建设), those outside it.
-                topics = [t for t in topics if not _shares_name(t, scope_clause.title)]
+                # Beside a named 工程, only a topic that is not the 工程's own name (a stretch of its
+                # title) adds tasks ("在高校综合实力提升工程和师资队伍建设中": 师资队伍建设), those outside it.
+                names_scope = scope_finder([scope_clause.title])
+                topics = [t for t in topics if not names_scope(t)]
             found = [c for topic in topics for c in covering(self.scorer, topic, self.chunks)]
             about = [c for c in dict.fromkeys(found) if not self.is_structural(c)]
             if scope:
@@ -78,7 +79,6 @@ class Responsibility:
             if titled:
                 within = (within or set()) | titled
         lead, lines = "", []
-        scope_clause = self.plan.get(frame.scope) if frame.scope else None
         where = f"在“{scope_clause.title}”中" if scope_clause is not None and within == scope else "在所问范围内"
         if len(frame.departments) > 1 and _JOINT.search(frame.question.core):
             # "财政局和人社局都参与的是哪几项": the tasks they share; none shared: each one's, after saying so.
@@ -164,12 +164,6 @@ class Responsibility:
                 lines.append(Line(sentence, clause_id, sentence))
             lines += duty_lines(clause, frame.english)
         return Reply("duty", "", lines)
-
-
-def _shares_name(topic: str, title: str) -> bool:
-    """Whether a topic names a part by its title: a stretch of SCOPE_MIN_CHARS characters of both
-    ("学前教育项" and "实施学前教育普及普惠工程")."""
-    return any(topic[i : i + SCOPE_MIN_CHARS] in title for i in range(len(topic) - SCOPE_MIN_CHARS + 1))
 
 
 def besides_who(core: str, english: bool) -> str:

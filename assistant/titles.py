@@ -97,7 +97,7 @@ def named_places(items: Sequence[str], plan: Plan) -> list[str]:
     out = []
     for item in items:
         words = item.strip().rstrip("中里内上")  # "在主要任务中"
-        found = [c.id for c in parts if len(words) >= PLACE_MIN_CHARS and words in c.title]
+        found = [c.id for c in parts if words in c.title] if len(words) >= PLACE_MIN_CHARS else []
         if len(found) == 1 and found[0] not in out:
             out.append(found[0])
     return out
