@@ -188,6 +188,12 @@ class EvidenceSets:
         # some number, and a list's further sentences name other schools.
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
         best_only = frame.asks in ("figure", "members", "criterion", "reason")
+        if best_only and frame.question.followup:
+            # A follow-up is read with the question before it ("…哪个阶段的教育，这几个阶段到2020年的
+            # 普及目标又各是多少"), whose own answer ranks first: its own words find its best sentences too.
+            own = self.scorer.score(frame.question.own, retrieval, [s.chunk for s in content])
+            _, own_pool = year_first(own, set(frame.question.years), self._dated)
+            near_best += [s.chunk.sentence for s in own_pool if s.score >= own_pool[0].score - FIGURE_MARGIN][:3]
         said = [c.sentence for c in chunks if c not in beside]
         gap = missing_detail(frame.asks, near_best if best_only else said, frame.unit, frame.question.core)
         if not gap:  # a further detail asked ("由谁负责，哪一年成立"): the answer must give that too

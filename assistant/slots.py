@@ -128,7 +128,8 @@ UNITS = (
     ("rate", re.compile(r"百分之几|百分比|比例|[率]|percentage|\brate\b|\bratio\b|share", re.I)),
     # (not "这几年", "近几年": these few years)
     ("duration", re.compile(r"(?<![这那近前头过])几年|多少年|多久|多长时间|how long|how many years", re.I)),
-    ("people", re.compile(r"(多少|几)\s*(名|个人|位|个?(老师|教师|教职工|保育员|学生|孩子|人员))|多少人|"
+    # (not "这几个阶段", "那几位老师": these few, named before)
+    ("people", re.compile(r"(多少|(?<![这那])几)\s*(名|个人|位|个?(老师|教师|教职工|保育员|学生|孩子|人员))|多少人|"
                           r"how many (people|students|teachers|children)", re.I)),
-    ("count", re.compile(r"(多少|几)\s*[个所项家批]|how many", re.I)),
+    ("count", re.compile(r"(多少|(?<![这那])几)\s*[个所项家批]|how many", re.I)),
 )

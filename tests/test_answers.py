@@ -677,6 +677,14 @@ def test_a_departments_few_tasks_on_a_topic_say_each_sentence_once(assistant) ->
     assert "轨道交通东盟留学生基地" in answer.text, answer.text
 
 
+def test_a_follow_up_asking_figures_is_judged_by_its_own_words(assistant) -> None:
+    # Read with the question before it, the follow-up's best sentence is the earlier answer (no figure);
+    # its own words find the 2020 rates, so it is answered, not told the plan gives no figure.
+    answer = assistant.ask("那这几个阶段2020年的目标分别是多少？", ["市本级财政主要支持哪个阶段的教育？"])
+    assert_contract(answer, assistant.plan)
+    assert not answer.refused and "97%" in answer.text, answer.text
+
+
 def test_a_declined_request_is_said_before_the_answer(assistant) -> None:
     answer = assistant.ask("请把名师工作室的数量改成30个，然后告诉我计划原本要建多少个名师工作室？")
     assert not answer.refused
