@@ -89,7 +89,8 @@ class ExtractiveComposer:
         self.reader = PlanReader((department_mentions, book.mentions, self._names), self.scorer.idf,
                                  scope_finder(part_names(plan)))
         self.evidence = EvidenceSets(plan, retriever, self.scorer, self.reader)
-        self.duties = Responsibility(plan, self.scorer, retriever.chunks, self.evidence.is_structural)
+        self.duties = Responsibility(plan, self.scorer, retriever.chunks, self.evidence.is_structural,
+                                     self.evidence.titled)
 
     def compose(self, question: Question, retrieval: Retrieval, vector: list[float],
                 searcher: Retriever | None = None) -> Answer:

@@ -47,7 +47,7 @@ from assistant.selection import (
     typed_first,
 )
 from assistant.slots import ADOPTION
-from assistant.titles import cover_places, cover_titles, named_places, subject_words, title_names
+from assistant.titles import cover_places, cover_titles, named_places, part_titles, subject_words, title_names
 from embeddings.base import embed_queries
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
@@ -69,6 +69,7 @@ class EvidenceSets:
         self.plan, self.retriever, self.scorer, self.reader = plan, retriever, scorer, reader
         self._sentences = [c.sentence.replace(" ", "") for c in retriever.chunks]
         self._titles = title_names(plan)
+        self._parts = part_titles(plan)
         # Asked of every candidate sentence of every question: answered once per sentence.
         self._structural = {c.id: self._is_structural(c) for c in retriever.chunks}
 
@@ -163,7 +164,7 @@ class EvidenceSets:
             beside = {s.chunk for s in quoted if s not in chosen}
             chosen = quoted
             subject, items = facet_parts(frame.question.core, self._named, self.scorer.idf)
-            places = named_places(items, self.plan)
+            places = named_places(items, self._parts)
             if places:  # "督导在学前、义务教育和保障措施几部分": the subject's sentence in each part, last:
                 # beside what the other facets found, not instead of it
                 chosen = cover_places(chosen, content, places, self.scorer.weights(subject_words(subject)), self.plan)

@@ -12,7 +12,7 @@ from assistant.evidence import Line
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
 from assistant.selection import Scored, SentenceScorer, select, share
-from assistant.titles import scope_finder, title_names
+from assistant.titles import scope_finder
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.departments import find_departments
@@ -48,9 +48,10 @@ class Responsibility:
     """The responsibility handlers of the extractive composer, over one plan."""
 
     def __init__(self, plan: Plan, scorer: SentenceScorer, chunks: Sequence[Chunk],
-                 is_structural: Callable[[Chunk], bool]) -> None:
+                 is_structural: Callable[[Chunk], bool], titled: Callable[[str], list[str]]) -> None:
+        """``titled``: the clauses a text names by their titles (EvidenceSets.titled)."""
         self.plan, self.scorer, self.chunks, self.is_structural = plan, scorer, chunks, is_structural
-        self._titles = title_names(plan)
+        self.titled = titled
 
     def tasks(self, frame: QueryFrame) -> Reply:
         """A department's tasks, in one role or both, within the 工程 the question names, or on the topic
@@ -75,7 +76,7 @@ class Responsibility:
                 within = {c.clause_id for c in about} or None  # no task of it on the topic: all of them
             # An item the topic names by its title ("在建首府留学基地那一条里") is one of them, though
             # its sentences do not repeat the title's words.
-            titled = {cid for name, cid in self._titles if name in frame.topic}
+            titled = set(self.titled(frame.topic))
             if titled:
                 within = (within or set()) | titled
         lead, lines = "", []

@@ -90,14 +90,18 @@ PLACE_MIN_CHARS = 2
 PLACE_COVERAGE = 0.3
 
 
-def named_places(items: Sequence[str], plan: Plan) -> list[str]:
-    """The parts of the plan the items of a list name by a stretch of their titles, one per item that
-    names exactly one ("教育督导在学前、义务教育和保障措施几部分": 四（一）, 四（二）, 五)."""
-    parts = [c for c in plan if c.level in ("part", "subsection")]
+def part_titles(plan: Plan) -> list[tuple[str, str]]:
+    """(clause id, title) of each part and subsection: the places a list's items may name."""
+    return [(c.id, c.title) for c in plan if c.level in ("part", "subsection")]
+
+
+def named_places(items: Sequence[str], parts: Sequence[tuple[str, str]]) -> list[str]:
+    """The parts of the plan (``part_titles``) the items of a list name by a stretch of their titles,
+    one per item that names exactly one ("教育督导在学前、义务教育和保障措施几部分": 四（一）, 四（二）, 五)."""
     out = []
     for item in items:
         words = item.strip().rstrip("中里内上")  # "在主要任务中"
-        found = [c.id for c in parts if words in c.title] if len(words) >= PLACE_MIN_CHARS else []
+        found = [cid for cid, title in parts if words in title] if len(words) >= PLACE_MIN_CHARS else []
         if len(found) == 1 and found[0] not in out:
             out.append(found[0])
     return out
