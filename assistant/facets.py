@@ -77,8 +77,11 @@ def _parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -
         return "", []
     lists = [_items(c) for c in clauses]
     # An enumeration: two items that name a topic, or three items with 、 between them or along a range
-    # (common words such as 义务教育 name no topic on their own, but listed they are the facets).
-    listed = [("、" in c or bool(_RANGE.search(c))) and len(items) > 2 for c, items in zip(clauses, lists, strict=True)]
+    # (common words such as 义务教育 name no topic on their own, but listed they are the facets), or two
+    # items before 分别/各自, which say the question takes them one by one ("中小学和高职院校分别…").
+    listed = [(("、" in c or bool(_RANGE.search(c))) and len(items) > 2)
+              or (len(items) > 1 and bool(_FRAMING.search(items[-1])))
+              for c, items in zip(clauses, lists, strict=True)]
     lists = [items if sum(1 for i in items if has_topic(i)) > 1 or many else []
              for items, many in zip(lists, listed, strict=True)]
     first = next((k for k, items in enumerate(lists) if items), 0)

@@ -793,6 +793,9 @@ def test_a_list_question_pairs_each_facet_with_its_subject(chunks) -> None:
     # The enumeration ends where its framing starts: "或做法" after "分别提了什么制度" is no facet.
     queries = facet_queries("教研方面，幼儿园、义务教育学校和信息化分别提了什么制度或做法？", named, idf)
     assert [q.split()[-1] for q in queries] == ["幼儿园", "义务教育学校", "信息化"]
+    # "分别" makes two items a list though one of them (中小学) names no topic of its own.
+    queries = facet_queries("师资培训方面，中小学和高职院校分别有哪些安排？", named, idf)
+    assert [q.split()[-1] for q in queries] == ["中小学", "高职院校"], queries
     # A range's stations are its items, with or without 、 between them; a year after 到 is no station.
     queries = facet_queries("外地务工人员的孩子从读小学、上初中到念高中，方案各有什么保障？", named, idf)
     assert [q.split()[-1] for q in queries] == ["读小学", "上初中", "念高中"]
