@@ -42,7 +42,7 @@ class Transcript:
             new = lines[:1]
         self._said |= {self._key(line) for line in new}
         if new and new_lead:
-            new[0] = Line(f"{lead}{new[0].text}", new[0].clause_id, new[0].quote)
+            new[0] = led(lead, new[0])
             self._leads.add(lead)
         self.lines += new
 
@@ -65,6 +65,12 @@ def verify(plan: Plan, clause_id: str, quote: str) -> None:
         raise UnverifiedQuote(f"cited clause {clause_id!r} does not exist")
     if not quote or quote not in plan.full_text(clause_id):
         raise UnverifiedQuote(f"quote is not verbatim in {clause_id}: {quote[:40]!r}")
+
+
+def led(lead: str, line: Line) -> Line:
+    """A line with a lead of its own above it (a second department's count, a later part's correction):
+    on a line of its own, as the answer's first lead is, not glued to the sentence it introduces."""
+    return Line(f"{lead}\n{line.text}", line.clause_id, line.quote)
 
 
 def readable(text: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.coverage import cover_each_facet, covering
 from assistant.duties import department_lines, duty_lines, is_duty_line, shared_lines
-from assistant.evidence import Line
+from assistant.evidence import Line, led
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
 from assistant.selection import Scored, SentenceScorer, select, share
@@ -94,7 +94,7 @@ class Responsibility:
             )
             lead = lead or more_lead
             if lead != more_lead and more:
-                more = [Line(f"{more_lead}{more[0].text}", more[0].clause_id, more[0].quote), *more[1:]]
+                more = [led(more_lead, more[0]), *more[1:]]
             lines += more
         if lines and not about and _CONTENT.search(frame.question.core):
             # "具体管哪些事": each task's opening sentence says what it is, after its departments.

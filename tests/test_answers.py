@@ -537,9 +537,10 @@ def test_each_part_of_a_compound_question_keeps_its_lead(assistant) -> None:
     answer = assistant.ask("2019年学前三年毛入园率是98%吗？南宁学院在方案里出现了几次？")
     assert_contract(answer, assistant.plan)
     lines = answer.text.splitlines()
-    # The correction stands before the figure it corrects, the count before the first mention.
-    assert lines[0].startswith("与问题中的“98%”不同") and "96.5%" in lines[0], answer.text
-    assert any(line.startswith("计划中“南宁学院”出现") and line.endswith("】") for line in lines[1:]), answer.text
+    # The correction stands right above the figure it corrects, the count right above the first mention.
+    assert lines[0].startswith("与问题中的“98%”不同") and "96.5%" in lines[1], answer.text
+    at = next(k for k, line in enumerate(lines) if line.startswith("计划中“南宁学院”出现"))
+    assert lines[at].endswith("：") and "南宁学院" in lines[at + 1] and lines[at + 1].endswith("】"), answer.text
 
 
 def test_injection_does_not_change_the_figure(assistant) -> None:
@@ -627,6 +628,9 @@ def test_departments_asked_about_together_get_the_tasks_they_share(assistant) ->
     # "分别" asks for each one's list
     answer = assistant.ask("外侨办和残联分别参与了哪些任务？")
     assert {"四（六）1", "四（九）1"} <= {c.clause_id for c in answer.citations}
+    # each department's count opens a line of its own, above its first task
+    counts = [line for line in answer.text.splitlines() if "在本计划中参与" in line]
+    assert len(counts) == 2 and all(line.endswith("：") for line in counts), answer.text
 
 
 def test_a_topic_beside_a_named_project_adds_that_topics_tasks(assistant) -> None:
@@ -752,7 +756,9 @@ def test_a_compound_answer_repeats_no_line_but_lists_each_departments_tasks(assi
     # A part that says again what an earlier part said (with or without its clause's title) adds nothing.
     answer = assistant.ask("方案和南宁市教育事业发展“十三五”规划是什么关系？在哪几处提到了？")
     # (the count the second part asks for leads into one line said before, and only that one)
-    lines = [line for line in answer.text.splitlines() if "【" in line and "出现2次" not in line]
+    every = answer.text.splitlines()
+    at = next(k for k, line in enumerate(every) if "出现2次" in line)
+    lines = [line for k, line in enumerate(every) if "【" in line and k != at + 1]
     bodies = [line.split("：", 1)[-1].split("【")[0] for line in lines]
     assert len(bodies) == len(set(bodies)) and answer.text.count("出现2次") == 1
 

@@ -76,12 +76,13 @@ def test_a_later_part_repeats_nothing_but_another_departments_tasks(corpus_plan)
     task = Line("四（八）1 加快推进教育信息化基础能力建设（组织实施单位）", "四（八）1", "组织实施单位")
     said.add([task], "市财政局在本计划中参与16项任务：", "department")
     said.add([task], "市人社局在本计划中参与11项任务：", "department")
-    assert [line.text for line in said.lines][1:] == [f"市财政局在本计划中参与16项任务：{task.text}",
-                                                      f"市人社局在本计划中参与11项任务：{task.text}"]
+    # (each lead on a line of its own above the task it introduces)
+    assert [line.text for line in said.lines][1:] == [f"市财政局在本计划中参与16项任务：\n{task.text}",
+                                                      f"市人社局在本计划中参与11项任务：\n{task.text}"]
     # the same count said again opens nothing; a new lead on repeated lines keeps the line it leads
     said.add([task], "市人社局在本计划中参与11项任务：", "department")
     said.add([plain], "计划中“智慧校园”出现2次：")
-    assert len(said.lines) == 4 and said.lines[-1].text == f"计划中“智慧校园”出现2次：{plain.text}"
+    assert len(said.lines) == 4 and said.lines[-1].text == f"计划中“智慧校园”出现2次：\n{plain.text}"
 
 
 def test_a_sentence_a_target_line_already_says_is_not_repeated(corpus_plan) -> None:
