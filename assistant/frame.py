@@ -43,7 +43,7 @@ _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 @dataclass(frozen=True)
 class QueryFrame:
     question: Question
-    # money | outcome | day | date | procedure | criterion | reason | text | person | members | contact |
+    # money | outcome | day | date | procedure | criterion | reason | text | person | members | contact | place |
     # document | figure | department | "" (assistant.slots.ASKS, in that order)
     asks: str
     wants_list: bool  # a list or an overview, not one fact

@@ -57,6 +57,9 @@ from knowledge.retriever import Retrieval, Retriever
 PER_TASK = 2
 #: The sentences a figure may come from: those within this margin of the best one.
 FIGURE_MARGIN = 0.15
+#: The details only a best sentence gives: some other sentence always has some number, a list's
+#: further sentences name other schools, and another sentence places something else ("落户在…").
+_BEST_ONLY = ("figure", "members", "criterion", "reason", "place")
 #: A list or an overview whose sentences all come from one item is about that item: an item of at
 #: most this many sentences is given whole (the tuning sets: 5 gains one question, for 2 % length).
 WHOLE_ITEM = 5
@@ -185,10 +188,8 @@ class EvidenceSets:
         lines = self.grouped(chunks)
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
             return Reply("passage", self._mention_lead(frame), lines)
-        # A figure or the named members must come from a best sentence: some other sentence always has
-        # some number, and a list's further sentences name other schools.
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
-        best_only = frame.asks in ("figure", "members", "criterion", "reason")
+        best_only = frame.asks in _BEST_ONLY
         if best_only and frame.question.followup:
             # A follow-up is read with the question before it ("…哪个阶段的教育，这几个阶段到2020年的
             # 普及目标又各是多少"), whose own answer ranks first: its own words find its best sentences too.
@@ -198,8 +199,8 @@ class EvidenceSets:
         said = [c.sentence for c in chunks if c not in beside]
         gap = missing_detail(frame.asks, near_best if best_only else said, frame.unit, frame.question.core)
         if not gap:  # a further detail asked ("由谁负责，哪一年成立"): the answer must give that too
-            gap = next((a for a in frame.also_asks[1:]
-                        if a in HARD_DETAILS and missing_detail(a, said, "", frame.question.core)), "")
+            gap = next((a for a in frame.also_asks[1:] if a in HARD_DETAILS and missing_detail(
+                a, near_best if a in _BEST_ONLY else said, "", frame.question.core)), "")
         # A figure the question claims ("…的80%，这个比例是怎么定的") that the plan does not give: the
         # premise is corrected and the plan's own rule given, an answer rather than a refusal.
         absent = [f for f in frame.claimed if not any(f in c.sentence.replace(" ", "") for c in chunks)]

@@ -39,6 +39,8 @@ _DETAIL = {
     "day": re.compile(r"\d+\s*月|\d+\s*日"),
     "date": re.compile(r"\d{4}\s*年(?![）)])|\d+\s*月|\d+\s*日|每年|逐年|年内|年底|年前"),
     "contact": re.compile(r"电话|\d{7,}|www\.|https?://|@"),
+    # A place: where something is set ("落户在…", "设在…"), or the principle that places it ("就近入学").
+    "place": re.compile(r"(落户|设在|位于|坐落|建在|选址)[于在]?[^，。；]{2}|就近|相对集中"),
     # Steps or what to hand in, not the mere word ("简化入学手续" names a procedure, it does not give it).
     "procedure": re.compile(r"(先|首先)[^。；]{0,30}(再|然后)|步骤|流程(如下|为|是)|"
                             r"(提交|提供|携带|准备)[^。；]{0,10}(材料|证明|证件)|(到|在)[^。；]{0,10}(办理|报名|申请)"),
@@ -73,6 +75,7 @@ _DETAIL_WORDS = {
     "date": ("时间或日期", "date"),
     "members": ("名单（计划只给出了数量或总称）", "list of members (the plan gives only a count or a collective name)"),
     "contact": ("联系方式或地址", "contact details"),
+    "place": ("位置或选址", "location"),
     "procedure": ("办理流程或申请方式", "procedure"),
     "person": ("人员姓名", "names of people"),
     "criterion": ("认定标准或条件", "criteria or conditions"),
@@ -198,7 +201,7 @@ def criterion_given(question: str, sentences: Sequence[str]) -> bool:
 
 #: Details no plan sentence is likely to give in passing: asked anywhere in a question, each is
 #: checked, not only the first slot ("由谁负责？哪一年挂牌成立？").
-HARD_DETAILS = ("day", "money", "person", "contact", "procedure", "criterion", "text", "outcome")
+HARD_DETAILS = ("day", "money", "person", "contact", "place", "procedure", "criterion", "text", "outcome")
 
 
 def missing_detail(asks: str, sentences: Sequence[str], unit: str = "", question: str = "") -> str:

@@ -79,9 +79,11 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            rf"\b(what|which) (exactly )?(are|were|do|does) (the |these |those )?{_QUOTE}?{_NUMBER}\b|"
                            rf"\bnames? of (the|these|those|all|its) {_QUOTE}?(\w+ )?{_NUMBER}\b|"
                            + NAMED_MEMBERS, re.I)),
-    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|选址|位置|位于|在哪个(城区|区|县|地方)|"
-                           r"(放在|建在|落在|设在|落户|选在)哪(个|几个|些)?(城区|县区|区县|区|县|地方|位置|里|儿)|"
-                           r"phone|address|website|e-?mail|where (is|will) .* (located|built)", re.I)),
+    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|phone|address|website|e-?mail", re.I)),
+    # Where something is or goes: the plan may say it ("落户在南宁职业技术学院", "小学就近入学").
+    ("place", re.compile(r"选址|位置|位于|在哪个(城区|区|县|地方)|"
+                         r"(放在|建在|落在|设在|落户|选在)哪(个|几个|些)?(城区|县区|区县|区|县|地方|位置|里|儿)|"
+                         r"where (is|will) .* (located|built)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么[^，。？?]{0,3}(文件|文号)|"
                             r"(文件|文号)(是|叫)?(哪个|哪份|哪一份|什么)|依据的?是|\b(which|what) ([\w-]+ ){0,3}documents?\b|"
                             + OWN_NUMBER_OR_ISSUER, re.I)),

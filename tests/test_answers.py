@@ -767,3 +767,17 @@ def test_an_english_compound_answer_opens_with_one_lead(assistant) -> None:
     answer = assistant.ask("Give me the numeric targets for the famous-teacher studios, "
                            "and for autonomous-region model high schools.")
     assert answer.text.count("According to the plan") == 1 and "25个" in answer.text and "2所" in answer.text
+
+
+def test_where_something_is_answered_when_the_plan_places_it(assistant) -> None:
+    # The plan says where the base is (落户在南宁职业技术学院): an answer, not a refusal of an address.
+    answer = assistant.ask("港澳台青少年文化交流创新创业基地设在哪里？")
+    assert_contract(answer, assistant.plan)
+    assert not answer.refused and "南宁职业技术学院" in answer.text, answer.text
+    # It never says where the international school will be built: a place, not contact details, is missing.
+    answer = assistant.ask("南宁国际学校打算建在哪个县区？")
+    assert answer.refused and answer.text.startswith("计划中未提及具体的位置或选址"), answer.text
+    assert "四（六）2" in {c.clause_id for c in answer.citations}
+    # a phone number is still contact details
+    answer = assistant.ask("南宁国际学校的咨询电话是多少？")
+    assert answer.refused and "联系方式" in answer.text, answer.text

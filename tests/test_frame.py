@@ -641,7 +641,7 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     ("Was the 2020 retention target actually met?", "outcome"),
     ("名师工作室的带头名师都是谁？", "person"),
     ("Who will chair the vocational education group?", "person"),
-    ("这些实训基地会建在哪个区？", "contact"),
+    ("这些实训基地会建在哪个区？", "place"),
     ("“三全”育人具体指哪三全？", "members"),
     ("为什么要在五象新区建两所实验幼儿园？", "reason"),
     ("学前教育这块要落实的上级文件是哪个？", "document"),
