@@ -432,6 +432,19 @@ def test_each_piece_of_a_question_gets_its_own_best_sentences(chunks, corpus_pla
     assert cover_segments(chosen, ["怎么说"], ranked.__getitem__, corpus_plan) == chosen
 
 
+def test_a_long_lists_last_piece_is_heard_though_the_answer_is_already_full(chunks, corpus_plan) -> None:
+    from assistant.coverage import SEGMENT_CAP
+    from assistant.selection import MAX_SENTENCES
+
+    body = [c for c in chunks if c.clause_id.startswith("四（") and c.position > 0]
+    # MAX_SENTENCES + 2 sentences already chosen (the earlier cap), from clauses other than 四（九）2
+    chosen = [Scored(c, 0.9, frozenset()) for c in body if c.clause_id != "四（九）2"][: MAX_SENTENCES + 2]
+    last = next(c for c in body if c.clause_id == "四（九）2")
+    ranked = {"残疾 上大学": [Scored(last, SEGMENT_MIN + 0.1, frozenset())]}
+    out = cover_segments(chosen, list(ranked), ranked.__getitem__, corpus_plan)
+    assert last in [s.chunk for s in out] and len(out) == MAX_SENTENCES + 3 <= SEGMENT_CAP
+
+
 def test_each_piece_gets_the_sentence_it_scores_most_above_the_other_pieces(chunks, corpus_plan) -> None:
     first = {c.clause_id: c for c in reversed(chunks)}
     shared, own, weak = first["五（三）"], first["四（三）2"], first["四（七）3"]
