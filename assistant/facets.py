@@ -1,6 +1,6 @@
 """The parts of a list question, read from its wording: its pieces between punctuation and conjunctions,
 the items of its enumeration and the subject they share ("家里有残疾孩子的话，读高职和学前教育分别…" →
-残疾 × 读高职, 学前教育), and its rare terms. assistant.coverage turns each part into sentences.
+残疾 × 读高职, 学前教育; or after them: "在留学和保障措施里分别要求宣传什么" → 宣传), and its rare terms. assistant.coverage turns each part into sentences.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def facet_parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, floa
     """The subject and the items of a list question: "大班额的问题，义务教育和普通高中分别…" → 大班额,
     [义务教育, 普通高中]; ("", []) without both. The items of an enumeration (、 和 与) are the
     facets; the clauses before it that name a topic are the subject every facet shares, by their
-    distinctive words only ("家里有残疾孩子的话" → 残疾). (A clause after it frames: "方案分别怎么说".)"""
+    distinctive words only ("家里有残疾孩子的话" → 残疾); without one, a clause after it that names a
+    topic, its framing words aside ("方案分别要求宣传什么" → 宣传; "方案分别怎么说" only frames)."""
     subject, items = _parts(text, has_topic, idf)
     return (subject, items) if subject and items else ("", [])
 
@@ -92,7 +93,14 @@ def _parts(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -
         subject = f"{subject} {_distinctive(around, idf)}".strip()
         items = trimmed if around or listed[first] else [i for i in trimmed if has_topic(i)]
     items += [i for group in lists[first + 1 :] for i in group if has_topic(i)]
+    if items and not subject:  # none before the list: a clause after it that names one ("…要求宣传什么")
+        after = [c for c, group in zip(clauses[first + 1 :], lists[first + 1 :], strict=True) if not group]
+        subject = " ".join(_distinctive(FRAMING_WORDS.sub(" ", c), idf) for c in after if has_topic(c)).strip()
     return subject, items
+
+
+#: The words a question frames its subject with ("宣传方面，方案…要求"): no part of the subject.
+FRAMING_WORDS = re.compile(r"方面|方案|计划|要求|关于|部分|问题|内容|规定|提到|提出")
 
 
 def opening_subject(text: str, has_topic: Callable[[str], bool], idf: dict[str, float]) -> str:

@@ -14,6 +14,7 @@ from assistant.coverage import (
     cover_clauses,
     cover_facets,
     cover_names,
+    cover_piece_clauses,
     cover_quoted,
     cover_segments,
     cover_subtopics,
@@ -154,7 +155,10 @@ class EvidenceSets:
             searched = [p for p, w in zip(pieces[:MAX_CLAUSES], piece_weights, strict=False) if not _answered(w, chosen)]
             vectors = embed_queries(self.retriever.embeddings, searched)
             found = dict(zip(searched, self.retriever.search_many(searched, vectors), strict=True))
-            chosen = cover_segments(chosen, searched, lambda p: self._segment_ranked(p, found[p]), self.plan)
+            ranked = {p: self._segment_ranked(p, found[p]) for p in searched}
+            chosen = cover_segments(chosen, searched, ranked.__getitem__, self.plan)
+            chosen = cover_piece_clauses(chosen, searched, ranked.__getitem__,
+                                         lambda p: [h.clause_id for h in found[p].hits], self.plan)
             # Each facet's sentence within the chosen clauses (a list's candidates are the whole plan).
             facets = [w for w in piece_weights if w]
             chosen = cover_facets(chosen, content, facets, self.plan)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.coverage import best_of_clauses
+from assistant.facets import FRAMING_WORDS
 from assistant.selection import Scored, plan_order, share
 from knowledge.clause import Plan
 
@@ -107,13 +108,9 @@ def named_places(items: Sequence[str], parts: Sequence[tuple[str, str]]) -> list
     return out
 
 
-#: The words a question frames its subject with ("宣传方面，方案…要求"): no part of the subject.
-_FRAMING_WORDS = re.compile(r"方面|方案|计划|要求|关于|部分|问题|内容|规定|提到|提出")
-
-
 def subject_words(subject: str) -> str:
     """A list's shared subject without the words that frame it: "宣传方面 方案 要求宣传" → 宣传."""
-    return _FRAMING_WORDS.sub(" ", subject)
+    return FRAMING_WORDS.sub(" ", subject)
 
 
 def cover_places(chosen: list[Scored], candidates: Sequence[Scored], places: Sequence[str],

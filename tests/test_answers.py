@@ -781,3 +781,12 @@ def test_where_something_is_answered_when_the_plan_places_it(assistant) -> None:
     # a phone number is still contact details
     answer = assistant.ask("南宁国际学校的咨询电话是多少？")
     assert answer.refused and "联系方式" in answer.text, answer.text
+
+
+def test_each_piece_of_a_list_hears_from_the_clauses_its_own_search_finds_best(assistant) -> None:
+    # The 高中 piece's own search puts 四（三）3 among its two best clauses: its sentence on
+    # 现代化 joins, though on the whole question it trails every 现代化 sentence of the other parts.
+    answer = assistant.ask("“教育现代化”这个提法在方案里出现在哪些层面？总目标、义务教育和高中分别怎么讲？")
+    assert_contract(answer, assistant.plan)
+    assert "四（三）3" in {c.clause_id for c in answer.citations}, answer.text
+    assert "普通高中现代化示范学校" in answer.text, answer.text

@@ -445,6 +445,23 @@ def test_a_long_lists_last_piece_is_heard_though_the_answer_is_already_full(chun
     assert last in [s.chunk for s in out] and len(out) == MAX_SENTENCES + 3 <= SEGMENT_CAP
 
 
+def test_each_piece_hears_from_its_own_best_clauses(chunks, corpus_plan) -> None:
+    from assistant.coverage import PIECE_CLAUSES, cover_piece_clauses
+
+    first = {c.clause_id: c for c in reversed(chunks)}
+    chosen = [Scored(first["四（七）1"], 0.9, frozenset())]
+    ranked = {"校长 交流": [Scored(first["四（七）3"], SEGMENT_OWN_MIN + 0.05, frozenset()),
+                          Scored(first["四（六）1"], SEGMENT_OWN_MIN - 0.05, frozenset())],
+              "校长 学习": [Scored(first["四（七）2"], SEGMENT_OWN_MIN + 0.1, frozenset())]}
+    hits = {"校长 交流": ["四（七）3", "四（六）1"],
+            # a subsection with items is no unit to add; 四（七）2 is the third clause: past PIECE_CLAUSES
+            "校长 学习": ["四（七）", "四（七）1", "四（七）2"]}
+    out = cover_piece_clauses(chosen, list(ranked), ranked.__getitem__, hits.__getitem__, corpus_plan)
+    assert PIECE_CLAUSES == 2
+    # 四（七）3 joins; 四（六）1 scores under SEGMENT_OWN_MIN; 四（七）1 is chosen already.
+    assert [s.chunk.clause_id for s in out] == ["四（七）1", "四（七）3"]
+
+
 def test_each_piece_gets_the_sentence_it_scores_most_above_the_other_pieces(chunks, corpus_plan) -> None:
     first = {c.clause_id: c for c in reversed(chunks)}
     shared, own, weak = first["五（三）"], first["四（三）2"], first["四（七）3"]
@@ -806,6 +823,9 @@ def test_a_list_question_pairs_each_facet_with_its_subject(chunks) -> None:
     # The enumeration ends where its framing starts: "或做法" after "分别提了什么制度" is no facet.
     queries = facet_queries("教研方面，幼儿园、义务教育学校和信息化分别提了什么制度或做法？", named, idf)
     assert [q.split()[-1] for q in queries] == ["幼儿园", "义务教育学校", "信息化"]
+    # No subject before the list: a clause after it names one, its framing words aside.
+    queries = facet_queries("在留学和师德两部分里，方案分别要求宣传什么？", named, idf)
+    assert queries == ["宣传 留学", "宣传 师德"], queries
     # "分别" makes two items a list though one of them (中小学) names no topic of its own.
     queries = facet_queries("师资培训方面，中小学和高职院校分别有哪些安排？", named, idf)
     assert [q.split()[-1] for q in queries] == ["中小学", "高职院校"], queries
