@@ -1,6 +1,7 @@
 """The parts of a list question, read from its wording: its pieces between punctuation and conjunctions,
 the items of its enumeration and the subject they share ("家里有残疾孩子的话，读高职和学前教育分别…" →
-残疾 × 读高职, 学前教育; or after them: "在留学和保障措施里分别要求宣传什么" → 宣传), and its rare terms. assistant.coverage turns each part into sentences.
+残疾 × 读高职, 学前教育; or after them: "在留学和保障措施里分别要求宣传什么" → 宣传), and its rare
+terms. assistant.coverage turns each part into sentences.
 """
 
 from __future__ import annotations
