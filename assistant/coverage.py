@@ -126,16 +126,10 @@ def cover_piece_clauses(chosen: list[Scored], pieces: Sequence[str], ranked_for:
     """Add, for each piece, the best sentence of each of its PIECE_CLAUSES best retrieved clauses that
     no chosen sentence is from, when it scores SEGMENT_OWN_MIN on the piece's own ranking."""
     out = list(chosen)
-    have = {s.chunk.clause_id for s in out}
     for piece in pieces:
-        for clause_id in list(dict.fromkeys(hits_for(piece)))[:PIECE_CLAUSES]:
-            if clause_id in have or clause_id not in plan or plan.children(clause_id):
-                continue
-            best = next((s for s in ranked_for(piece) if s.chunk.clause_id == clause_id), None)
-            if best is not None and best.score >= SEGMENT_OWN_MIN:
-                out.append(best)
-                have.add(clause_id)
-    return sorted(out, key=lambda s: plan_order(plan, s.chunk))
+        leaves = [c for c in list(dict.fromkeys(hits_for(piece)))[:PIECE_CLAUSES] if c in plan and not plan.children(c)]
+        out = best_of_clauses(out, ranked_for(piece), leaves, plan, lambda best: best.score >= SEGMENT_OWN_MIN)
+    return out
 
 
 def _own_sentence(piece: str, ranked: dict[str, list[Scored]]) -> Scored | None:
