@@ -790,3 +790,16 @@ def test_each_piece_of_a_list_hears_from_the_clauses_its_own_search_finds_best(a
     assert_contract(answer, assistant.plan)
     assert "四（三）3" in {c.clause_id for c in answer.citations}, answer.text
     assert "普通高中现代化示范学校" in answer.text, answer.text
+
+
+def test_an_english_question_names_a_school_stage_or_post_by_its_standard_name(assistant) -> None:
+    # "school doctor" is 校医 (refused when the glossary did not know it)
+    answer = assistant.ask("What will be done about school doctors' titles?")
+    assert_contract(answer, assistant.plan)
+    assert not answer.refused and "四（七）3" in {c.clause_id for c in answer.citations}, answer.text
+    assert "校医岗位设置和职称晋升" in answer.text, answer.text
+    # "oversized classes" is 大班额 and "primary schools" 小学: 义务教育's 超大班额, not only 高中's
+    answer = assistant.ask("What does the plan say about oversized classes in primary schools and junior high schools?")
+    assert_contract(answer, assistant.plan)
+    assert "四（二）2" in {c.clause_id for c in answer.citations}, answer.text
+    assert "超大班额" in answer.text, answer.text

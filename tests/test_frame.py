@@ -951,6 +951,10 @@ def test_english_dictionary_words_give_the_plan_terms() -> None:
     assert chinese_terms("applied research") == ["应用型", "科研 研究"]
     # "training base" is either of the plan's two kinds of base (teachers' 培训, students' 实训)
     assert chinese_terms("How many demonstration training bases?") == ["示范", "培训基地 实训基地"]
+    # the school system's stages by their standard English names, the longest name first
+    assert chinese_terms("secondary vocational schools")[0] == "中职 中等职业"
+    assert chinese_terms("primary and secondary schools") == ["中小学"]
+    assert chinese_terms("higher vocational colleges, universities") == ["高职", "大学 高校"]
 
 
 def test_a_clause_named_by_its_title_joins_a_list(chunks, corpus_plan) -> None:
