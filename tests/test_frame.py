@@ -955,6 +955,10 @@ def test_english_dictionary_words_give_the_plan_terms() -> None:
     assert chinese_terms("secondary vocational schools")[0] == "中职 中等职业"
     assert chinese_terms("primary and secondary schools") == ["中小学"]
     assert chinese_terms("higher vocational colleges, universities") == ["高职", "大学 高校"]
+    # policy nouns with one plan term each; words as common as "reform" or "teaching" have none (they
+    # matched too much: tuning sets −3)
+    assert chinese_terms("course selection and college entrance examination") == ["选课走班", "高考"]
+    assert chinese_terms("What reform of teaching?") == []
 
 
 def test_a_clause_named_by_its_title_joins_a_list(chunks, corpus_plan) -> None:
