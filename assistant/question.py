@@ -314,12 +314,25 @@ def read(raw: str, history: Sequence[str] = (), reader: Reader | None = None) ->
 def parts(text: str) -> list[str]:
     """Sub-questions of a compound question ("A？B？"), or [text] when there is only one."""
     pieces = [p.strip() for p in re.split(r"[？?；;]", text) if len(p.strip()) >= 4]
+    pieces = [q for p in pieces for q in announced(p)]
     # A remark after the last question ("…哪些任务？我们科室要对一下口径。") asks nothing of its own.
     # One that enumerates ("本地培训、出国培训都算进去") names the parts wanted.
     last = pieces[-1] if pieces else ""
     if len(pieces) >= 2 and not re.search(r"[？?；;]\s*$", text) and not _ASKING.search(last) and "、" not in last:
         pieces = pieces[:-1]
     return pieces if len(pieces) >= 2 else [text]
+
+
+def announced(text: str) -> list[str]:
+    """The questions a colon announces ("我关心三件事：A是多少，B有几所，还有C由谁出" → A是多少, B有几所,
+    还有C由谁出) when every clause after it asks; else [text]. What comes before the colon is the
+    asker's preamble ("作为高中校长，我关心三件事"): each question is read without it (with it, each
+    part's answer took in what the preamble's words matched, two to three times as long)."""
+    _, colon, rest = text.partition("：")
+    clauses = [c.strip() for c in re.split(r"[，,、]", rest) if c.strip()]
+    if not colon or len(clauses) < 2 or not all(_ASKING.search(c) and len(c) >= 4 for c in clauses):
+        return [text]
+    return clauses
 
 
 # A question word, or a request to tell ("都列一下", "说说"): a part that has neither only remarks.

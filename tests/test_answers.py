@@ -803,3 +803,13 @@ def test_an_english_question_names_a_school_stage_or_post_by_its_standard_name(a
     assert_contract(answer, assistant.plan)
     assert "四（二）2" in {c.clause_id for c in answer.citations}, answer.text
     assert "超大班额" in answer.text, answer.text
+
+
+def test_each_question_a_colon_announces_is_answered(assistant) -> None:
+    # Read as one question, only the first figure was answered (the target table's line, 30 characters).
+    answer = assistant.ask("我是高中校长，关心三件事：高中阶段毛入学率2019年目标是多少，自治区特色高中要创建几所，"
+                           "还有普通高中大班额怎么解决？")
+    assert_contract(answer, assistant.plan)
+    cited = {c.clause_id for c in answer.citations}
+    assert {"三（二）", "四（三）3", "四（三）1"} <= cited, answer.text
+    assert "95.6%" in answer.text and "自治区特色高中6所" in answer.text and "普通高中大班额" in answer.text, answer.text

@@ -62,6 +62,17 @@ def test_a_remark_after_the_last_question_is_no_sub_question() -> None:
     assert len(questions.parts("文号是什么？哪次会议通过的？")) == 2
 
 
+def test_questions_a_colon_announces_are_sub_questions() -> None:
+    text = "我是高中校长，关心三件事：毛入学率目标是多少，特色高中要创建几所，还有大班额怎么解决？"
+    assert questions.parts(text) == ["毛入学率目标是多少", "特色高中要创建几所", "还有大班额怎么解决"]
+    # a clause that asks nothing ("我们教学楼不够用") makes it one question about a situation
+    one = "高中这块我想问问：我们教学楼不够用，选课走班怎么弄，方案里这几件事都是怎么写的？"
+    assert questions.parts(one) == [one]
+    # a colon before one question, or a list of topics (学生、教师), announces no questions
+    assert questions.parts("请回答：随迁子女就学遵循什么原则？") == ["请回答：随迁子女就学遵循什么原则？"]
+    assert questions.parts("评价这块：学生、教师分别怎么评？") == ["评价这块：学生、教师分别怎么评？"]
+
+
 def test_a_later_part_repeats_nothing_but_another_departments_tasks(corpus_plan) -> None:
     from assistant.evidence import Line, Transcript
 
