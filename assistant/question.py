@@ -129,6 +129,9 @@ def years_in(text: str) -> tuple[str, ...]:
 #: in English (an English word carries about what two or three Chinese characters do).
 LONGEST_FOLLOWUP = 40
 LONGEST_ENGLISH_FOLLOWUP = 16
+#: Words by which an English question points back at the one before it.
+_EN_POINTER = re.compile(r"\b(it|its|they|them|their|this|these|those|that|such|same|there|then|each|both|also)\b", re.I)
+_EN_OWN_WORDS = 5
 
 Finder = Callable[[str], list[str]]
 
@@ -165,6 +168,12 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     topic = _has_topic(bare, reader)
     if not cued and topic:
         return text
+    if english and not cued and not _EN_POINTER.search(bare) and len(bare.split()) >= _EN_OWN_WORDS:
+        # An English question of five words or more that points back at nothing ("how does the plan
+        # make sure the money keeps coming?") asks its own thing about the previous one's subject: the
+        # plan terms of that one's words, not its whole question.
+        borrowed = " ".join(t for t in chinese_terms(history[-1]) if t not in chinese_terms(text))
+        return f"{text} {borrowed}".strip()
     previous = history[-1].rstrip("？?。. ")
     if len(history) > 1:  # the previous question may itself have been a follow-up
         previous = resolve_followup(previous, history[:-1], reader).rstrip("？?。. ")

@@ -813,3 +813,13 @@ def test_each_question_a_colon_announces_is_answered(assistant) -> None:
     cited = {c.clause_id for c in answer.citations}
     assert {"三（二）", "四（三）3", "四（三）1"} <= cited, answer.text
     assert "95.6%" in answer.text and "自治区特色高中6所" in answer.text and "普通高中大班额" in answer.text, answer.text
+
+
+def test_an_english_second_question_of_its_own_is_answered_not_dropped(assistant) -> None:
+    # "how may schools fund … digital teaching resources" names no glossary term that makes a topic; read
+    # as the first question again, its answer repeated the first one's and was dropped.
+    answer = assistant.ask("What does the plan say about broadband in primary and secondary schools, and how may "
+                           "schools fund the purchase of digital teaching resources?")
+    assert_contract(answer, assistant.plan)
+    assert {"四（八）1", "四（八）2"} <= {c.clause_id for c in answer.citations}, answer.text
+    assert "宽带网络" in answer.text and "数字教育资源" in answer.text, answer.text

@@ -328,6 +328,17 @@ def test_an_english_followup_is_measured_in_words_and_keeps_its_span_of_years() 
     assert not read(long, ["How many famous teacher studios will be built?"]).followup
 
 
+def test_an_english_question_that_points_back_at_nothing_borrows_only_the_subject(reader) -> None:
+    from assistant.question import resolve_followup
+
+    before = ["What does the plan require on campus networks in schools"]
+    # its own words stay whole; of the previous question only its plan terms come along
+    assert resolve_followup("how can schools pay for digital teaching resources?", before, reader) == \
+        "how can schools pay for digital teaching resources? 校区 校园"
+    # "it", "that", "these" point back: the previous question is borrowed whole
+    assert resolve_followup("Who is responsible for it?", before, reader).startswith(before[0])
+
+
 def test_a_chain_of_followups_is_resolved_in_order() -> None:
     q = read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
     assert q.core.startswith("2020年高中阶段毛入学率")
