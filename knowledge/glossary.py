@@ -233,6 +233,23 @@ TERMS: dict[str, str] = {
     "dropout": "控辍保学",
     "canteen": "食堂",
     "laboratories": "实验室",
+    # Plural and administrative forms a dictionary lists beside the words above. ("autonomous region" →
+    # 自治区 is left out: nearly every count of schools names 自治区, so it ranked the wrong count first;
+    # tuning sets −4.)
+    "counties": "县区",
+    "counties and districts": "县区",
+    "districts": "县区",
+    "municipal": "市级",
+    "civil servants": "公务员",
+    "school-age": "适龄",
+    "studios": "工作室",
+    "specialties": "专业",
+    "average": "平均",
+    "staffing": "编制",
+    "principle": "原则",
+    "principles": "原则",
+    "industry": "产业",
+    "industries": "产业",
     # Names of regions and initiatives, as a dictionary translates them.
     "asean": "东盟",
     "belt and road": "一带一路",

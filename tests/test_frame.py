@@ -970,6 +970,8 @@ def test_english_dictionary_words_give_the_plan_terms() -> None:
     # matched too much: tuning sets −3)
     assert chinese_terms("course selection and college entrance examination") == ["选课走班", "高考"]
     assert chinese_terms("What reform of teaching?") == []
+    # plural and administrative forms: "counties" is not "county" + s
+    assert chinese_terms("the counties and the civil servants") == ["县区", "公务员"]
 
 
 def test_a_clause_named_by_its_title_joins_a_list(chunks, corpus_plan) -> None:
