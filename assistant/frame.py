@@ -20,6 +20,7 @@ from assistant.slots import PLAN_ITSELF
 from assistant.slots import ROLES as _ROLE
 from assistant.slots import TASKS as _TASKS
 from assistant.slots import UNITS as _UNITS
+from assistant.titles import SCOPE_MIN_CHARS
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Clause, Plan
 from knowledge.departments import department_mentions, find_departments
@@ -274,7 +275,22 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
                     best, best_len, stretch = clause.id, length, text[end - length : match.end()]
         if best and best not in (f[0] for f in found):
             found.append((best, stretch))
+    # "在教师队伍建设中": a part named where something happens, with no title noun; the longest stretch of
+    # it, SCOPE_MIN_CHARS or more, that one title holds word for word (教师队伍 → 实施教师队伍提质增量工程).
+    for match in _WITHIN_PART.finditer(text):
+        name = match.group(1)
+        # longest first, then leftmost: the same answer on every run
+        stretches = [name[i : i + n] for n in range(len(name), SCOPE_MIN_CHARS - 1, -1) for i in range(len(name) - n + 1)]
+        for stretch in stretches:
+            holders = [c.id for c in headed if stretch in c.title]
+            if len(holders) == 1:
+                if holders[0] not in (f[0] for f in found):
+                    found.append((holders[0], stretch))
+                break
     return found
+
+
+_WITHIN_PART = re.compile(r"在([^，,。？?！!在]{4,14}?)(?:工作)?(?:中|里面|里|内)")
 
 
 def _headed(plan: Plan) -> list[Clause]:

@@ -823,3 +823,12 @@ def test_an_english_second_question_of_its_own_is_answered_not_dropped(assistant
     assert_contract(answer, assistant.plan)
     assert {"四（八）1", "四（八）2"} <= {c.clause_id for c in answer.citations}, answer.text
     assert "宽带网络" in answer.text and "数字教育资源" in answer.text, answer.text
+
+
+def test_a_departments_tasks_within_a_part_named_without_a_title_noun(assistant) -> None:
+    # "在教师队伍建设中": 四（七） only; read without the scope it listed all 16 of 财政局's tasks
+    answer = assistant.ask("市财政局在教师队伍建设中承担哪些任务？")
+    assert_contract(answer, assistant.plan)
+    cited = {c.clause_id for c in answer.citations}
+    assert cited and all(c.startswith("四（七）") for c in cited), answer.text
+    assert "四（七）4" in cited, answer.text

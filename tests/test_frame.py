@@ -298,6 +298,11 @@ def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
     frame = frame_of("普通高中优质普及工程和现代职业教育提升发展工程，分别由哪些单位组织实施？", corpus_plan, lexicon)
     assert frame.scopes == ("四（三）", "四（四）") and frame.scope in frame.scopes
     assert frame_of("学前教育普及普惠工程由谁组织实施？", corpus_plan, lexicon).scopes == ("四（一）",)
+    # a part named where something happens, without 工程 or 方面: 在教师队伍建设中 is 四（七）'s 教师队伍
+    assert frame_of("市财政局在教师队伍建设中承担哪些任务？", corpus_plan, lexicon).scope == "四（七）"
+    assert frame_of("人社局在职业教育工作里负责什么？", corpus_plan, lexicon).scope == "四（四）"
+    # words no single title holds name no part ("在城里" is no part; 教育 is in every title)
+    assert frame_of("在城里上学的孩子里有哪些要求？", corpus_plan, lexicon).scopes == ()
 
 
 def test_a_claim_about_who_is_responsible_asks_who(corpus_plan, lexicon) -> None:
