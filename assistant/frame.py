@@ -278,7 +278,7 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
     # "在教师队伍建设中": a part named where something happens, with no title noun; the longest stretch of
     # it, SCOPE_MIN_CHARS or more, that one title holds word for word (教师队伍 → 实施教师队伍提质增量工程).
     for match in _WITHIN_PART.finditer(text):
-        name = match.group(1)
+        name = match.group(1) or match.group(2)
         # longest first, then leftmost: the same answer on every run
         stretches = [name[i : i + n] for n in range(len(name), SCOPE_MIN_CHARS - 1, -1) for i in range(len(name) - n + 1)]
         for stretch in stretches:
@@ -290,7 +290,8 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
     return found
 
 
-_WITHIN_PART = re.compile(r"在([^，,。？?！!在]{4,14}?)(?:工作)?(?:中|里面|里|内)")
+_WITHIN_PART = re.compile(r"在([^，,。？?！!在]{4,14}?)(?:工作)?(?:中|里面|里|内)|"
+                          r"(?:^|[，,。？?！!])([^，,。？?！!在]{4,14}?)(?:相关)?的?(?:工作|任务|领域)(?:中|里面|里)")
 
 
 def _headed(plan: Plan) -> list[Clause]:

@@ -832,3 +832,17 @@ def test_a_departments_tasks_within_a_part_named_without_a_title_noun(assistant)
     cited = {c.clause_id for c in answer.citations}
     assert cited and all(c.startswith("四（七）") for c in cited), answer.text
     assert "四（七）4" in cited, answer.text
+
+
+def test_a_departments_role_in_one_part_lists_only_the_items_it_holds_that_role_in(assistant) -> None:
+    # the issue's own kind of question: 发改委 organizes one item of 四（一）; read as "who is responsible",
+    # the answer had listed 四（一）3, which 发改委 has no part in, and 四（九）1 outside the part
+    answer = assistant.ask("市发改委作为组织实施单位参与了学前教育工程的哪几项？")
+    assert_contract(answer, assistant.plan)
+    assert {c.clause_id for c in answer.citations} == {"四（一）1"}, answer.text
+    assert "1项" in answer.text, answer.text
+    # a department with no task in the part named: said, with the part's units as evidence
+    answer = assistant.ask("教育信息化工作中公安局要做什么？")
+    assert_contract(answer, assistant.plan)
+    assert "没有作为组织或具体实施单位" in answer.text, answer.text
+    assert {c.clause_id for c in answer.citations} <= {"四（八）1", "四（八）2", "四（八）3"}, answer.text

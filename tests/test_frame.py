@@ -303,6 +303,17 @@ def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
     assert frame_of("人社局在职业教育工作里负责什么？", corpus_plan, lexicon).scope == "四（四）"
     # words no single title holds name no part ("在城里" is no part; 教育 is in every title)
     assert frame_of("在城里上学的孩子里有哪些要求？", corpus_plan, lexicon).scopes == ()
+    # or before 工作中 / 相关的任务中, without 在
+    assert frame_of("教育信息化工作中公安局要做什么？", corpus_plan, lexicon).scope == "四（八）"
+    assert frame_of("职业教育相关的任务中，人社局负责哪些？", corpus_plan, lexicon).scope == "四（四）"
+    # "高中" holds 中 but is no place: "义务教育和普通高中分别…" names no part this way
+    assert frame_of("义务教育和普通高中分别有什么要求？", corpus_plan, lexicon).scopes == ()
+
+
+def test_which_of_a_parts_tasks_a_department_takes_part_in_asks_for_tasks(corpus_plan, lexicon) -> None:
+    frame = frame_of("市发改委作为组织实施单位参与了学前教育工程的哪几项？", corpus_plan, lexicon)
+    assert frame.asks_tasks and frame.role == "组织实施单位" and frame.scope == "四（一）"
+    assert frame_of("人社局负责了职业教育里的几项？", corpus_plan, lexicon).asks_tasks
 
 
 def test_a_claim_about_who_is_responsible_asks_who(corpus_plan, lexicon) -> None:
