@@ -36,7 +36,7 @@ _CLAIMED_DUTY = re.compile(r"(负责|管|承担|牵头)[^，。？?]{0,6}(吧|�
 _ONLY = re.compile(r"(只|仅|单单)(是|以|当|做|作为|担任|在)|only (as|in)\b", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
-_INVOLVEMENT = re.compile(r"作为|参与|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")
+_INVOLVEMENT = re.compile(r"作为|参与|共同|一起|同时|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")
 _CONJUNCTION = re.compile(r"以及|和|与|及|跟")
 _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 
@@ -281,11 +281,12 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
         name = match.group(1) or match.group(2)
         # longest first, then leftmost: the same answer on every run
         stretches = [name[i : i + n] for n in range(len(name), SCOPE_MIN_CHARS - 1, -1) for i in range(len(name) - n + 1)]
-        for stretch in stretches:
-            holders = [c.id for c in headed if stretch in c.title]
-            if len(holders) == 1:
-                if holders[0] not in (f[0] for f in found):
-                    found.append((holders[0], stretch))
+        # a 工程 first; an item's title only when no 工程's holds any of it ("在特殊教育中": 四（九）2)
+        for titled in (headed, [c for c in plan if c.level == "item"]):
+            holder = next((h[0] for s in stretches if len(h := [c.id for c in titled if s in c.title]) == 1), "")
+            if holder:
+                if holder not in (f[0] for f in found):
+                    found.append((holder, name))
                 break
     return found
 

@@ -666,7 +666,9 @@ def test_a_departments_tasks_narrowed_to_an_item_named_by_its_title_say_the_plan
     assert_contract(answer, assistant.plan)
     assert {c.clause_id for c in answer.citations} == {"四（六）2"}, answer.text
     # "参与1项" alone would read as its whole share of the plan: the plan's total is said beside it.
-    assert answer.text.startswith("五象新区管委会在所问范围内参与1项任务") and "全计划共7项" in answer.text, answer.text
+    # (the item named where its tasks are asked, "在建首府留学基地那一项里", is the scope: the lead names it)
+    assert answer.text.startswith("五象新区管委会在“探索建立首府留学基地”中参与1项任务") and "全计划共7项" in answer.text, \
+        answer.text
     # Within a named 工程, the lead names it; a topic that is the 工程's own name adds no task outside it.
     scoped = assistant.ask("市财政局在学前教育工程里作为组织实施单位参与了哪几项？")
     assert scoped.text.startswith("市财政局在“实施学前教育普及普惠工程”中作为组织实施单位参与2项任务"), scoped.text
@@ -846,3 +848,12 @@ def test_a_departments_role_in_one_part_lists_only_the_items_it_holds_that_role_
     assert_contract(answer, assistant.plan)
     assert "没有作为组织或具体实施单位" in answer.text, answer.text
     assert {c.clause_id for c in answer.citations} <= {"四（八）1", "四（八）2", "四（八）3"}, answer.text
+
+
+def test_tasks_two_departments_share_are_all_of_them_whatever_the_joint_word(assistant) -> None:
+    # "共同" asks for the shared tasks; read as a topic it had kept only the two items whose text says
+    # 共同, and said 发改委 had 2 tasks in all
+    for question in ("发改委和财政局共同参与的任务有哪些？", "发改委和财政局都参与的任务有哪些？"):
+        answer = assistant.ask(question)
+        assert_contract(answer, assistant.plan)
+        assert "都参与的任务有12项" in answer.text and "市发展改革委共14项" in answer.text, answer.text

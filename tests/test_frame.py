@@ -308,6 +308,8 @@ def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
     assert frame_of("职业教育相关的任务中，人社局负责哪些？", corpus_plan, lexicon).scope == "四（四）"
     # "高中" holds 中 but is no place: "义务教育和普通高中分别…" names no part this way
     assert frame_of("义务教育和普通高中分别有什么要求？", corpus_plan, lexicon).scopes == ()
+    # an item's title, when no 工程's title holds any of the name
+    assert frame_of("市卫生计生委在特殊教育中负责什么？", corpus_plan, lexicon).scope == "四（九）2"
 
 
 def test_which_of_a_parts_tasks_a_department_takes_part_in_asks_for_tasks(corpus_plan, lexicon) -> None:
