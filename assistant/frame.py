@@ -24,6 +24,7 @@ from assistant.titles import SCOPE_MIN_CHARS
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Clause, Plan
 from knowledge.departments import department_mentions, find_departments
+from knowledge.glossary import chinese_terms
 from knowledge.lexicon import Lexicon, Name
 from knowledge.scanners import FIGURE
 
@@ -288,9 +289,16 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
                 if holder not in (f[0] for f in found):
                     found.append((holder, name))
                 break
+    # "within the preschool education project": the plan term of the English name, in one 工程's title
+    for match in _EN_PART.finditer(text):
+        terms = sorted(chinese_terms(match.group(1)), key=len, reverse=True)
+        holder = next((h[0] for t in terms if len(h := [c.id for c in headed if t in c.title]) == 1), "")
+        if holder and holder not in (f[0] for f in found):
+            found.append((holder, match.group(0)))
     return found
 
 
+_EN_PART = re.compile(r"\b(?:within|in|under|of|for)\s+the\s+([a-z' -]{4,60}?)\s+(?:project|programme|program)\b", re.I)
 _WITHIN_PART = re.compile(r"在([^，,。？?！!在]{4,14}?)(?:工作)?(?:中|里面|里|内)|"
                           r"(?:^|[，,。？?！!])([^，,。？?！!在]{4,14}?)(?:相关)?的?(?:工作|任务|领域)(?:中|里面|里)")
 

@@ -37,7 +37,7 @@ _WHO = re.compile(r"谁|部门|单位|机构|\bwho\b|department|bureau", re.I)
 
 
 #: Several departments asked about together ("都参与", "共同负责", "both"): the tasks they share.
-_JOINT = re.compile(r"都|共同|一起|同时|均|\bboth\b|\btogether\b|\bjointly\b|\bin common\b", re.I)
+_JOINT = re.compile(r"都|共同|一起|同时|均|\bboth\b|\btogether\b|\bjointly\b|\bin common\b|\bshared?\b", re.I)
 
 #: A question about a department's tasks that asks what they consist of, not only which they are.
 _CONTENT = re.compile(r"具体(管|做|干|负责|承担)|(做|干|管)(哪些|什么)事|具体(内容|工作)|what (do|does) (it|they) (do|actually)",

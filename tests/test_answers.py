@@ -857,3 +857,19 @@ def test_tasks_two_departments_share_are_all_of_them_whatever_the_joint_word(ass
         answer = assistant.ask(question)
         assert_contract(answer, assistant.plan)
         assert "都参与的任务有12项" in answer.text and "市发展改革委共14项" in answer.text, answer.text
+
+
+def test_english_task_questions_count_share_and_scope(assistant) -> None:
+    # "how many tasks" is a count of the department's tasks, not a figure the plan would have to give
+    answer = assistant.ask("How many tasks does the Disabled Persons' Federation take part in?")
+    assert_contract(answer, assistant.plan)
+    assert not answer.refused and answer.kind == "department" and "3 tasks" in answer.text, answer.text
+    # "share" asks for the tasks both take part in
+    answer = assistant.ask("Which tasks do the finance bureau and the development and reform commission share?")
+    assert_contract(answer, assistant.plan)
+    assert "都参与的任务有12项" in answer.text, answer.text
+    # within a project named in English: that project's items only
+    answer = assistant.ask("Which tasks does the finance bureau take part in as a specific implementing unit within "
+                           "the preschool education project?")
+    assert_contract(answer, assistant.plan)
+    assert {c.clause_id for c in answer.citations} <= {"四（一）1", "四（一）2", "四（一）3"}, answer.text

@@ -318,6 +318,16 @@ def test_which_of_a_parts_tasks_a_department_takes_part_in_asks_for_tasks(corpus
     assert frame_of("人社局负责了职业教育里的几项？", corpus_plan, lexicon).asks_tasks
 
 
+def test_english_questions_about_a_departments_tasks_and_the_project_they_are_in(corpus_plan, lexicon) -> None:
+    frame = frame_of("How many tasks does the Disabled Persons' Federation take part in?", corpus_plan, lexicon)
+    assert frame.asks_tasks and frame.departments == ("市残联",)
+    frame = frame_of("Within the teacher workforce project, what is the human resources and social security bureau "
+                     "responsible for?", corpus_plan, lexicon)
+    assert frame.asks_tasks and frame.scope == "四（七）"
+    assert frame_of("What do the finance bureau do in the preschool education project?", corpus_plan,
+                    lexicon).scope == "四（一）"
+
+
 def test_a_claim_about_who_is_responsible_asks_who(corpus_plan, lexicon) -> None:
     assert frame_of("随迁子女就学是教育局一家负责的吧，公安局不用管？", corpus_plan, lexicon).asks == "department"
     # without a department named, "有人管吗" asks what the plan does about it
