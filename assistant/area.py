@@ -8,8 +8,8 @@ from functools import lru_cache
 from knowledge.places import PLACES
 
 # A place someone goes to ("爸妈都去广东打工了", "moved to Shenzhen") is where they went, not what the
-# question asks the plan about.
-_GONE_TO = re.compile(r"(?:去|到|赴|往|回)$|\b(?:go|goes|went|gone|going|move[sd]?|moving|travel(?:l?ed)?) to $", re.I)
+# question asks the plan about. (到 after 提, 说, 谈 … is no going: "有没有提到柳州" asks about 柳州.)
+_GONE_TO = re.compile(r"(?:去|(?<![提说谈讲看听想做达遇感受涉及顾])到|赴|往|回)$|\b(?:go|goes|went|gone|going|move[sd]?|moving|travel(?:l?ed)?) to $", re.I)
 
 
 @lru_cache(maxsize=8)

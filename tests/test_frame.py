@@ -381,6 +381,9 @@ def test_plan_facts_come_from_the_plan(corpus_plan) -> None:
     assert area.foreign_place("孩子爸妈都到深圳上班了，留守孩子方案怎么照顾？", text) == ""
     assert area.foreign_place("My parents moved to Shenzhen; who looks after left-behind kids?", text) == ""
     assert area.foreign_place("深圳的学前教育目标是什么？我爸妈去了深圳", text) == "深圳"
+    # 提到, 说到 … mention a place, they go nowhere
+    assert area.foreign_place("方案有没有提到柳州的学校？", text) == "柳州"
+    assert area.foreign_place("方案里说到桂林了吗？", text) == "桂林"
 
 
 def test_slot_only_questions_name_no_subject() -> None:
