@@ -100,6 +100,7 @@ CASES = [
     Case("unanswerable", "计划中南宁市2025年的教育目标是什么？", refuse=True),
     Case("unanswerable", "柳州市的学前教育目标是什么？", refuse=True),
     Case("unanswerable", "方案有没有提到柳州的学校？", refuse=True),
+    Case("unanswerable", "What is the budget for the famous teacher studios?", refuse=True),
     Case("unanswerable", "北京市的名师工作室有多少个？", refuse=True),
     Case("unanswerable", "明天南宁天气怎么样？", refuse=True),
     Case("unanswerable", "今天股票行情如何？", refuse=True),

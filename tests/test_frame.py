@@ -72,6 +72,10 @@ def frame_of(text, plan, lexicon, history=()):
 
 @pytest.mark.parametrize(("text", "asks"), [
     ("每个名师工作室能拿到多少经费？", "money"),
+    ("名师工作室的预算是多少？", "money"),
+    ("What is the budget for the famous teacher studios?", "money"),
+    # a budget that funds something is no amount asked for
+    ("What stage of education does the city-level budget mainly fund?", ""),
     ("公办幼儿园的补助标准是多少钱", "money"),
     ("新幼儿园什么时候开始招生？", "date"),
     ("南宁市教育局局长是谁？", "person"),
