@@ -73,6 +73,8 @@ def frame_of(text, plan, lexicon, history=()):
 @pytest.mark.parametrize(("text", "asks"), [
     ("每个名师工作室能拿到多少经费？", "money"),
     ("名师工作室的预算是多少？", "money"),
+    # 元 in 多元 (diverse) is no yuan
+    ("要认定多少所多元普惠幼儿园？", "figure"),
     ("What is the budget for the famous teacher studios?", "money"),
     # a budget that funds something is no amount asked for
     ("What stage of education does the city-level budget mainly fund?", ""),
