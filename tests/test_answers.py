@@ -875,3 +875,18 @@ def test_english_task_questions_count_share_and_scope(assistant) -> None:
                            "the preschool education project?")
     assert_contract(answer, assistant.plan)
     assert {c.clause_id for c in answer.citations} <= {"四（一）1", "四（一）2", "四（一）3"}, answer.text
+
+
+def test_a_claimed_department_the_duty_list_leaves_out_is_corrected_first(assistant) -> None:
+    # a false premise about who is responsible is corrected before the plan's units are quoted
+    answer = assistant.ask("名师工作室是财政局负责的吧？")
+    assert_contract(answer, assistant.plan)
+    assert answer.text.startswith("不是：") and "不包括市财政局" in answer.text, answer.text
+    assert "四（七）2" in {c.clause_id for c in answer.citations}, answer.text
+    answer = assistant.ask("Is the tax bureau responsible for teacher training?")
+    assert_contract(answer, assistant.plan)
+    assert answer.text.startswith("No:") and "市税务局" in answer.text, answer.text
+    # a claim the plan bears out gets no correction
+    answer = assistant.ask("随迁子女就学是公安局牵头组织实施的吗？")
+    assert_contract(answer, assistant.plan)
+    assert "不是" not in answer.text and "公安局" in answer.text, answer.text
