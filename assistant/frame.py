@@ -33,7 +33,9 @@ _MENTIONS = re.compile(r"(提到|提及|说到|讲到|出现|涉及)[^，。？?
                        r"where (does|do|is) .*mention", re.I)
 # Only in a role ("只作为具体实施单位"), not only one department ("只安排了教育局一个组织实施单位").
 # A claim about who is responsible, put as a question ("是教育局一家负责的吧", "民政局不用管吗").
-_CLAIMED_DUTY = re.compile(r"(负责|管|承担|牵头)[^，。？?]{0,6}(吧|吗)|不用管|一家(负责|管)")
+_CLAIMED_DUTY = re.compile(r"(负责|管|承担|牵头)[^，。？?]{0,6}(吧|吗)|不用管|一家(负责|管)|"
+                           r"\b(leads?|organi[sz]\w*|responsible|in charge)\b[^?]{0,80}\b(right|correct|isn'?t it|doesn'?t it)\b",
+                           re.I)
 _ONLY = re.compile(r"(只|仅|单单)(是|以|当|做|作为|担任|在)|only (as|in)\b", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
