@@ -20,11 +20,10 @@ from assistant.slots import PLAN_ITSELF
 from assistant.slots import ROLES as _ROLE
 from assistant.slots import TASKS as _TASKS
 from assistant.slots import UNITS as _UNITS
-from assistant.titles import SCOPE_MIN_CHARS
+from assistant.titles import named_in_english, named_within
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Clause, Plan
 from knowledge.departments import department_mentions, find_departments
-from knowledge.glossary import chinese_terms
 from knowledge.lexicon import Lexicon, Name
 from knowledge.scanners import FIGURE
 
@@ -278,31 +277,12 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
                     best, best_len, stretch = clause.id, length, text[end - length : match.end()]
         if best and best not in (f[0] for f in found):
             found.append((best, stretch))
-    # "在教师队伍建设中": a part named where something happens, with no title noun; the longest stretch of
-    # it, SCOPE_MIN_CHARS or more, that one title holds word for word (教师队伍 → 实施教师队伍提质增量工程).
-    for match in _WITHIN_PART.finditer(text):
-        name = match.group(1) or match.group(2)
-        # longest first, then leftmost: the same answer on every run
-        stretches = [name[i : i + n] for n in range(len(name), SCOPE_MIN_CHARS - 1, -1) for i in range(len(name) - n + 1)]
-        # a 工程 first; an item's title only when no 工程's holds any of it ("在特殊教育中": 四（九）2)
-        for titled in (headed, [c for c in plan if c.level == "item"]):
-            holder = next((h[0] for s in stretches if len(h := [c.id for c in titled if s in c.title]) == 1), "")
-            if holder:
-                if holder not in (f[0] for f in found):
-                    found.append((holder, name))
-                break
-    # "within the preschool education project": the plan term of the English name, in one 工程's title
-    for match in _EN_PART.finditer(text):
-        terms = sorted(chinese_terms(match.group(1)), key=len, reverse=True)
-        holder = next((h[0] for t in terms if len(h := [c.id for c in headed if t in c.title]) == 1), "")
-        if holder and holder not in (f[0] for f in found):
-            found.append((holder, match.group(0)))
+    # "在教师队伍建设中" and "within the preschool education project": a part named without a title noun
+    items = [c for c in plan if c.level == "item"]
+    for holder, stretch in (*named_within(text, headed, items), *named_in_english(text, headed)):
+        if holder not in (f[0] for f in found):
+            found.append((holder, stretch))
     return found
-
-
-_EN_PART = re.compile(r"\b(?:within|in|under|of|for)\s+the\s+([a-z' -]{4,60}?)\s+(?:project|programme|program)\b", re.I)
-_WITHIN_PART = re.compile(r"在([^，,。？?！!在]{4,14}?)(?:工作)?(?:中|里面|里|内)|"
-                          r"(?:^|[，,。？?！!])([^，,。？?！!在]{4,14}?)(?:相关)?的?(?:工作|任务|领域)(?:中|里面|里)")
 
 
 def _headed(plan: Plan) -> list[Clause]:

@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from assistant.coverage import best_of_clauses
 from assistant.facets import FRAMING_WORDS
 from assistant.selection import Scored, plan_order, share
-from knowledge.clause import Plan
+from knowledge.clause import Clause, Plan
+from knowledge.glossary import chinese_terms
 
 # The verbs that open a clause title ("加强组织领导", "进一步优化职业教育布局结构"): the rest names it.
 _TITLE_VERB = re.compile(r"^(进一步|全面|积极|努力|大力|加快|深入|切实)?(加强|强化|深化|加大|实施|推进|推动|提升|提高|扩大|"
@@ -128,3 +129,38 @@ def cover_places(chosen: list[Scored], candidates: Sequence[Scored], places: Seq
         if best is not None and share(best, subject) >= PLACE_COVERAGE and best not in out:
             out.append(best)
     return sorted(out, key=lambda s: plan_order(plan, s.chunk))
+
+
+# "在教师队伍建设中", "教育信息化工作中", "职业教育相关的任务中": where something happens, with no title noun.
+_WITHIN_PART = re.compile(r"在([^，,。？?！!在]{4,14}?)(?:工作)?(?:中|里面|里|内)|"
+                          r"(?:^|[，,。？?！!])([^，,。？?！!在]{4,14}?)(?:相关)?的?(?:工作|任务|领域)(?:中|里面|里)")
+_EN_PART = re.compile(r"\b(?:within|in|under|of|for)\s+the\s+([a-z' -]{4,60}?)\s+(?:project|programme|program)\b", re.I)
+
+
+def named_within(text: str, headed: Sequence[Clause], items: Sequence[Clause]) -> list[tuple[str, str]]:
+    """The parts a text names where something happens, each (clause ID, name): the longest stretch of
+    the name, SCOPE_MIN_CHARS or more, that one title holds word for word (教师队伍 → 实施教师队伍提质增量
+    工程); a 工程's title first, an item's only when no 工程's holds any of it ("在特殊教育中": 四（九）2)."""
+    found = []
+    for match in _WITHIN_PART.finditer(text):
+        name = match.group(1) or match.group(2)
+        # longest first, then leftmost: the same answer on every run
+        stretches = [name[i : i + n] for n in range(len(name), SCOPE_MIN_CHARS - 1, -1) for i in range(len(name) - n + 1)]
+        for titled in (headed, items):
+            holder = next((h[0] for s in stretches if len(h := [c.id for c in titled if s in c.title]) == 1), "")
+            if holder:
+                found.append((holder, name))
+                break
+    return found
+
+
+def named_in_english(text: str, headed: Sequence[Clause]) -> list[tuple[str, str]]:
+    """The 工程 an English text names ("within the preschool education project"): the plan term of the
+    name that exactly one 工程's title holds, each (clause ID, phrase)."""
+    found = []
+    for match in _EN_PART.finditer(text):
+        terms = sorted(chinese_terms(match.group(1)), key=len, reverse=True)
+        holder = next((h[0] for t in terms if len(h := [c.id for c in headed if t in c.title]) == 1), "")
+        if holder:
+            found.append((holder, match.group(0)))
+    return found

@@ -27,6 +27,7 @@ def variant(name: str):  # type: ignore[no-untyped-def]
     patches = []
     if name in ("no English glossary", "neither"):
         patches.append(mock.patch("assistant.question.chinese_terms", lambda _text: []))
+        patches.append(mock.patch("assistant.titles.chinese_terms", lambda _text: []))  # English part names
     if name in ("no everyday thesaurus", "neither"):
         patches.append(mock.patch("assistant.question.plan_terms", lambda _text: []))
     for p in patches:
