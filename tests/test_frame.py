@@ -330,7 +330,7 @@ def test_english_questions_about_a_departments_tasks_and_the_project_they_are_in
     frame = frame_of("Within the teacher workforce project, what is the human resources and social security bureau "
                      "responsible for?", corpus_plan, lexicon)
     assert frame.asks_tasks and frame.scope == "四（七）"
-    assert frame_of("What do the finance bureau do in the preschool education project?", corpus_plan,
+    assert frame_of("What does the finance bureau do in the preschool education project?", corpus_plan,
                     lexicon).scope == "四（一）"
 
 
