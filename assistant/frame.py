@@ -35,6 +35,10 @@ _MENTIONS = re.compile(r"(提到|提及|说到|讲到|出现|涉及)[^，。？?
 _CLAIMED_DUTY = re.compile(r"(负责|管|承担|牵头)[^，。？?]{0,6}(吧|吗)|不用管|一家(负责|管)|"
                            r"\b(leads?|organi[sz]\w*|responsible|in charge)\b[^?]{0,80}\b(right|correct|isn'?t it|doesn'?t it)\b",
                            re.I)
+# A question that states something and asks whether it is so ("是财政局负责的吧", "…, right?", "Is the tax
+# bureau responsible …?"); beside _CLAIMED_DUTY and _VERIFY, which read what such a claim asks for.
+_WHETHER = re.compile(r"吧|吗|对不对|是不是|是否|^\s*(is|are|does|do|did|was|were)\b|\bright\b|\bisn'?t it\b|"
+                      r"\bdoesn'?t it\b|\bcorrect\b|\btrue\b", re.I)
 _ONLY = re.compile(r"(只|仅|单单)(是|以|当|做|作为|担任|在)|only (as|in)\b", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
@@ -64,6 +68,7 @@ class QueryFrame:
     also_asks: tuple[str, ...] = ()  # every slot type asked, ``asks`` first ("建多少个，由谁负责": figure, department)
     mentions: bool = False  # asks where (or how often) the plan mentions what it names
     topic: str = ""  # for a department question: what it is about besides the department ("在留学生方面"); 、 between topics
+    asks_whether: bool = False  # states something and asks whether it is so ("是财政局负责的吧", "Is X …?")
 
     @property
     def english(self) -> bool:
@@ -108,6 +113,7 @@ def read_frame(question: Question, plan: Plan, lexicon: Lexicon, reader: PlanRea
         unit=next((name for name, pattern in _UNITS if pattern.search(question.own or text)), ""),
         also_asks=_all_asks(asks, question.core),
         topic=_topic_besides(question.core, reader) if departments else "",
+        asks_whether=bool(_WHETHER.search(question.core)),
     )
 
 

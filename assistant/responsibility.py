@@ -167,18 +167,13 @@ class Responsibility:
         return Reply("duty", _not_among(self.plan, frame, [line.clause_id for line in lines]), lines)
 
 
-#: A question that states something and asks whether it is so ("是财政局负责的吧", "…, right?").
-_CLAIM = re.compile(r"吧|吗|对不对|是不是|是否|^\s*(is|are|does|do|did|was|were)\b|\bright\b|\bisn'?t it\b|"
-                    r"\bdoesn'?t it\b|\bcorrect\b|\btrue\b", re.I)
-
-
 def _not_among(plan: Plan, frame: QueryFrame, clause_ids: Sequence[str]) -> str:
     """The correction of a claimed department that no clause of the answer lists ("名师工作室是财政局
     负责的吧": 四（七）2 lists 市教育局、编办、人社局), said first; "" when each claimed one is listed."""
-    if not frame.departments or not _CLAIM.search(frame.question.core):
+    if not frame.departments or not frame.asks_whether:
         return ""
     clauses = [c for cid in dict.fromkeys(clause_ids) if (c := plan.get(cid)) is not None and c.duty is not None]
-    listed = {d for c in clauses for d in (*c.duty.organizers, *c.duty.implementers)} if clauses else set()
+    listed = {d for c in clauses for d in (*c.duty.organizers, *c.duty.implementers)}
     missing = [d for d in frame.departments if d not in listed]
     if not clauses or not missing:
         return ""
