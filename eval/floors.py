@@ -32,6 +32,10 @@ FLOORS: dict[str, dict[str, float]] = {
     # Multi-clause (55 of 130), paraphrase, English, near misses, follow-ups, helper-written;
     # 0.808 before tuning, 0.854 after.
     "dev12": {"correct": 0.83, "fact_recall": 0.89, "refusal_rate": 0.95},
+    # Multi-clause-heavy (54 and 50 of 90: institutions, topics and departments across parts, follow-ups,
+    # English), helper-written at stop 35 from the plan alone; 0.878 and 0.889 before tuning.
+    "dev13": {"correct": 0.85, "fact_recall": 0.9, "refusal_rate": 0.95},
+    "dev14": {"correct": 0.86, "fact_recall": 0.9, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.72, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
@@ -58,7 +62,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "test13": {"correct": 0.89, "fact_recall": 0.94, "citation_precision": 0.72, "refusal_rate": 0.88},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
-MIN_QUESTIONS = {"dev5": 60}
+MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90}
 DEFAULT_MIN_QUESTIONS = 120
 #: At most this share of a set's answerable questions refused (every set now keeps the default).
 FALSE_REFUSALS: dict[str, float] = {}
