@@ -890,3 +890,12 @@ def test_a_claimed_department_the_duty_list_leaves_out_is_corrected_first(assist
     answer = assistant.ask("随迁子女就学是公安局牵头组织实施的吗？")
     assert_contract(answer, assistant.plan)
     assert "不是" not in answer.text and "公安局" in answer.text, answer.text
+
+
+def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assistant) -> None:
+    # every item's own search ranks 五（三）'s 教育质量综合评价 first (the subject 评价改革 they share);
+    # 学生 still brings the sentence on students' evaluation, which it alone ranks high
+    answer = assistant.ask("评价改革这块，学生怎么评、老师怎么评、教育质量怎么评，方案分别提了什么？")
+    assert_contract(answer, assistant.plan)
+    for fact in ("综合素质评价体系", "教师评价体系", "教育质量综合评价"):
+        assert fact in answer.text, (fact, answer.text)
