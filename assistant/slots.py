@@ -107,7 +107,10 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 LIST = re.compile(r"哪些|哪几|[两几二三四五]个?部分|列(一下|出|举)|罗列|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|这[两几]|[两几]项|"
                    r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are|\btasks\b|"
                    # a plural asked for ("what milestones does", "what new arrangements will")
-                   r"\bwhat ([a-z-]+ ){0,4}[a-z-]{2,}[^siu\W]s (does|do|did|will|would|should|must|can|are|were|has|have)\b",
+                   r"\bwhat ([a-z-]+ ){0,4}[a-z-]{2,}[^siu\W]s (does|do|did|will|would|should|must|can|are|were|has|have)\b"
+                   # the parts it asks for, listed after a colon ("…expected to achieve: annual milestones,
+                   # disciplines and research platforms")
+                   r"|:\s*[a-z][a-z -]{1,40}(,\s*[a-z][a-z -]{1,40})+,?\s+(and|or)\s+[a-z]",
                    re.I)
 TASKS = re.compile(r"(哪些|哪几项?|哪一?项|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
                     r"(管|负责|参与)的?是?哪(一|几)?项|"

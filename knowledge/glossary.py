@@ -235,6 +235,8 @@ TERMS: dict[str, str] = {
     "laboratories": "实验室",
     # (not "teaching staff": that is as often 教职工, the staff of a school, as 教师队伍)
     "teacher workforce": "教师队伍",
+    "teaching point": "教学点",
+    "teaching points": "教学点",
     # Plural and administrative forms a dictionary lists beside the words above. ("autonomous region" →
     # 自治区 is left out: nearly every count of schools names 自治区, so it ranked the wrong count first;
     # tuning sets −4.)

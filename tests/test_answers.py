@@ -899,3 +899,18 @@ def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assist
     assert_contract(answer, assistant.plan)
     for fact in ("综合素质评价体系", "教师评价体系", "教育质量综合评价"):
         assert fact in answer.text, (fact, answer.text)
+
+
+def test_an_english_list_after_a_colon_and_everyday_school_names(assistant) -> None:
+    # the parts a colon lists make a list question: each part's clause is heard
+    answer = assistant.ask("Tell me about kindergartens: public places, private inclusive ones and teacher staffing.")
+    assert_contract(answer, assistant.plan)
+    assert {"四（一）1", "四（一）2", "四（七）3"} <= {c.clause_id for c in answer.citations}, answer.text
+    # "teaching points" is the dictionary name of 教学点
+    answer = assistant.ask("Are small teaching points kept open under this plan?")
+    assert_contract(answer, assistant.plan)
+    assert not answer.refused and "保留并办好必要的教学点" in answer.text, answer.text
+    # 职校 is the everyday name of a vocational school
+    answer = assistant.ask("残疾孩子上幼儿园、读职校这块方案怎么说？")
+    assert_contract(answer, assistant.plan)
+    assert "残疾青少年职业教育基地学校" in answer.text and "增加学前部" in answer.text, answer.text
