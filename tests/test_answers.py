@@ -914,3 +914,11 @@ def test_an_english_list_after_a_colon_and_everyday_school_names(assistant) -> N
     answer = assistant.ask("残疾孩子上幼儿园、读职校这块方案怎么说？")
     assert_contract(answer, assistant.plan)
     assert "残疾青少年职业教育基地学校" in answer.text and "增加学前部" in answer.text, answer.text
+
+
+def test_a_follow_up_listing_things_of_its_own_asks_about_each(assistant) -> None:
+    # "那A、B这块呢" after a figure question asks what the plan says about A and B, not for that figure
+    answer = assistant.ask("那残疾孩子读幼儿园、读中职这块呢？",
+                           ["到2020年，适龄残疾儿童少年义务教育入学率要达到多少？"])
+    assert_contract(answer, assistant.plan)
+    assert "增加学前部" in answer.text and "残疾青少年职业教育基地学校" in answer.text, answer.text
