@@ -16,6 +16,8 @@ from assistant.context import SHORT_SENTENCE, whole_sentence, with_short_neighbo
 from assistant.coverage import (
     CLAUSE_MARGIN,
     DEEPEN,
+    OWN_FLOOR,
+    OWN_LEAD,
     SEGMENT_MIN,
     SEGMENT_OWN_MIN,
     SEGMENT_PER,
@@ -518,11 +520,21 @@ def test_each_piece_gets_the_sentence_it_scores_most_above_the_other_pieces(chun
     # The shared sentence is every piece's best; 学生's own is below SEGMENT_MIN yet far above 质量's score.
     ranked = {"评价 学生怎么评": [Scored(shared, 0.83, frozenset()), Scored(own, SEGMENT_OWN_MIN + 0.05, frozenset())],
               "评价 质量怎么评": [Scored(shared, 0.80, frozenset()), Scored(own, 0.2, frozenset()),
-                              Scored(weak, SEGMENT_OWN_MIN - 0.05, frozenset())]}
+                              Scored(weak, OWN_FLOOR - 0.05, frozenset())]}
     chosen = [Scored(shared, 0.83, frozenset())]
     out = cover_segments(chosen, list(ranked), ranked.__getitem__, corpus_plan)
-    assert SEGMENT_OWN_MIN < SEGMENT_MIN
-    assert [s.chunk.clause_id for s in out] == ["四（三）2", "五（三）"], "质量's own scores under SEGMENT_OWN_MIN"
+    assert OWN_FLOOR < SEGMENT_OWN_MIN < SEGMENT_MIN
+    assert [s.chunk.clause_id for s in out] == ["四（三）2", "五（三）"], "质量's own scores under OWN_FLOOR"
+    # A piece whose best sentence is another's best too is ranked by their shared subject: its own
+    # sentence counts from OWN_FLOOR when it leads the other pieces by OWN_LEAD …
+    ranked["评价 质量怎么评"][2] = Scored(weak, OWN_FLOOR + 0.05, frozenset())
+    out = cover_segments(chosen, list(ranked), ranked.__getitem__, corpus_plan)
+    assert [s.chunk.clause_id for s in out] == ["四（三）2", "四（七）3", "五（三）"]
+    # … but not when its best sentence is its own (then that one is what it asks about)
+    ranked["评价 质量怎么评"][0] = Scored(shared, 0.80 - OWN_LEAD - 0.3, frozenset())
+    ranked["评价 质量怎么评"].insert(0, Scored(weak, SEGMENT_OWN_MIN - 0.05, frozenset()))
+    out = cover_segments(chosen, list(ranked), ranked.__getitem__, corpus_plan)
+    assert "四（七）3" not in [s.chunk.clause_id for s in out]
     # From a clause already chosen the piece's own sentence adds nothing: that clause says more anyway.
     second = next(c for c in chunks if c.clause_id == "四（三）2" and c.position == 2)
     with_own = [Scored(shared, 0.83, frozenset()), Scored(second, 0.9, frozenset())]
