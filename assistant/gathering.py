@@ -163,7 +163,7 @@ class EvidenceSets:
             facets = [w for w in piece_weights if w]
             chosen = cover_facets(chosen, content, facets, self.plan)
         if frame.wants_list:  # a clause chosen for one facet says more than its best sentence
-            terms = rare_terms(frame.question.core, self.scorer.idf, self._sentences)
+            terms = rare_terms(frame.question.core, self.scorer.idf, self._sentences, alone=True)
             terms += [t for t in self._shared_terms(frame.question.core) if t not in terms]
             chosen = deepen(cover_terms(chosen, content, terms, self.plan), content, self.plan)
             quoted = cover_quoted(chosen, content, self.plan)

@@ -922,3 +922,11 @@ def test_a_follow_up_listing_things_of_its_own_asks_about_each(assistant) -> Non
                            ["到2020年，适龄残疾儿童少年义务教育入学率要达到多少？"])
     assert_contract(answer, assistant.plan)
     assert "增加学前部" in answer.text and "残疾青少年职业教育基地学校" in answer.text, answer.text
+
+
+def test_a_list_question_about_one_short_word_hears_each_sentence_with_it(assistant) -> None:
+    # 宣传 is in four sentences of the plan; asked about alone, each of them answers
+    answer = assistant.ask("方案对宣传有什么要求？")
+    assert_contract(answer, assistant.plan)
+    for fact in ("先进事迹宣传", "留学优势的宣传", "综合宣传和解读"):
+        assert fact in answer.text, (fact, answer.text)
