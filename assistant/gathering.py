@@ -179,7 +179,7 @@ class EvidenceSets:
             beside = set()
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
         if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
-            chosen = cover_names(chosen, content, named, self.plan)
+            chosen = cover_names(chosen, content, named, self.plan, every=frame.mentions)
         chunks: list[Chunk] = []
         for s in chosen:
             siblings = self.retriever.chunks_of.get(s.chunk.clause_id, [])

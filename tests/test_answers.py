@@ -930,3 +930,12 @@ def test_a_list_question_about_one_short_word_hears_each_sentence_with_it(assist
     assert_contract(answer, assistant.plan)
     for fact in ("先进事迹宣传", "留学优势的宣传", "综合宣传和解读"):
         assert fact in answer.text, (fact, answer.text)
+
+
+def test_where_the_plan_mentions_a_word_every_mention_is_quoted(assistant) -> None:
+    # the lead counts 4 mentions in 3 clauses: all of them are quoted, past the list's caps
+    answer = assistant.ask("方案里哪些地方提到了“集团”？")
+    assert_contract(answer, assistant.plan)
+    assert answer.text.startswith("计划中“集团”出现4次，见于3个条款"), answer.text
+    for fact in ("集团化办园管理", "深化集团化办园模式改革", "组建南宁职业教育集团", "六大职业教育专业集团"):
+        assert fact in answer.text, (fact, answer.text)
