@@ -939,3 +939,11 @@ def test_where_the_plan_mentions_a_word_every_mention_is_quoted(assistant) -> No
     assert answer.text.startswith("计划中“集团”出现4次，见于3个条款"), answer.text
     for fact in ("集团化办园管理", "深化集团化办园模式改革", "组建南宁职业教育集团", "六大职业教育专业集团"):
         assert fact in answer.text, (fact, answer.text)
+
+
+def test_a_term_before_the_mention_verb_is_what_the_question_asks_about(assistant) -> None:
+    # "智慧校园涉及哪几个学段": 智慧校园 is asked about (its four clauses), as after 提到 or before 在
+    answer = assistant.ask("智慧校园涉及哪几个学段？")
+    assert_contract(answer, assistant.plan)
+    assert answer.text.startswith("计划中“智慧校园”出现4次，见于4个条款"), answer.text
+    assert {"四（三）3", "四（四）2", "四（八）1", "四（八）3"} <= {c.clause_id for c in answer.citations}
