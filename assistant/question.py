@@ -353,9 +353,10 @@ _ASKING = re.compile(r"吗|呢|什么|啥|哪|谁|多少|几|怎么|咋|如何|�
                      r"列(一下|出|举)|说说|讲讲|谈谈|介绍|告诉|说明|解释|总结|概括")
 
 
-# "…, and how/what/about …": where an English question starts asking its next thing.
-_EN_NEXT = re.compile(r",?\s+(?:and|as well as)\s+(?=(?:about|how|what|which|who|when|where|whether|does|do|"
-                      r"is|are|will|can)\b)|[?;]\s*(?=\S)", re.I)
+# "…, and how/what/about …" (or "…, and by when/through which …"): where an English question starts asking
+# its next thing.
+_EN_NEXT = re.compile(r",?\s+(?:and|as well as)\s+(?=(?:(?:by|in|at|from|for|to|with|under|through|on)\s+)?"
+                      r"(?:about|how|what|which|who|when|where|whether|does|do|is|are|will|can)\b)|[?;]\s*(?=\S)", re.I)
 #: An English sub-question has at least this many words: "how many X and how many Y are…" is one.
 _EN_PART_WORDS = 5
 

@@ -80,7 +80,11 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            rf"\b(what|which) (exactly )?(are|were|do|does) (the |these |those )?{_QUOTE}?{_NUMBER}\b|"
                            rf"\bnames? of (the|these|those|all|its) {_QUOTE}?(\w+ )?{_NUMBER}\b|"
                            + NAMED_MEMBERS, re.I)),
-    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|phone|address|website|e-?mail", re.I)),
+    # (an address is asked for as a noun: "the address of", "its address"; "how does the plan address X"
+    # asks how it deals with X)
+    ("contact", re.compile(r"电话|地址|网址|邮箱|联系方式|在哪里报名|phone|website|e-?mail|"
+                           r"(?:\b(?:the|an|its|their|postal|mailing|office|street)\s+|'s\s+)address(?:es)?\b|"
+                           r"\baddress(?:es)?\s+(?:of|for)\b", re.I)),
     # Where something is or goes: the plan may say it ("落户在南宁职业技术学院", "小学就近入学").
     ("place", re.compile(r"选址|位置|位于|在哪个(城区|区|县|地方)|"
                          r"(放在|建在|落在|设在|落户|选在)哪(个|几个|些)?(城区|县区|区县|区|县|地方|位置|里|儿)|"
@@ -94,7 +98,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"what share|how high|what (is|are|was|were) the (\w+ )?targets?\b|what targets?\b|\btargets? (rate|figure|number|value|for)|"
                           r"\brates?\b|\bratios?\b|percent|number of", re.I)),
     ("department", re.compile(r"谁|哪些?(个|几)?(部门|单位|机构|家)|什么(部门|单位|角色|身份)|(部门|单位|机构)(都|还)?(有|是)哪|"
-                              r"(组织|执行|实施|牵头|责任|落实)单位|角色|身份|在(里面|其中)吗|参与了?吗|"
+                              r"(组织|执行|实施|牵头|责任|落实)单位|角色|身份|在(里面|其中)吗|参与了?吗|参不参与|有没有参与|有(没有)?份|"
                               r"由哪|牵头|组织实施|具体实施|"
                               r"\bwho\b|which (\w+ ){0,2}(departments?|bureaus?|units?|agenc|bod(y|ies)|offices?)|\borgani[sz]ers?\b|"
                               r"\bimplementers?\b|responsib|in charge|\brole\b|\binvolved\b|take part|\bparticipat|"
@@ -110,7 +114,9 @@ LIST = re.compile(r"哪些|哪几|[两几二三四五]个?部分|列(一下|出|
                    r"\bwhat ([a-z-]+ ){0,4}[a-z-]{2,}[^siu\W]s (does|do|did|will|would|should|must|can|are|were|has|have)\b"
                    # the parts it asks for, listed after a colon ("…expected to achieve: annual milestones,
                    # disciplines and research platforms")
-                   r"|:\s*[a-z][a-z -]{1,40}(,\s*[a-z][a-z -]{1,40})+,?\s+(and|or)\s+[a-z]",
+                   r"|:\s*[a-z][a-z -]{1,40}(,\s*[a-z][a-z -]{1,40})+,?\s+(and|or)\s+[a-z]"
+                   # a comparison takes each side ("compare the goals for … with those for …")
+                   r"|\bcompare\b|\bdiffer(s|ence|ences)?\b",
                    re.I)
 TASKS = re.compile(r"(哪些|哪几项?|哪一?项|什么|几项)(任务|工作|事项|条款|事)|负责(什么|哪些|哪几)|管(什么|哪些)|"
                     r"(管|负责|参与)的?是?哪(一|几)?项|"

@@ -229,6 +229,9 @@ TERMS: dict[str, str] = {
     "living allowance": "生活补助",
     "performance pay": "绩效",
     "recruitment": "招聘",
+    "recruit": "招聘",
+    "recruited": "招聘",
+    "recruiting": "招聘",
     "dropping out": "控辍保学",
     "dropout": "控辍保学",
     "canteen": "食堂",
@@ -237,6 +240,16 @@ TERMS: dict[str, str] = {
     "teacher workforce": "教师队伍",
     "teaching point": "教学点",
     "teaching points": "教学点",
+    "general senior high school": "普通高中",
+    "general senior high schools": "普通高中",
+    "general high school": "普通高中",
+    "general high schools": "普通高中",
+    "regular high school": "普通高中",
+    "regular high schools": "普通高中",
+    "curriculum reform": "课程改革",
+    "career planning": "生涯规划",
+    "career guidance": "生涯规划",
+    "foxconn": "富士康",
     # Plural and administrative forms a dictionary lists beside the words above. ("autonomous region" →
     # 自治区 is left out: nearly every count of schools names 自治区, so it ranked the wrong count first;
     # tuning sets −4.)

@@ -947,3 +947,31 @@ def test_a_term_before_the_mention_verb_is_what_the_question_asks_about(assistan
     assert_contract(answer, assistant.plan)
     assert answer.text.startswith("计划中“智慧校园”出现4次，见于4个条款"), answer.text
     assert {"四（三）3", "四（四）2", "四（八）1", "四（八）3"} <= {c.clause_id for c in answer.citations}
+
+
+def test_english_school_terms_a_second_question_after_a_preposition_and_a_comparison(assistant) -> None:
+    # "general high schools" are 普通高中 (not every 高中阶段 school), "curriculum reform" is 课程改革
+    answer = assistant.ask("What does the plan say about curriculum reform in general high schools?")
+    assert_contract(answer, assistant.plan)
+    assert {c.clause_id for c in answer.citations} <= {"四（三）1", "四（三）2", "四（三）3"}, answer.text
+    assert "深化普通高中课程改革" in answer.text, answer.text
+    # "…, and by when must …" asks a second question: both are answered
+    answer = assistant.ask("Is the consolidation rate target the same every year, and by when must every county "
+                           "pass the national assessment?")
+    assert_contract(answer, assistant.plan)
+    assert "96%" in answer.text and "到2019年" in answer.text, answer.text
+    # "address" as a verb asks how the plan deals with something, not for an address
+    answer = assistant.ask("How does the plan address large classes?")
+    assert_contract(answer, assistant.plan)
+    assert not answer.refused and "大班额" in answer.text, answer.text
+    # a comparison hears from each side
+    answer = assistant.ask("Compare the curriculum reform goals for compulsory education with those for general "
+                           "senior high schools.")
+    assert_contract(answer, assistant.plan)
+    assert {"四（二）4", "四（三）2"} <= {c.clause_id for c in answer.citations}, answer.text
+
+
+def test_whether_a_department_has_a_share_asks_who_takes_part(assistant) -> None:
+    answer = assistant.ask("名师工作室这件事，人社局有没有份？")
+    assert_contract(answer, assistant.plan)
+    assert answer.kind == "duty" and "人社局" in answer.text and "组织实施单位" in answer.text, answer.text
