@@ -36,6 +36,11 @@ FLOORS: dict[str, dict[str, float]] = {
     # English), helper-written at stop 35 from the plan alone; 0.878 and 0.889 before tuning.
     "dev13": {"correct": 0.85, "fact_recall": 0.9, "refusal_rate": 0.95},
     "dev14": {"correct": 0.86, "fact_recall": 0.9, "refusal_rate": 0.95},
+    # Multi-clause-heavy, colloquial Chinese (55 of 90) and English-heavy (52 multi-clause of 90, 30 of them in
+    # English), helper-written at stop 35; 0.689 and 0.767 before tuning (dev16: 0.051 of its answerable
+    # questions refused then, 0.026 after the first English fixes).
+    "dev15": {"correct": 0.67, "fact_recall": 0.83, "refusal_rate": 0.75},
+    "dev16": {"correct": 0.75, "fact_recall": 0.86, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.72, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
@@ -62,7 +67,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "test13": {"correct": 0.89, "fact_recall": 0.94, "citation_precision": 0.72, "refusal_rate": 0.88},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
-MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90}
+MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90, "dev15": 90, "dev16": 90}
 DEFAULT_MIN_QUESTIONS = 120
 #: At most this share of a set's answerable questions refused (every set now keeps the default).
 FALSE_REFUSALS: dict[str, float] = {}
