@@ -975,3 +975,9 @@ def test_whether_a_department_has_a_share_asks_who_takes_part(assistant) -> None
     answer = assistant.ask("名师工作室这件事，人社局有没有份？")
     assert_contract(answer, assistant.plan)
     assert answer.kind == "duty" and "人社局" in answer.text and "组织实施单位" in answer.text, answer.text
+
+
+def test_english_specialty_groups_are_the_plans_专业群(assistant) -> None:
+    answer = assistant.ask("How many high-level specialty groups will vocational schools build?")
+    assert_contract(answer, assistant.plan)
+    assert "3个以上特色高水平专业（群）" in answer.text, answer.text
