@@ -33,15 +33,16 @@ FLOORS: dict[str, dict[str, float]] = {
     # 0.808 before tuning, 0.854 after.
     "dev12": {"correct": 0.83, "fact_recall": 0.89, "refusal_rate": 0.95},
     # Multi-clause-heavy (54 and 50 of 90: institutions, topics and departments across parts, follow-ups,
-    # English), helper-written at stop 35 from the plan alone; 0.878 and 0.889 before tuning.
-    "dev13": {"correct": 0.85, "fact_recall": 0.9, "refusal_rate": 0.95},
-    "dev14": {"correct": 0.86, "fact_recall": 0.9, "refusal_rate": 0.95},
+    # English), helper-written at stop 35 from the plan alone; 0.878 and 0.889 before tuning,
+    # 0.933 and 0.911 after.
+    "dev13": {"correct": 0.9, "fact_recall": 0.94, "refusal_rate": 0.95},
+    "dev14": {"correct": 0.88, "fact_recall": 0.94, "refusal_rate": 0.95},
     # Multi-clause-heavy, colloquial Chinese (55 of 90) and English-heavy (52 multi-clause of 90, 30 of them in
     # English), helper-written at stop 35; 0.689 and 0.767 before tuning (dev16: 0.051 of its answerable
-    # questions refused then, 0.026 after the first English fixes).
+    # questions refused then, 0.026 after the first English fixes); 0.700 and 0.789 after.
     "dev15": {"correct": 0.67, "fact_recall": 0.83, "refusal_rate": 0.75},
-    "dev16": {"correct": 0.75, "fact_recall": 0.86, "refusal_rate": 0.95},
-    "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.72, "refusal_rate": 0.88},
+    "dev16": {"correct": 0.76, "fact_recall": 0.88, "refusal_rate": 0.95},
+    "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.71, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
     # blind sets (test2 0.749 → 0.744, test7 0.757 → 0.742, test10 0.718 → 0.703): those floors sit 0.01 lower.
@@ -51,7 +52,11 @@ FLOORS: dict[str, dict[str, float]] = {
     "test2": {"correct": 0.86, "fact_recall": 0.86, "citation_precision": 0.68, "refusal_rate": 0.88},
     "test3": {"correct": 0.84, "fact_recall": 0.87, "citation_precision": 0.68, "refusal_rate": 0.81},
     # 0.058 of test4's answerable questions refused when first measured, 0.050 since (stop 25).
-    "test4": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.72, "refusal_rate": 0.88},
+    # Stop 35: each piece's own sentence, every mention of a named word and list answers to a colon's or a
+    # comparison's parts quote a little more; citation precision fell on the tuning sets by up to 0.015
+    # (dev14 0.712 → 0.697, dev5 0.568 → 0.556) and on the blind ones by up to 0.013 (test 0.726 → 0.716,
+    # test4 0.725 → 0.712): those two precision floors sit about 0.01 under the new figures.
+    "test4": {"correct": 0.86, "fact_recall": 0.9, "citation_precision": 0.70, "refusal_rate": 0.88},
     "test5": {"correct": 0.84, "fact_recall": 0.88, "citation_precision": 0.69, "refusal_rate": 0.92},
     "test6": {"correct": 0.87, "fact_recall": 0.9, "citation_precision": 0.73, "refusal_rate": 0.84},
     "test7": {"correct": 0.88, "fact_recall": 0.92, "citation_precision": 0.73, "refusal_rate": 0.92},
