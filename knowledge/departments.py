@@ -58,7 +58,8 @@ _AMBIGUOUS: dict[str, tuple[str, ...]] = {
     name: ("市住房局", "市城乡建委") for name in ("住建局", "住建委", "住建", "住房和城乡建设局", "住房城乡建设局")
 }
 # Aliases too generic to spot in a question (topic words, places, "个人社保" ⊃ 人社).
-_NOT_SPOTTED = {"财政", "发展改革", "国土资源", "住房", "城乡建设", "人社", "开发区", "五象新区", "青秀山"}
+_PLACES = {"开发区", "五象新区", "青秀山"}
+_NOT_SPOTTED = {"财政", "发展改革", "国土资源", "住房", "城乡建设", "人社", *_PLACES}
 
 _LOOKUP: dict[str, str] = {}
 for _canon, _names in _ALIASES.items():
@@ -169,6 +170,12 @@ def _spotting_table() -> list[tuple[str, tuple[str, ...]]]:
                 table[name] = (canon,)
                 if _is_bureau(name) and not name.startswith("市"):
                     table["市" + name] = (canon,)
+    # "财政部门", "住房部门", "人社部门": a body named by its field and 部门 ("department"), as people say.
+    for canon, names in _ALIASES.items():
+        for name in (canon.removeprefix("市"), *names):
+            stem = name[:-1] if _is_bureau(name) else name if name in _NOT_SPOTTED - _PLACES else ""
+            if len(stem) >= 2:
+                table.setdefault(stem + "部门", (canon,))
     for name, canons in _AMBIGUOUS.items():
         table[name] = canons
         table["市" + name] = canons

@@ -981,3 +981,13 @@ def test_english_specialty_groups_are_the_plans_专业群(assistant) -> None:
     answer = assistant.ask("How many high-level specialty groups will vocational schools build?")
     assert_contract(answer, assistant.plan)
     assert "3个以上特色高水平专业（群）" in answer.text, answer.text
+
+
+def test_a_department_named_by_its_field_and_部门_is_that_department(assistant) -> None:
+    # "公安部门" is 市公安局: its tasks, not passages on 部门
+    answer = assistant.ask("公安部门参与了哪些任务？")
+    assert_contract(answer, assistant.plan)
+    assert answer.kind == "department" and answer.text.startswith("市公安局在本计划中参与2项任务"), answer.text
+    answer = assistant.ask("住房部门在方案里跟哪些事有关？")
+    assert_contract(answer, assistant.plan)
+    assert answer.text.startswith("市住房局"), answer.text

@@ -178,3 +178,11 @@ def test_the_tasks_departments_share(plan):
     assert [line.clause_id for line in lines] == ["四（一）1", "四（二）3", "四（九）2"]
     lead, lines = shared_lines(plan, ["市外侨办", "市残联"], english=False)
     assert not lines and lead.startswith("计划中没有市外侨办和市残联都参与的任务")
+
+
+def test_a_body_is_spotted_by_its_field_and_部门() -> None:
+    from knowledge.departments import find_departments
+
+    assert find_departments("财政部门负责什么") == ["市财政局"]
+    assert find_departments("住房部门和人社部门") == ["市住房局", "市人社局"]
+    assert find_departments("哪些部门负责") == [] and find_departments("教育行政主管部门") == []
