@@ -69,7 +69,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
     # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
     ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|哪[二三四五六七八九十两]+[\u4e00-\u9fff]|"
-                           r"分别叫什么|叫什么名字|名单|"
+                           r"(分别|具体|都|各)叫什么|叫什么名字|名单|"
                            r"剩下|其余|另外几|另外[\d一二三四五六七八九十两]+[个所项家种]|"
                            # a counted set, then which they are ("9个重点专业实训基地都是哪些专业")
                            # (not a reference to what was just said: "这两项分别是哪些部门")

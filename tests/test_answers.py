@@ -991,3 +991,10 @@ def test_a_department_named_by_its_field_and_部门_is_that_department(assistant
     answer = assistant.ask("住房部门在方案里跟哪些事有关？")
     assert_contract(answer, assistant.plan)
     assert answer.text.startswith("市住房局"), answer.text
+
+
+def test_what_a_counted_set_is_called_is_a_list_the_plan_may_not_give(assistant) -> None:
+    # the plan counts 六大职业教育专业集团 but names none of them
+    answer = assistant.ask("六大职业教育专业集团都叫什么？")
+    assert_contract(answer, assistant.plan)
+    assert answer.kind == "partial" and "名单" in answer.text and "四（四）3" in answer.text, answer.text
