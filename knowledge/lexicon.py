@@ -24,7 +24,8 @@ MAX_CLAUSES_INSTITUTION = 8
 _INSTITUTION_END = ("学院", "大学", "学校", "中心", "基地", "集团", "平台", "工程", "计划", "项目", "工作室",
                     "管委会", "幼儿园", "高中", "院校")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
-_QUOTED = re.compile(r"[“「『\"']([^”」』\"']{2,20})[”」』\"']")
+# A quoted term, or one a question glosses in brackets ("按学生人数（生均）核算的经费").
+_QUOTED = re.compile(r"[“「『\"']([^”」』\"']{2,20})[”」』\"']|[（(]([\u4e00-\u9fff]{2,6})[）)]")
 
 
 # Nouns a question puts after the term it asks about ("智慧校园建设", "大通铺问题").
@@ -64,7 +65,7 @@ class Lexicon:
         the one the mention verb takes ("提到智慧校园") or that stands before where ("立德树人在方案…"),
         not any stretch ("…出钱出力支持教育，方案里哪些地方讲到了社会力量": 支持教育 is not asked about)."""
         found: list[Name] = []
-        for quoted in _QUOTED.findall(question):
+        for quoted in ("".join(groups) for groups in _QUOTED.findall(question)):
             name = self._name(quoted, quoted=True)
             if name is not None:
                 found.append(name)

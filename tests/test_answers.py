@@ -998,3 +998,10 @@ def test_what_a_counted_set_is_called_is_a_list_the_plan_may_not_give(assistant)
     answer = assistant.ask("六大职业教育专业集团都叫什么？")
     assert_contract(answer, assistant.plan)
     assert answer.kind == "partial" and "名单" in answer.text and "四（四）3" in answer.text, answer.text
+
+
+def test_a_term_glossed_in_brackets_is_named_like_a_quoted_one(assistant) -> None:
+    answer = assistant.ask("方案里哪些地方讲到按在校学生人数算的（生均）经费或补助？")
+    assert_contract(answer, assistant.plan)
+    assert answer.text.startswith("计划中“生均”出现2次"), answer.text
+    assert {"四（一）2", "四（八）2"} <= {c.clause_id for c in answer.citations}, answer.text
