@@ -1005,3 +1005,9 @@ def test_a_term_glossed_in_brackets_is_named_like_a_quoted_one(assistant) -> Non
     assert_contract(answer, assistant.plan)
     assert answer.text.startswith("计划中“生均”出现2次"), answer.text
     assert {"四（一）2", "四（八）2"} <= {c.clause_id for c in answer.citations}, answer.text
+
+
+def test_taiwan_hong_kong_and_macao_are_the_plans_港澳台(assistant) -> None:
+    answer = assistant.ask("台湾学生来南宁读书，方案有什么支持？")
+    assert_contract(answer, assistant.plan)
+    assert "港澳台青年学习专项补助资金" in answer.text, answer.text
