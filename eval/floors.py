@@ -39,7 +39,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev14": {"correct": 0.88, "fact_recall": 0.94, "refusal_rate": 0.95},
     # Multi-clause-heavy, colloquial Chinese (55 of 90) and English-heavy (52 multi-clause of 90, 30 of them in
     # English), helper-written at stop 35; 0.689 and 0.767 before tuning (dev16: 0.051 of its answerable
-    # questions refused then, 0.026 after the first English fixes); 0.700 and 0.789 after.
+    # questions refused then, 0.026 after the first English fixes); 0.722 and 0.800 after.
     "dev15": {"correct": 0.67, "fact_recall": 0.83, "refusal_rate": 0.75},
     "dev16": {"correct": 0.76, "fact_recall": 0.88, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.71, "refusal_rate": 0.88},
