@@ -232,11 +232,12 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if reader and not replaced and not within and core and _has_topic(core, reader):
         # What was asked before is borrowed only by a follow-up that asks nothing itself ("那孤独症的
         # 孩子有专门安排吗" asks its own question, not the previous figure).
-        if "、" in core and not reader.asked(core) and not _ASKING.search(core):
+        asks_nothing = not reader.asked(core) and not _ASKING.search(core)
+        if asks_nothing and "、" in core:
             # "那残疾孩子上幼儿园、读职校这块呢？": several things of its own, each asked about, whatever
             # the question before asked of its own subject
             return f"{core}，分别怎么说？"
-        asked = reader.asked(previous) if not reader.asked(core) and not _ASKING.search(core) else ""
+        asked = reader.asked(previous) if asks_nothing else ""
         return f"{core}，{asked}？" if asked else f"{core}？"
     return f"{previous}，{core}？" if core else f"{previous}？"
 
