@@ -31,8 +31,9 @@ from knowledge.scanners import FIGURE
 _MENTIONS = re.compile(r"(提到|提及|说到|讲到|出现|涉及)[^，。？?]{0,8}(哪|几)|(哪|几)[^，。？?]{0,8}(提到|提及|说到|讲到|出现|涉及)|"
                        r"where (does|do|is) .*mention", re.I)
 # Only in a role ("只作为具体实施单位"), not only one department ("只安排了教育局一个组织实施单位").
-# A claim about who is responsible, put as a question ("是教育局一家负责的吧", "民政局不用管吗").
-_CLAIMED_DUTY = re.compile(r"(负责|管|承担|牵头)[^，。？?]{0,6}(吧|吗)|不用管|一家(负责|管)|"
+# A claim about who is responsible, put as a question ("是教育局一家负责的吧", "民政局不用管吗", "是教育局来
+# 组织吗").
+_CLAIMED_DUTY = re.compile(r"(负责|管|承担|牵头|组织|实施)[^，。？?]{0,6}(吧|吗)|不用管|一家(负责|管)|"
                            r"\b(leads?|organi[sz]\w*|responsible|in charge)\b[^?]{0,80}\b(right|correct|isn'?t it|doesn'?t it)\b",
                            re.I)
 # A question that states something and asks whether it is so ("是财政局负责的吧", "…, right?", "Is the tax

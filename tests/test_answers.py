@@ -883,6 +883,10 @@ def test_a_claimed_department_the_duty_list_leaves_out_is_corrected_first(assist
     assert_contract(answer, assistant.plan)
     assert answer.text.startswith("不是：") and "不包括市财政局" in answer.text, answer.text
     assert "四（七）2" in {c.clause_id for c in answer.citations}, answer.text
+    # or who organizes it ("是…来组织吗")
+    answer = assistant.ask("全面提高本科教育质量，是财政局来组织的吗？")
+    assert_contract(answer, assistant.plan)
+    assert answer.text.startswith("不是：") and "南宁学院" in answer.text, answer.text
     answer = assistant.ask("Is the tax bureau responsible for teacher training?")
     assert_contract(answer, assistant.plan)
     assert answer.text.startswith("No:") and "市税务局" in answer.text, answer.text

@@ -338,6 +338,7 @@ def test_english_questions_about_a_departments_tasks_and_the_project_they_are_in
 
 def test_a_claim_about_who_is_responsible_asks_who(corpus_plan, lexicon) -> None:
     assert frame_of("随迁子女就学是教育局一家负责的吧，公安局不用管？", corpus_plan, lexicon).asks == "department"
+    assert frame_of("提高本科教学质量这一条，是市教育局来组织吗？", corpus_plan, lexicon).asks == "department"
     assert frame_of("The plan says the tax bureau leads the teacher training work, right?", corpus_plan,
                     lexicon).asks == "department"
     # without a department named, "有人管吗" asks what the plan does about it
