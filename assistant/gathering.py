@@ -9,6 +9,8 @@ asked detail is missing (a partial refusal).
 
 from __future__ import annotations
 
+import re
+
 from assistant.context import whole_sentence, with_short_neighbours
 from assistant.coverage import (
     cover_clauses,
@@ -54,6 +56,8 @@ from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.retriever import Retrieval, Retriever
 
+# Asking for a role ("起什么作用", "扮演什么角色"): no topic besides what plays it.
+_ROLE_ASKED = re.compile(r"(起|发挥|扮演|承担|担任)了?(什么|哪些|啥|怎样的?)(样的)?(作用|角色)")
 #: What each task of a department is about: its best sentences for the question.
 PER_TASK = 2
 #: The sentences a figure may come from: those within this margin of the best one.
@@ -178,7 +182,11 @@ class EvidenceSets:
         else:
             beside = set()
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
-        if named and frame.wants_list:  # "what does the plan ask of <institution>": every mention
+        # "what does the plan ask of <institution>", or a question about nothing else ("X在方案里起什么
+        # 作用"): every mention
+        about_name = any(n.institution and not self._named(_ROLE_ASKED.sub(" ", frame.question.core.replace(n.text, " ")))
+                         for n in frame.names)  # (tuning sets +1 −0, ≤ 0.9 % longer)
+        if named and (frame.wants_list or about_name):
             chosen = cover_names(chosen, content, named, self.plan, every=frame.mentions)
         chunks: list[Chunk] = []
         for s in chosen:

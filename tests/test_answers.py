@@ -896,6 +896,13 @@ def test_a_claimed_department_the_duty_list_leaves_out_is_corrected_first(assist
     assert "不是" not in answer.text and "公安局" in answer.text, answer.text
 
 
+def test_a_question_about_an_institution_alone_quotes_each_of_its_mentions(assistant) -> None:
+    # "发挥什么作用" asks about nothing besides the centre: both clauses that name it answer
+    answer = assistant.ask("桂港现代职业教育发展中心要发挥什么作用？")
+    assert_contract(answer, assistant.plan)
+    assert {"四（六）1", "四（六）2"} <= {c.clause_id for c in answer.citations}, answer.text
+
+
 def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assistant) -> None:
     # every item's own search ranks 五（三）'s 教育质量综合评价 first (the subject 评价改革 they share);
     # 学生 still brings the sentence on students' evaluation, which it alone ranks high
