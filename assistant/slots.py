@@ -107,9 +107,10 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                               r"(organi[sz]|implement)ing (departments?|units?|bod|agenc)|(organi[sz]|implement)(ed|s)? by",
                               re.I)),
 )
-# A list or an overview: every clause that holds a part of the answer belongs in it.
-LIST = re.compile(r"哪些|哪几|[两几二三四五]个?部分|列(一下|出|举)|罗列|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|这[两几]|[两几]项|"
-                   r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are|\btasks\b|"
+# A list or an overview (a summary: "总结", "概括…三项内容", "summarize"): every clause that holds a part
+# of the answer belongs in it.
+LIST = re.compile(r"哪些|哪几|[两几二三四五]个?部分|列(一下|出|举)|罗列|分别|有什么|有哪|如何|怎么|怎样|措施|方面|举措|内容|包括|都有|各|这[两几]|[两几二三四五六七八九]项|总结|概括|归纳|"
+                   r"what (measures|steps|does)|which|how (will|does|do|is|are)|list|what are|\btasks\b|\bsummari[sz]e|\boverview\b|\boutline\b|"
                    # a plural asked for ("what milestones does", "what new arrangements will")
                    r"\bwhat ([a-z-]+ ){0,4}[a-z-]{2,}[^siu\W]s (does|do|did|will|would|should|must|can|are|were|has|have)\b"
                    # the parts it asks for, listed after a colon ("…expected to achieve: annual milestones,

@@ -159,6 +159,9 @@ CASES = [
     Case("factoid", "这个方案是根据哪份上级文件出台的？", ("引言",), ("桂政发〔2018〕5号",)),
     # A part's members are its children; two 工程 named, each one's items; a list's rare term everywhere.
     Case("english", "Which are the four basic principles, exactly?", ("二",), ("统筹协调", "改革创新")),
+    # A summary asked of a 工程 ("summarize", "概括…三项内容") is its items, the 工程 as a whole.
+    Case("english", "Summarize the items of the teacher workforce programme (教师队伍提质增量工程).",
+         ("四（七）1", "四（七）4"), ("师德师风建设", "提高教师地位待遇")),
     Case("responsibility", "普通高中优质普及工程和教师队伍提质增量工程，组织实施单位各是哪些？",
          ("四（三）1", "四（七）1"), ("组织实施单位",)),
     Case("paraphrase", "本方案是市政府在哪一次会上拍板的？", ("通知",), ("第57次常务会议",)),
