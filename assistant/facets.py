@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from knowledge.glossary import english_spans
+
 #: A word is distinctive with idf ≥ DISTINCT_IDF, i.e. in fewer than about one sentence in six.
 DISTINCT_IDF = 2.0
 _SEGMENT = re.compile(r"[，,。？?；;、：:！!]|以及|还有|和|与|及|跟|或者|或")
@@ -191,3 +193,39 @@ def rare_terms(question: str, idf: dict[str, float], sentences: Sequence[str], s
             out += [found] if len(found.strip(_PARTICLES)) >= shortest else []
             start += len(found) or 1
     return out
+
+
+# What may stand between two items of an English enumeration (after a plural's ending the glossary
+# leaves out): a comma, "and"/"or", "with those for", "versus", and the articles and prepositions
+# before the next item ("for kindergartens, compulsory education and general senior high schools").
+_EN_BETWEEN = re.compile(r"(?:e?s\b)?\s*(?:,\s*(?:and|or)?|and|or|versus|vs\.?|with(?:\s+those)?)\s*"
+                         r"(?:(?:the|those|their|its|our|for|in|of|on|to|at|with|about)\s+)*", re.I)
+
+
+def english_parts(text: str) -> tuple[str, list[str]]:
+    """The subject and the items of an English list question, in the plan's terms: "Compare the
+    curriculum reform requirements for kindergartens, compulsory education and general senior high
+    schools" → 课程改革 …, [幼儿园, 义务教育, 普通高中]. The items are two or more glossary phrases
+    with only commas, and/or and prepositions between them; the subject is the glossary terms of the
+    rest. ("", []) without both. (Tuning sets +1 −0, ≤ 1 % longer.)"""
+    found: list[tuple[int, int, str]] = []
+    start = 0
+    for span, term in english_spans(text):
+        at = text.find(span, start)
+        if found and not text[found[-1][1] : at].strip():  # one phrase: "private schools" is 民办学校
+            found[-1] = (found[-1][0], at + len(span), found[-1][2] + term)
+        else:
+            found.append((at, at + len(span), term))
+        start = at + len(span)
+    runs: list[list[tuple[int, int, str]]] = []
+    for hit in found:
+        if runs and _EN_BETWEEN.fullmatch(text[runs[-1][-1][1] : hit[0]]):
+            runs[-1].append(hit)
+        else:
+            runs.append([hit])
+    items = max(runs, key=len, default=[])
+    if len(items) < 2:
+        return "", []
+    subject = " ".join(dict.fromkeys(t for t in (h[2] for h in found if h not in items)
+                                     if t not in {i[2] for i in items}))
+    return (subject, [i[2] for i in items]) if subject else ("", [])

@@ -27,9 +27,17 @@ from assistant.coverage import (
 from assistant.dating import cover_dated, dated, year_first
 from assistant.duties import is_duty_line
 from assistant.evidence import Line
-from assistant.facets import facet_parts, facet_queries, lacks_subject, opening_subject, rare_terms, segments
+from assistant.facets import (
+    english_parts,
+    facet_parts,
+    facet_queries,
+    lacks_subject,
+    opening_subject,
+    rare_terms,
+    segments,
+)
 from assistant.frame import BESIDES_IDF, PlanReader, QueryFrame
-from assistant.question import Question
+from assistant.question import Question, is_english
 from assistant.reply import (
     HARD_DETAILS,
     Reply,
@@ -174,7 +182,8 @@ class EvidenceSets:
             # (said beside the answer: never the evidence that an asked detail is given)
             beside = {s.chunk for s in quoted if s not in chosen}
             chosen = quoted
-            subject, items = facet_parts(frame.question.core, self._named, self.scorer.idf)
+            subject, items = (english_parts(frame.question.core) if frame.english
+                              else facet_parts(frame.question.core, self._named, self.scorer.idf))
             places = named_places(items, self._parts)
             if places:  # "督导在学前、义务教育和保障措施几部分": the subject's sentence in each part, last:
                 # beside what the other facets found, not instead of it
@@ -240,7 +249,11 @@ class EvidenceSets:
 
     def pieces(self, text: str, shared: str = "") -> list[str]:
         """A list question's pieces: each facet with the shared subject ("大班额 义务教育") when the
-        question has both, else its stretches that name a topic."""
+        question has both, else its stretches that name a topic. An English question's facets are in
+        the plan's terms ("课程改革 幼儿园" for "curriculum reform … for kindergartens, …")."""
+        if is_english(text):
+            subject, items = english_parts(text)
+            return [f"{subject} {i}" for i in items]
         return facet_queries(text, self._named, self.scorer.idf, shared) or [
             p for p in segments(text) if self._named(p)]
 

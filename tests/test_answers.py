@@ -906,6 +906,14 @@ def test_a_question_about_an_institution_alone_quotes_each_of_its_mentions(assis
     assert {"四（六）1", "四（六）2"} <= {c.clause_id for c in answer.citations}, answer.text
 
 
+def test_an_english_enumeration_hears_each_of_its_items(assistant) -> None:
+    # kindergartens, compulsory education and senior high schools: each stage's curriculum item answers
+    answer = assistant.ask("Compare what the plan asks of kindergartens, compulsory education and general senior "
+                           "high schools on curriculum reform.")
+    assert_contract(answer, assistant.plan)
+    assert {"四（一）3", "四（二）4", "四（三）2"} <= {c.clause_id for c in answer.citations}, answer.text
+
+
 def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assistant) -> None:
     # every item's own search ranks 五（三）'s 教育质量综合评价 first (the subject 评价改革 they share);
     # 学生 still brings the sentence on students' evaluation, which it alone ranks high

@@ -27,7 +27,7 @@ from assistant.coverage import (
     cover_segments,
     deepen,
 )
-from assistant.facets import facet_queries, lacks_subject, segments
+from assistant.facets import english_parts, facet_queries, lacks_subject, segments
 from assistant.frame import BESIDES_IDF, PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
 from assistant.selection import TYPE_BONUS, Scored, SentenceScorer, select, typed_first
@@ -1100,3 +1100,15 @@ def test_a_question_asked_in_parts_retrieves_what_its_parts_retrieve() -> None:
     # however small k, every part's best clause is retrieved
     assert [h.clause_id for h in merged([first, second], k=1).hits] == ["四（一）1", "四（七）2"]
     assert merged([], k=8).hits == ()
+
+
+def test_an_english_enumeration_gives_facets_in_the_plans_terms() -> None:
+    subject, items = english_parts("Compare the curriculum reform requirements for kindergartens, compulsory "
+                                   "education and general senior high schools.")
+    assert items == ["幼儿园", "义务教育", "普通高中"] and "课程改革" in subject
+    # two items joined by "and" after "between"; the subject is what the rest of the question names
+    assert english_parts("Oversized classes: how does the wording differ between compulsory education and "
+                         "general senior high schools?") == ("大班额", ["义务教育", "普通高中"])
+    # no subject besides the items, or a single item: no facets
+    assert english_parts("What about kindergartens and compulsory education?") == ("", [])
+    assert english_parts("What does the plan say about curriculum reform in kindergartens?") == ("", [])
