@@ -140,7 +140,8 @@ UNITS = (
     # says so ("现有…所").
     ("current", re.compile(r"(目前|现在|现有|当前|如今)[^，。？?]{0,8}(一共|总共|共)?有(多少|几)|"
                            r"how many (\w+ ){0,4}(are there|exist) (now|currently|today)", re.I)),
-    ("rate", re.compile(r"百分之几|百分比|比例|[率]|percentage|\brate\b|\bratio\b|share", re.I)),
+    # (率先 "takes the lead" is no rate: "在全区率先普及多少年的教育" asks a duration)
+    ("rate", re.compile(r"百分之几|百分比|比例|率(?!先)|percentage|\brate\b|\bratio\b|share", re.I)),
     # (not "这几年", "近几年": these few years)
     ("duration", re.compile(r"(?<![这那近前头过])几年|多少年|多久|多长时间|how long|how many years", re.I)),
     # (not "这几个阶段", "那几位老师": these few, named before)

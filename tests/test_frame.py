@@ -583,6 +583,7 @@ def test_scorer_weights_rare_words_over_question_words(chunks) -> None:
 def test_the_unit_of_a_figure_asked(corpus_plan, lexicon) -> None:
     assert frame_of("我们这几年经营挺吃力的，对民办园配多少老师有没有硬性要求？", corpus_plan, lexicon).unit == "people"
     assert frame_of("乡村教师要教满几年才能评职称？", corpus_plan, lexicon).unit == "duration"
+    assert frame_of("南宁要率先普及多少年的教育？", corpus_plan, lexicon).unit == "duration"  # 率先: no rate
     # "这几个" points back at what was named ("these few"); it does not ask for a count.
     assert frame_of("这几个阶段到2020年的普及目标分别是多少？", corpus_plan, lexicon).unit == ""
     assert frame_of("要建几个名师工作室？", corpus_plan, lexicon).unit == "count"
