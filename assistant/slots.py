@@ -29,12 +29,14 @@ _NUMBER = "(" + "|".join(ENGLISH_NUMBERS) + ")"
 _QUOTE = "[\"“'‘]"
 TITLES = "局长|校长|院长|主任|负责人|园长|市长|书记|厅长|主席|理事长|会长|站长"
 ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # (a salary is asked for as an amount only with "what" or "how much": "how does the plan benchmark the
+    # average salary" asks for the rule, 不低于当地公务员)
     ("money", re.compile(r"(多少|几[万千百]?元|具体|标准|金额|数额)[^，。？?]{0,6}(钱|经费|资金|补贴|补助|奖金|拨款|(?<![多单公纪])元|工资|学费|投资|预算)|"
                          r"(钱|经费|资金|补贴|补助|奖金|拨款|工资|学费|收费|投资|预算)[^，。？?]{0,6}(多少|标准是|金额|数额)|"
                          r"\b(what|how (big|large|much)) (is|was|are|will be) the ([\w'’-]+ ){0,3}budget\b|budget for (each|every|one|a|an)\b|"
                          r"分数线|录取分|多少分|how much ([\w'’-]+ ){0,6}(money|funding|budget|subsid\w*|allowance|grant|stipend|pay)\b|amount of (money|funding)|"
                          r"(total|overall) (budget|funding|investment)|budget (allocated|amount|of)|"
-                         r"\bfees?\b|salary|yuan|\bcost", re.I)),
+                         r"\bfees?\b|\b(what|how much)\b( is| are| will be)?( the)? ([\w'’-]+ ){0,3}salar(y|ies)\b|yuan|\bcost", re.I)),
     # How it turned out: a plan gives targets, never the results ("实际达到97%了吗", "did it actually reach").
     ("outcome", re.compile(r"实际(上)?(达到|完成|实现|做到)|实际(上)?(是|为|有)?(多少|几)|完成情况|达标情况|实施效果|最后(达到|完成|做到)|"
                            r"actually (reach|achiev|meet|hit)|(was|were) [^?]{0,60}(achieved|met|reached)\b", re.I)),

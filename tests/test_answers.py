@@ -140,6 +140,7 @@ CASES = [
     Case("numeric", "入园率每年的目标分别定到多少？", ("三（二）",), ("96%", "96.5%", "97%")),
     # "率先" (takes the lead) asks no rate: the years of schooling, written in words, answer
     Case("numeric", "方案说要率先普及几年的教育？", ("三（一）",), ("十五年",)),
+    Case("english", "How is the average salary of teachers pegged in the plan?", ("四（七）4",), ("不低于当地公务员",)),
     Case("paraphrase", "师德表现不好的老师，评先进会受影响吗？", ("四（七）1",), ("一票否决",)),
     Case("multi_clause", "学生评价、教师评价和教育质量评价，方案分别怎么说？", ("四（三）2", "四（七）3", "五（三）"),
          ("综合素质评价", "教师评价体系", "教育质量")),

@@ -101,6 +101,9 @@ def frame_of(text, plan, lexicon, history=()):
     # A budget's size is an amount of money; a budget named as a source of money asks nothing of it.
     ("How much of the city budget goes to kindergartens?", "money"),
     ("Besides the ordinary budget, which channels can schools use to raise money?", ""),
+    # A salary asked for as an amount; one asked how it is set asks for the rule.
+    ("What salary will a rural teacher get?", "money"),
+    ("How is the average salary of teachers pegged in the plan?", ""),
     ("班里好几个学生挤一张床的情况会改善吗", ""),
     # 有几个 + a noun, followed by a question of its own, states; asked on its own, or at a clause's end, it asks.
     ("我们学校有几个自闭症的孩子，能不能单独开个班？", ""),
