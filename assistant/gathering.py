@@ -237,10 +237,17 @@ class EvidenceSets:
         return Reply("passage", evidence_lead(frame.english, lines), lines)
 
     def best_of(self, question: Question, retrieval: Retrieval, clause_ids: list[str]) -> list[Line]:
-        """Each clause's PER_TASK best sentences for the question, in plan order (what a task is about)."""
+        """Each clause's opening sentence and its PER_TASK − 1 best for the question, in plan order: what
+        a task is about (its opening sentence says it: "促进特殊教育健康发展：深入实施第二期特殊教育提升计划",
+        where the question's words are a department's, and its best sentences mention that department)."""
         chunks = [c for cid in clause_ids for c in self.retriever.chunks_of.get(cid, []) if not self.is_structural(c)]
         scored = self.scorer.score(question.text, retrieval, chunks)
-        best = [s for cid in clause_ids for s in [x for x in scored if x.chunk.clause_id == cid][:PER_TASK]]
+        best = []
+        for cid in clause_ids:
+            own = [x for x in scored if x.chunk.clause_id == cid]
+            opening = min(own, key=lambda x: x.chunk.position, default=None)
+            best += [opening] if opening is not None else []
+            best += [x for x in own if x is not opening][: PER_TASK - 1]
         return self.grouped([s.chunk for s in sorted(best, key=lambda s: plan_order(self.plan, s.chunk))])
 
     def titled(self, text: str) -> list[str]:

@@ -28,9 +28,10 @@ WHO_SENTENCE_COVERAGE = 0.4
 WHO_MARGIN = 0.15
 
 
-#: A clause of a "who" question that asks what is done besides ("分别由哪些部门组织实施，措施有什么不同").
+#: A clause of a "who" question that asks what is done besides ("分别由哪些部门组织实施，措施有什么不同"),
+#: or what the tasks consist of ("这些任务分别涉及什么内容").
 _ALSO_MEASURES = re.compile(r"措施|举措|做法|(怎么|如何|怎样)(做|办|管|落实|开展|保障)|有什么(不同|区别|安排|要求)|"
-                            r"(分别|具体|都)(是|要)?(干什么|做什么|干啥|做啥)|"
+                            r"(分别|具体|都)(是|要)?(干什么|做什么|干啥|做啥)|(涉及|包括|包含)了?(什么|哪些|啥)(内容|事)?|(什么|哪些)内容|"
                             r"\bwhat (measures|steps|actions)\b|\bhow (is|are|will) (it|they|this|these) (be )?(done|carried)", re.I)
 _CLAUSES = re.compile(r"[，,；;。？?！!]")
 _WHO = re.compile(r"谁|部门|单位|机构|\bwho\b|department|bureau", re.I)

@@ -917,6 +917,17 @@ def test_an_english_enumeration_hears_each_of_its_items(assistant) -> None:
     assert {"四（一）3", "四（二）4", "四（三）2"} <= {c.clause_id for c in answer.citations}, answer.text
 
 
+def test_what_a_departments_tasks_consist_of_opens_with_each_tasks_own_sentence(assistant) -> None:
+    # "都包括哪些内容" asks what the tasks consist of, besides which they are
+    answer = assistant.ask("残联参与了哪些任务？都包括哪些内容？")
+    assert_contract(answer, assistant.plan)
+    assert not _facts_missing(answer.text, ("学前部", "第二期特殊教育提升计划")), answer.text
+    # each task's opening sentence says what it is about, whatever the department's words match
+    answer = assistant.ask("残联参与了哪些任务？分别是干什么的？")
+    assert_contract(answer, assistant.plan)
+    assert "第二期特殊教育提升计划" in answer.text, answer.text
+
+
 def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assistant) -> None:
     # every item's own search ranks 五（三）'s 教育质量综合评价 first (the subject 评价改革 they share);
     # 学生 still brings the sentence on students' evaluation, which it alone ranks high
