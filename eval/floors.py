@@ -42,6 +42,11 @@ FLOORS: dict[str, dict[str, float]] = {
     # questions refused then, 0.026 after the first English fixes); 0.722 and 0.800 after.
     "dev15": {"correct": 0.67, "fact_recall": 0.83, "refusal_rate": 0.75},
     "dev16": {"correct": 0.76, "fact_recall": 0.88, "refusal_rate": 0.95},
+    # Multi-clause-heavy: principals describing their school first (55 of 90, 13 in English) and close
+    # readers' structured questions (50 of 90, 16 in English), helper-written at stop 36 from the plan alone;
+    # 0.667 and 0.822 before tuning.
+    "dev17": {"correct": 0.64, "fact_recall": 0.81, "refusal_rate": 0.75},
+    "dev18": {"correct": 0.83, "fact_recall": 0.89, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.71, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
@@ -72,7 +77,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "test13": {"correct": 0.89, "fact_recall": 0.94, "citation_precision": 0.72, "refusal_rate": 0.88},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
-MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90, "dev15": 90, "dev16": 90}
+MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90, "dev15": 90, "dev16": 90, "dev17": 90, "dev18": 90}
 DEFAULT_MIN_QUESTIONS = 120
 #: At most this share of a set's answerable questions refused (every set now keeps the default).
 FALSE_REFUSALS: dict[str, float] = {}
