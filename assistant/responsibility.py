@@ -12,7 +12,7 @@ from assistant.evidence import Line, led
 from assistant.frame import QueryFrame
 from assistant.reply import Reply
 from assistant.selection import Scored, SentenceScorer, select, share
-from assistant.titles import scope_finder
+from assistant.titles import named_places, part_titles, scope_finder
 from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.departments import find_departments
@@ -78,6 +78,9 @@ class Responsibility:
             # An item the topic names by its title ("在建首府留学基地那一条里") is one of them, though
             # its sentences do not repeat the title's words.
             titled = set(self.titled(frame.topic))
+            # A topic that names a 工程 by its title's words ("在学前教育和农村留守儿童关爱保护两项任务中":
+            # 学前教育 → 实施学前教育普及普惠工程) has its tasks there, whatever its sentences say.
+            titled |= {c.id for p in named_places(topics, part_titles(self.plan)) for c in self.plan.descendants(p)}
             if titled:
                 within = (within or set()) | titled
         lead, lines = "", []

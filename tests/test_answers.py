@@ -928,6 +928,13 @@ def test_what_a_departments_tasks_consist_of_opens_with_each_tasks_own_sentence(
     assert "第二期特殊教育提升计划" in answer.text, answer.text
 
 
+def test_a_departments_topic_that_names_a_project_takes_in_its_tasks(assistant) -> None:
+    # 学前教育 names 实施学前教育普及普惠工程: 民政局's task there counts, though no sentence of it says 学前教育
+    answer = assistant.ask("在学前教育和农村留守儿童关爱保护这两块，民政局分别扮演什么角色？")
+    assert_contract(answer, assistant.plan)
+    assert {"四（一）1", "四（九）4"} <= {c.clause_id for c in answer.citations}, answer.text
+
+
 def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assistant) -> None:
     # every item's own search ranks 五（三）'s 教育质量综合评价 first (the subject 评价改革 they share);
     # 学生 still brings the sentence on students' evaluation, which it alone ranks high
