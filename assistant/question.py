@@ -200,8 +200,9 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     elif new_years:  # "from 2018 to 2020": the follow-up's own span of years replaces the previous ones
         previous = YEAR.sub("", previous)
     replaced = False
-    if reader and english:  # the same, on the plan terms the English phrases translate to
-        for find in reader.finders:
+    if reader and english:  # the same, on the plan terms the English phrases translate to, or a part of
+        # the plan named by them ("And for vocational schools?" after "… for general senior high schools …")
+        for find in (*reader.finders, reader.scopes):
             old = _english_subject(find, previous)
             if old and _english_subject(find, core) not in ("", old):
                 # The follow-up's words take the place of the previous subject's phrase, whole.

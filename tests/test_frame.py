@@ -381,6 +381,16 @@ def test_an_english_question_that_points_back_at_nothing_borrows_only_the_subjec
     assert resolve_followup("Who is responsible for it?", before, reader).startswith(before[0])
 
 
+def test_an_english_followup_naming_another_part_of_the_plan_takes_its_place(chunks, corpus_plan) -> None:
+    from assistant.question import resolve_followup
+
+    reader = PlanReader((department_mentions,), SentenceScorer(chunks).idf, scope_finder(part_names(corpus_plan)))
+    before = ["What does the plan do for ordinary senior high schools in terms of buildings and facilities?"]
+    # vocational schools (职业教育) replace ordinary senior high schools (普通高中): parts of the plan both
+    assert resolve_followup("And for vocational schools?", before, reader) == \
+        "What does the plan do for vocational schools in terms of buildings and facilities？"
+
+
 def test_a_chain_of_followups_is_resolved_in_order() -> None:
     q = read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
     assert q.core.startswith("2020年高中阶段毛入学率")
