@@ -192,6 +192,12 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     own = re.match(r"(.+?)呢[，,]\s*(.+)", core)
     if own and _ASKING.search(own.group(2)) and _has_topic(own.group(1), reader):
         return f"{own.group(1)}，{own.group(2)}？"
+    # "那2020年呢？跟总体目标里写的一样吗？": the elliptical part is resolved on the previous question, and
+    # the question after it asks about that (not "它…": that names the previous subject itself).
+    then = re.match(r"(.+?)呢[？?]\s*(.+)", core)
+    if then and _ASKING.search(then.group(2)) and not _PRONOUN.match(then.group(2)):
+        first = resolve_followup(f"{then.group(1)}呢？", history, reader).rstrip("？?。. ")
+        return f"{first}，{then.group(2)}？"
     core = spell_out_years(core, previous)  # "后两年" after a question about 2018: 2019 and 2020
     new_years = years_in(core)
     if len(new_years) == 1 and years_in(previous):

@@ -391,6 +391,11 @@ def test_an_english_followup_naming_another_part_of_the_plan_takes_its_place(chu
         "What does the plan do for vocational schools in terms of buildings and facilities？"
 
 
+def test_a_followup_with_a_question_of_its_own_after_the_ellipsis_asks_it_of_the_resolved_one() -> None:
+    q = read("那2019年呢？比上一年高多少？", ["2018年高中阶段毛入学率的目标是多少？"])
+    assert q.text == "2019年高中阶段毛入学率的目标是多少，比上一年高多少？", q.text
+
+
 def test_a_chain_of_followups_is_resolved_in_order() -> None:
     q = read("2020年呢？", ["2019年高中阶段毛入学率目标是多少？", "那2018年呢？"])
     assert q.core.startswith("2020年高中阶段毛入学率")
