@@ -34,6 +34,8 @@ _ALSO_MEASURES = re.compile(r"措施|举措|做法|(怎么|如何|怎样)(做|�
                             r"(分别|具体|都)(是|要)?(干什么|做什么|干啥|做啥)|(涉及|包括|包含)了?(什么|哪些|啥)(内容|事)?|(什么|哪些)内容|"
                             r"\bwhat (measures|steps|actions)\b|\bhow (is|are|will) (it|they|this|these) (be )?(done|carried)", re.I)
 _CLAUSES = re.compile(r"[，,；;。？?！!]")
+# Where a clause joins the units asked for to what else it asks ("措施和组织实施单位").
+_WHO_JOINED = re.compile(r"(?:和|及|以及|与|还有)(?=[^，。？?]{0,4}(?:单位|部门))")
 _WHO = re.compile(r"谁|部门|单位|机构|\bwho\b|department|bureau", re.I)
 
 
@@ -191,6 +193,8 @@ def besides_who(core: str, english: bool) -> str:
     """The question without its clauses that ask who, when another clause asks what is done
     ("随迁子女和留守儿童，分别由哪些部门组织实施，措施有什么不同" → "随迁子女和留守儿童，措施有什么不同"); else ""."""
     clauses = [c.strip() for c in _CLAUSES.split(core) if c.strip()]
+    # One clause may ask both ("保障措施和组织实施单位有什么不一样"): its measures, without the units.
+    clauses = [part for c in clauses for part in (_WHO_JOINED.split(c) if _ALSO_MEASURES.search(c) else [c])]
     rest = [c for c in clauses if not _WHO.search(c)]
     if len(clauses) < 2 or not any(_ALSO_MEASURES.search(c) for c in rest):
         return ""

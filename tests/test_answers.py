@@ -935,6 +935,13 @@ def test_a_departments_topic_that_names_a_project_takes_in_its_tasks(assistant) 
     assert {"四（一）1", "四（九）4"} <= {c.clause_id for c in answer.citations}, answer.text
 
 
+def test_one_clause_asking_for_measures_and_units_gets_both(assistant) -> None:
+    # "保障措施和组织实施单位": the duty lists, then each task's measures
+    answer = assistant.ask("随迁子女和留守儿童的保障措施和组织实施单位分别是什么？")
+    assert_contract(answer, assistant.plan)
+    assert not _facts_missing(answer.text, ("两为主", "排查摸底", "综治办")), answer.text
+
+
 def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assistant) -> None:
     # every item's own search ranks 五（三）'s 教育质量综合评价 first (the subject 评价改革 they share);
     # 学生 still brings the sentence on students' evaluation, which it alone ranks high
