@@ -210,7 +210,11 @@ class EvidenceSets:
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
             return Reply("passage", self._mention_lead(frame), lines)
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
-        best_only = frame.asks in _BEST_ONLY
+        # A count asked of each of several things ("高职、本科的特色专业，各要建几个") is given beside each
+        # item, in any sentence of the list; a head count or a rate ("一个班多少人以上") is one figure, the
+        # best sentence's. (Tuning sets +1 −0; for every unit +1 −1.)
+        each_count = frame.asks == "figure" and frame.unit == "count" and len(pieces) > 1
+        best_only = frame.asks in _BEST_ONLY and not each_count
         if best_only and frame.question.followup:
             # A follow-up is read with the question before it ("…哪个阶段的教育，这几个阶段到2020年的
             # 普及目标又各是多少"), whose own answer ranks first: its own words find its best sentences too.

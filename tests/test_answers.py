@@ -942,6 +942,13 @@ def test_one_clause_asking_for_measures_and_units_gets_both(assistant) -> None:
     assert not _facts_missing(answer.text, ("两为主", "排查摸底", "综治办")), answer.text
 
 
+def test_a_count_asked_of_each_item_may_come_from_any_sentence_of_the_list(assistant) -> None:
+    # 四（四）2's 3个以上 and 四（五）1's 5—10个 answer, though the best sentences (三（二）) give no count
+    answer = assistant.ask("高职院校和本科院校的特色专业分别要建几个？")
+    assert_contract(answer, assistant.plan)
+    assert not answer.refused and not _facts_missing(answer.text, ("3个以上", "5—10个")), answer.text
+
+
 def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assistant) -> None:
     # every item's own search ranks 五（三）'s 教育质量综合评价 first (the subject 评价改革 they share);
     # 学生 still brings the sentence on students' evaluation, which it alone ranks high
