@@ -241,14 +241,15 @@ def _asks(text: str) -> str:
                  if pattern.search(text) and not (payer and name in ("department", "money"))), "")
 
 
-# 有几个 + a noun is also "there are a few …" ("我们学校有几个自闭症的孩子，能不能单独开个班"): in a
-# clause that a later clause's own question follows, it states, it does not ask ("要建几个，由谁负责" asks).
-_INDEFINITE = re.compile(r"有几[个所名位家](?=[\u3400-\u9fff]{2})")
+# 有几个 + a noun is also "there are a few …" ("我们学校有几个自闭症的孩子，能不能单独开个班"), and 想招几个
+# "wants to take a few" ("也想招几个外国学生来读书。方案…给了什么政策"): in a clause (or sentence) that a
+# later one's own question follows, it states, it does not ask ("要建几个，由谁负责" asks).
+_INDEFINITE = re.compile(r"(?:有|(?:想|打算|准备|希望)[\u4e00-\u9fff]{0,2}?)几[个所名位家](?=[\u3400-\u9fff]{2})")
 _LATER_ASKS = re.compile(r"吗|能不能|可不可以|会不会|是不是|有没有|是否|怎么|如何|怎样|什么|哪|谁|多少|几")
 
 
 def _without_indefinites(text: str) -> str:
-    clauses = re.split(r"(?<=[，,；;])", text)
+    clauses = re.split(r"(?<=[，,；;。])", text)
     for i in range(len(clauses) - 1):
         if _INDEFINITE.search(clauses[i]) and _LATER_ASKS.search("".join(clauses[i + 1 :])):
             clauses[i] = _INDEFINITE.sub("有些", clauses[i])
