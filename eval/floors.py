@@ -44,9 +44,9 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev16": {"correct": 0.76, "fact_recall": 0.88, "refusal_rate": 0.95},
     # Multi-clause-heavy: principals describing their school first (55 of 90, 13 in English) and close
     # readers' structured questions (50 of 90, 16 in English), helper-written at stop 36 from the plan alone;
-    # 0.667 and 0.822 before tuning.
-    "dev17": {"correct": 0.64, "fact_recall": 0.81, "refusal_rate": 0.75},
-    "dev18": {"correct": 0.83, "fact_recall": 0.89, "refusal_rate": 0.95},
+    # 0.667 and 0.822 before tuning, 0.700 and 0.878 after.
+    "dev17": {"correct": 0.67, "fact_recall": 0.82, "refusal_rate": 0.75},
+    "dev18": {"correct": 0.84, "fact_recall": 0.9, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.71, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
