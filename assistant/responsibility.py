@@ -55,6 +55,7 @@ class Responsibility:
         """``titled``: the clauses a text names by their titles (EvidenceSets.titled)."""
         self.plan, self.scorer, self.chunks, self.is_structural = plan, scorer, chunks, is_structural
         self.titled = titled
+        self._parts = part_titles(plan)
 
     def tasks(self, frame: QueryFrame) -> Reply:
         """A department's tasks, in one role or both, within the 工程 the question names, or on the topic
@@ -82,7 +83,7 @@ class Responsibility:
             titled = set(self.titled(frame.topic))
             # A topic that names a 工程 by its title's words ("在学前教育和农村留守儿童关爱保护两项任务中":
             # 学前教育 → 实施学前教育普及普惠工程) has its tasks there, whatever its sentences say.
-            titled |= {c.id for p in named_places(topics, part_titles(self.plan)) for c in self.plan.descendants(p)}
+            titled |= {c.id for p in named_places(topics, self._parts) for c in self.plan.descendants(p)}
             if titled:
                 within = (within or set()) | titled
         lead, lines = "", []
