@@ -217,6 +217,24 @@ CASES = [
          history=("市财政局负责哪些任务？",)),
     # A department in a part that lists no duties: what that part asks, not the department's duty list.
     Case("responsibility", "市财政局在教育投入方面要做什么？", ("五（二）",), ("优先保障财政教育支出",)),
+    # A short word asked about alone (宣传: four sentences of the plan): each of its sentences answers.
+    Case("multi_clause", "方案对宣传有什么要求？", ("四（六）2", "四（七）1", "五（五）"), ("先进事迹宣传", "留学优势的宣传", "综合宣传和解读")),
+    # "那A、B这块呢" after a figure question asks what the plan says about A and B, not for that figure.
+    Case("followup", "那残疾孩子读幼儿园、读中职这块呢？", ("四（一）1", "四（四）1"), ("增加学前部", "残疾青少年职业教育基地学校"),
+         history=("到2020年，适龄残疾儿童少年义务教育入学率要达到多少？",)),
+    # "发挥什么作用" asks about nothing besides the centre: both clauses that name it answer.
+    Case("multi_clause", "桂港现代职业教育发展中心要发挥什么作用？", ("四（六）1", "四（六）2")),
+    # An English enumeration: each stage's curriculum item answers.
+    Case("english", "Compare what the plan asks of kindergartens, compulsory education and general senior high "
+         "schools on curriculum reform.", ("四（一）3", "四（二）4", "四（三）2")),
+    # 学前教育 names 实施学前教育普及普惠工程: 民政局's task there counts, though no sentence of it says 学前教育.
+    Case("department", "在学前教育和农村留守儿童关爱保护这两块，民政局分别扮演什么角色？", ("四（一）1", "四（九）4")),
+    # "保障措施和组织实施单位" in one clause: the duty lists, then each task's measures.
+    Case("responsibility", "随迁子女和留守儿童的保障措施和组织实施单位分别是什么？", ("四（九）3", "四（九）4"),
+         ("两为主", "排查摸底", "综治办")),
+    # A count asked of each item: 四（四）2's 3个以上 and 四（五）1's 5—10个, though the best sentences
+    # (三（二）) give no count.
+    Case("numeric", "高职院校和本科院校的特色专业分别要建几个？", ("四（四）2", "四（五）1"), ("3个以上", "5—10个")),
 ]
 
 
@@ -902,21 +920,6 @@ def test_a_claimed_department_the_duty_list_leaves_out_is_corrected_first(assist
     assert "不是" not in answer.text and "公安局" in answer.text, answer.text
 
 
-def test_a_question_about_an_institution_alone_quotes_each_of_its_mentions(assistant) -> None:
-    # "发挥什么作用" asks about nothing besides the centre: both clauses that name it answer
-    answer = assistant.ask("桂港现代职业教育发展中心要发挥什么作用？")
-    assert_contract(answer, assistant.plan)
-    assert {"四（六）1", "四（六）2"} <= {c.clause_id for c in answer.citations}, answer.text
-
-
-def test_an_english_enumeration_hears_each_of_its_items(assistant) -> None:
-    # kindergartens, compulsory education and senior high schools: each stage's curriculum item answers
-    answer = assistant.ask("Compare what the plan asks of kindergartens, compulsory education and general senior "
-                           "high schools on curriculum reform.")
-    assert_contract(answer, assistant.plan)
-    assert {"四（一）3", "四（二）4", "四（三）2"} <= {c.clause_id for c in answer.citations}, answer.text
-
-
 def test_what_a_departments_tasks_consist_of_opens_with_each_tasks_own_sentence(assistant) -> None:
     # "都包括哪些内容" asks what the tasks consist of, besides which they are
     answer = assistant.ask("残联参与了哪些任务？都包括哪些内容？")
@@ -926,27 +929,6 @@ def test_what_a_departments_tasks_consist_of_opens_with_each_tasks_own_sentence(
     answer = assistant.ask("残联参与了哪些任务？分别是干什么的？")
     assert_contract(answer, assistant.plan)
     assert "第二期特殊教育提升计划" in answer.text, answer.text
-
-
-def test_a_departments_topic_that_names_a_project_takes_in_its_tasks(assistant) -> None:
-    # 学前教育 names 实施学前教育普及普惠工程: 民政局's task there counts, though no sentence of it says 学前教育
-    answer = assistant.ask("在学前教育和农村留守儿童关爱保护这两块，民政局分别扮演什么角色？")
-    assert_contract(answer, assistant.plan)
-    assert {"四（一）1", "四（九）4"} <= {c.clause_id for c in answer.citations}, answer.text
-
-
-def test_one_clause_asking_for_measures_and_units_gets_both(assistant) -> None:
-    # "保障措施和组织实施单位": the duty lists, then each task's measures
-    answer = assistant.ask("随迁子女和留守儿童的保障措施和组织实施单位分别是什么？")
-    assert_contract(answer, assistant.plan)
-    assert not _facts_missing(answer.text, ("两为主", "排查摸底", "综治办")), answer.text
-
-
-def test_a_count_asked_of_each_item_may_come_from_any_sentence_of_the_list(assistant) -> None:
-    # 四（四）2's 3个以上 and 四（五）1's 5—10个 answer, though the best sentences (三（二）) give no count
-    answer = assistant.ask("高职院校和本科院校的特色专业分别要建几个？")
-    assert_contract(answer, assistant.plan)
-    assert not answer.refused and not _facts_missing(answer.text, ("3个以上", "5—10个")), answer.text
 
 
 def test_a_facet_heard_under_a_shared_subject_still_gets_its_own_sentence(assistant) -> None:
@@ -970,21 +952,6 @@ def test_an_english_list_after_a_colon_and_everyday_school_names(assistant) -> N
     answer = assistant.ask("残疾孩子上幼儿园、读职校这块方案怎么说？")
     assert_contract(answer, assistant.plan)
     assert "残疾青少年职业教育基地学校" in answer.text and "增加学前部" in answer.text, answer.text
-
-
-def test_a_follow_up_listing_things_of_its_own_asks_about_each(assistant) -> None:
-    # "那A、B这块呢" after a figure question asks what the plan says about A and B, not for that figure
-    answer = assistant.ask("那残疾孩子读幼儿园、读中职这块呢？",
-                           ["到2020年，适龄残疾儿童少年义务教育入学率要达到多少？"])
-    assert_contract(answer, assistant.plan)
-    assert "增加学前部" in answer.text and "残疾青少年职业教育基地学校" in answer.text, answer.text
-
-
-def test_a_list_question_about_one_short_word_hears_each_sentence_with_it(assistant) -> None:
-    # 宣传 is in four sentences of the plan; asked about alone, each of them answers
-    answer = assistant.ask("方案对宣传有什么要求？")
-    assert_contract(answer, assistant.plan)
-    assert not _facts_missing(answer.text, ("先进事迹宣传", "留学优势的宣传", "综合宣传和解读")), answer.text
 
 
 def test_where_the_plan_mentions_a_word_every_mention_is_quoted(assistant) -> None:
