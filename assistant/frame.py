@@ -216,10 +216,30 @@ _PLAN_NOUN = re.compile(r"(实施)?方案")
 
 def _without_name(core: str, plan: Plan, scope: str, stretch: str) -> str:
     """The question without the part's name: its title when written in full (the stretch found may
-    carry a neighbouring character, "案的基本原则"), else the stretch."""
+    carry a neighbouring character, "案的基本原则"), else the stretch. Its own sub-clauses named
+    beside it ("保障措施里，除了加强领导和加大投入，还有哪几条") are members of it, no narrowing."""
     clause = plan.get(scope)
     title = clause.title if clause is not None else ""
-    return core.replace(title, " ") if title and title in core else core.replace(stretch, " ")
+    rest = core.replace(title, " ") if title and title in core else core.replace(stretch, " ")
+    titles = [child.title for child in plan.children(scope)]
+    return "".join(" " if any(_abbreviates(piece, t) for t in titles) else piece
+                   for piece in _MEMBER_SPLIT.split(rest))
+
+
+#: Where a list of sub-clause names breaks: punctuation, 和/及/与, and 除了 before them.
+_MEMBER_SPLIT = re.compile(r"([，,、；;？?。\s]|和|及|与|除了)")
+
+
+def _abbreviates(piece: str, title: str) -> bool:
+    """Whether a stretch names a title in short, its characters in the title's order ("加强领导" for
+    加强组织领导, "加大投入" for 加大教育投入); MEMBER_MIN_CHARS at least, so that no common pair does."""
+    if len(piece) < MEMBER_MIN_CHARS:
+        return False
+    chars = iter(title)
+    return all(ch in chars for ch in piece)
+
+
+MEMBER_MIN_CHARS = 4
 
 
 def _has_topic(text: str, reader: PlanReader | None, min_idf: float = 0.0) -> bool:

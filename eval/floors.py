@@ -47,6 +47,11 @@ FLOORS: dict[str, dict[str, float]] = {
     # 0.667 and 0.822 before tuning, 0.700 and 0.878 after.
     "dev17": {"correct": 0.67, "fact_recall": 0.82, "refusal_rate": 0.75},
     "dev18": {"correct": 0.84, "fact_recall": 0.9, "refusal_rate": 0.95},
+    # Multi-clause-heavy (55 and 50 of 90), helper-written at stop 37 from the plan alone: dev19 from
+    # district staff and teachers (a group across the plan, several numbers at once), dev20 from parents,
+    # journalists and evaluators (everyday words, the plan as a whole); 0.856 and 0.711 before tuning.
+    "dev19": {"correct": 0.83, "fact_recall": 0.9, "refusal_rate": 0.85},
+    "dev20": {"correct": 0.7, "fact_recall": 0.8, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.71, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
@@ -77,7 +82,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "test13": {"correct": 0.89, "fact_recall": 0.94, "citation_precision": 0.72, "refusal_rate": 0.88},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
-MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90, "dev15": 90, "dev16": 90, "dev17": 90, "dev18": 90}
+MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90, "dev15": 90, "dev16": 90, "dev17": 90, "dev18": 90, "dev19": 90, "dev20": 90}
 DEFAULT_MIN_QUESTIONS = 120
 #: At most this share of a set's answerable questions refused (every set now keeps the default).
 FALSE_REFUSALS: dict[str, float] = {}
