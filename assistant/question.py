@@ -45,6 +45,11 @@ _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|
 _BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方|阶段)?|两者|二者")
 # "It" in a follow-up ("那它…", "它的…"): the previous question's subject (not 它们: the items said).
 _PRONOUN = re.compile(r"它(?!们)")
+#: The stages of schooling a follow-up may name instead of the previous question's (longer names first
+#: where one begins another: 学前教育 before 学前, 高中阶段 before 高中).
+_STAGE = re.compile(r"学前教育|学前|幼儿园|义务教育|中小学|小学|初中|普通高中|高中阶段|高中|中等职业学校|中等职业教育|中职|"
+                    r"高等职业院校|高等职业教育|高职院校|高职|职业院校|职业学校|职业教育|技校|高等教育|高等学校|高校|"
+                    r"本科|大学|特殊教育|特教学校")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
 
 
@@ -236,6 +241,16 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
                 and not _has_topic(core.replace(new[0], ""), reader):
             # "那义务教育呢？" after "市财政局负责哪些任务？": that department's tasks in that part of the plan
             return f"{previous}，{core}？"
+    if reader and not replaced and not english and not reader.departments(previous):
+        # "那幼儿园老师呢？" after "方案对中小学老师的工资待遇…", "那初中呢？" after "普通高中的大班额…":
+        # the stage of schooling it names takes the previous one's place, when that is all it names new
+        new, old = _STAGE.findall(core), _STAGE.findall(previous)
+        rest = _STAGE.sub("", core).strip("，, 的")
+        # (a stage within a rate's name, "学前三年毛入园率", names that indicator: left to the targets)
+        rate = re.search(re.escape(old[0]) + r"[^，,。？?]{0,6}率", previous) if old else None
+        if new and old and new[0] != old[0] and (not rest or rest in previous) and not rate:
+            previous = previous.replace(old[0], new[0], 1)
+            core, replaced = "", True
     if reader and not replaced and not within and core and _has_topic(core, reader):
         # What was asked before is borrowed only by a follow-up that asks nothing itself ("那孤独症的
         # 孩子有专门安排吗" asks its own question, not the previous figure).

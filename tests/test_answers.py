@@ -235,6 +235,8 @@ CASES = [
     # A count asked of each item: 四（四）2's 3个以上 and 四（五）1's 5—10个, though the best sentences
     # (三（二）) give no count.
     Case("numeric", "高职院校和本科院校的特色专业分别要建几个？", ("四（四）2", "四（五）1"), ("3个以上", "5—10个")),
+    # a follow-up naming another stage of schooling asks the previous question of it
+    Case("multi_clause", "那幼儿园老师呢？", ("四（七）4",), ("同工同酬",), history=("中小学老师的工资，方案是怎么保障的？",)),
     # a part's own sub-clauses named in short beside it are members of it, not a narrower topic
     Case("multi_clause", "基本原则里除了坚持统筹协调和科学规划，另外还有哪几条？", ("二（三）", "二（四）"), ("因地制宜", "改革创新")),
 ]

@@ -392,6 +392,17 @@ def test_an_english_followup_naming_another_part_of_the_plan_takes_its_place(chu
         "What does the plan do for vocational schools in terms of buildings and facilities？"
 
 
+def test_a_followup_naming_another_stage_of_schooling_takes_the_previous_ones_place(chunks, corpus_plan) -> None:
+    from assistant.question import resolve_followup
+
+    reader = PlanReader((department_mentions,), SentenceScorer(chunks).idf, scope_finder(part_names(corpus_plan)))
+    # 小学 and 初中 name no part of the plan; the stage is what the follow-up changes, the rest is borrowed
+    assert resolve_followup("那小学老师呢？", ["方案对高中老师的培训有什么安排？"], reader) == "方案对小学老师的培训有什么安排？"
+    assert resolve_followup("那初中呢？", ["普通高中的大班额问题，方案怎么说？"], reader) == "初中的大班额问题，方案怎么说？"
+    # a stage inside a rate's name names that indicator: not rewritten into "高中三年毛入园率"
+    assert "高中三年" not in resolve_followup("那高中呢？", ["2020年学前三年毛入园率目标是多少？"], reader)
+
+
 def test_a_followup_with_a_question_of_its_own_after_the_ellipsis_asks_it_of_the_resolved_one() -> None:
     q = read("那2019年呢？比上一年高多少？", ["2018年高中阶段毛入学率的目标是多少？"])
     assert q.text == "2019年高中阶段毛入学率的目标是多少，比上一年高多少？", q.text
