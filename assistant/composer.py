@@ -87,7 +87,8 @@ class ExtractiveComposer:
         self._plan_text = "\n".join(c.text for c in plan)
         #: What a follow-up may name instead of the previous question's subject.
         self.reader = PlanReader((department_mentions, book.mentions, self._names), self.scorer.idf,
-                                 scope_finder(part_names(plan)))
+                                 scope_finder(part_names(plan)),
+                                 tuple(dict.fromkeys(t.indicator for t in plan.targets() if t.indicator.endswith("率"))))
         self.evidence = EvidenceSets(plan, retriever, self.scorer, self.reader)
         self.duties = Responsibility(plan, self.scorer, retriever.chunks, self.evidence.is_structural,
                                      self.evidence.titled)

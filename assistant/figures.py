@@ -180,13 +180,15 @@ def target_lines(targets: Sequence[Target], claimed: Sequence[str], english: boo
     wrong = [c for c in claimed if c not in values and not any(c in v for v in values)]
     lead = ""
     if wrong and targets:
-        lead = f"与问题中的“{wrong[0]}”不同，计划规定如下："
+        lead = (f"Unlike the “{wrong[0]}” in the question, the plan sets: " if english
+                else f"与问题中的“{wrong[0]}”不同，计划规定如下：")
     distinct = {(t.period, t.value) for t in targets}
     by_period: dict[tuple[str, str], set[str]] = {}
     for t in targets:
         by_period.setdefault((t.period, t.indicator), set()).add(t.value)
     if any(len(v) > 1 for v in by_period.values()) and len(distinct) > 1:
-        lead += "计划中两处给出的数字不同，均列出："
+        lead += ("the plan gives two different figures for it, both listed: " if english
+                 else "计划中两处给出的数字不同，均列出：")
     if english and targets:
         lead = TARGETS_LEAD_EN + lead
     return lead, lines

@@ -174,9 +174,10 @@ class PlanReader:
     """Reads follow-ups against one plan: which subjects a text names, and what it asks."""
 
     def __init__(self, finders: tuple[Callable[[str], list[str]], ...], idf: dict[str, float],
-                 scopes: Callable[[str], list[str]] = lambda _text: []):
+                 scopes: Callable[[str], list[str]] = lambda _text: [], rates: tuple[str, ...] = ()):
         self.finders = finders
         self.scopes = scopes
+        self.rates = rates
         self.departments = department_mentions
         self._idf = idf
 

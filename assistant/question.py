@@ -147,6 +147,7 @@ class Reader(Protocol):
     finders: Sequence[Finder]  # each finds one kind of subject (departments, indicators…) as written
     scopes: Finder  # finds the words that name a part of the plan ("义务教育", "普通高中")
     departments: Finder  # finds the departments a text names ("市财政局", "人社局")
+    rates: Sequence[str]  # the plan's rates by name ("学前三年毛入园率", "高中阶段毛入学率")
 
     def has_topic(self, text: str) -> bool:
         """Whether the text names a subject of its own (a department, an indicator, a rare word)."""
@@ -213,7 +214,12 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     replaced = False
     if reader and english:  # the same, on the plan terms the English phrases translate to, or a part of
         # the plan named by them ("And for vocational schools?" after "… for general senior high schools …")
-        for find in (*reader.finders, reader.scopes):
+        rate = next((span for span, term in english_spans(previous) if term in reader.rates), "")
+        own = _rate_named(" ".join(chinese_terms(core)), reader) if rate else []
+        if len(own) == 1:  # "What about high school?" after "…the kindergarten enrollment target…":
+            # that stage's rate, in the plan's term (the English words name no indicator of their own)
+            previous, core, replaced = previous.replace(rate, own[0], 1), "", True
+        for find in (*reader.finders, reader.scopes) if not replaced else ():
             old = _english_subject(find, previous)
             if old and _english_subject(find, core) not in ("", old):
                 # The follow-up's words take the place of the previous subject's phrase, whole.
@@ -246,11 +252,14 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
         # the stage of schooling it names takes the previous one's place, when that is all it names new
         new, old = _STAGE.findall(core), _STAGE.findall(previous)
         rest = _STAGE.sub("", core).strip("，, 的")
-        # (a stage within a rate's name, "学前三年毛入园率", names that indicator: left to the targets)
-        rate = re.search(re.escape(old[0]) + r"[^，,。？?]{0,6}率", previous) if old else None
-        if new and old and new[0] != old[0] and (not rest or rest in previous) and not rate:
-            previous = previous.replace(old[0], new[0], 1)
-            core, replaced = "", True
+        if new and old and new[0] != old[0] and (not rest or rest in previous):
+            # A stage within a rate's name ("学前三年毛入园率") names that indicator: the follow-up's stage
+            # names the plan's rate of its own ("那高中呢？": 高中阶段毛入学率), if the plan has one.
+            rate = re.search(re.escape(old[0]) + r"[^，,。？?]{0,6}率", previous)
+            own = [r for r in reader.rates if new[0] in r]
+            if rate is None or len(own) == 1:
+                previous = previous.replace(rate.group(0), own[0], 1) if rate else previous.replace(old[0], new[0], 1)
+                core, replaced = "", True
     if reader and not replaced and not within and core and _has_topic(core, reader):
         # What was asked before is borrowed only by a follow-up that asks nothing itself ("那孤独症的
         # 孩子有专门安排吗" asks its own question, not the previous figure).
@@ -277,6 +286,14 @@ def _both(core: str, previous: str, reader: Reader | None) -> str:
         if old and new and old[0] != new[0]:
             return f"{own.group(2).replace(found.group(0), f'{old[0]}和{new[0]}', 1)}？"
     return ""
+
+
+def _rate_named(terms: str, reader: Reader) -> list[str]:
+    """The plan's rate a follow-up's terms name: the first indicator found ("义务教育" → 九年义务教育巩固率),
+    else the one rate with the stage in its name ("高中" → 高中阶段毛入学率)."""
+    found = [r for find in reader.finders for r in find(terms) if r in reader.rates]
+    stages = _STAGE.findall(terms)
+    return found[:1] or [r for r in reader.rates if stages and stages[0] in r]
 
 
 def _english_subject(find: Finder, text: str) -> str:

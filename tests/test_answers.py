@@ -8,6 +8,7 @@ clauses that were retrieved (or come from a structured route), refusals without 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -237,6 +238,10 @@ CASES = [
     Case("numeric", "高职院校和本科院校的特色专业分别要建几个？", ("四（四）2", "四（五）1"), ("3个以上", "5—10个")),
     # a follow-up naming another stage of schooling asks the previous question of it
     Case("multi_clause", "那幼儿园老师呢？", ("四（七）4",), ("同工同酬",), history=("中小学老师的工资，方案是怎么保障的？",)),
+    # a follow-up naming another stage after a rate asks that stage's rate, in Chinese and in English
+    Case("numeric", "那高中呢？", ("三（二）",), ("95.6%",), history=("2019年学前三年毛入园率要达到多少？",)),
+    Case("english", "What about high schools?", ("三（二）",), ("95.8%",),
+         history=("What is the 2020 target for kindergarten enrollment?",)),
     # a part's own sub-clauses named in short beside it are members of it, not a narrower topic
     Case("multi_clause", "基本原则里除了坚持统筹协调和科学规划，另外还有哪几条？", ("二（三）", "二（四）"), ("因地制宜", "改革创新")),
 ]
@@ -561,6 +566,13 @@ def test_an_asked_year_s_sentence_goes_first_even_inside_an_enumeration(assistan
 def test_another_document_s_issuer_is_not_the_plan_s(assistant) -> None:
     answer = assistant.ask("Which bureau issued the scholarship measures for foreign students?")
     assert "四（六）2" in [c.clause_id for c in answer.citations] and "南府办函" not in answer.text
+
+
+def test_an_english_targets_answer_is_led_in_english(assistant) -> None:
+    # the plan gives two figures for 2020 (95%以上 overall, 95.8% by year): said in the question's language
+    answer = assistant.ask("What is the senior high school gross enrollment rate target for 2020?")
+    lead = answer.text.splitlines()[0]
+    assert "two different figures" in lead and not re.search(r"[\u4e00-\u9fff]", lead), answer.text
 
 
 def test_each_part_of_a_compound_question_keeps_its_lead(assistant) -> None:
