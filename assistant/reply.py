@@ -177,7 +177,7 @@ def unnamed_members(question: str, sentences: Sequence[str]) -> bool:
     found = _NAMED_KIND.search(question)
     if found is None:
         return False
-    kind = found.group(0).lower()
+    kind = re.sub(r"^.*\bwhich\b", "which", found.group(0), flags=re.I).lower()  # (the words before it aside)
     school = "所" in kind or any(w in kind for w in ("school", "kindergarten", "college"))
     district = "区" in kind or "district" in kind
     pattern = _PROPER["所"] if school else _PROPER["区"] if district else _PROPER["省"]

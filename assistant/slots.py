@@ -17,9 +17,10 @@ OWN_NUMBER_OR_ISSUER = (r"文号|发文字号|发文(机关|单位)|印发(单�
 PLAN_ITSELF = re.compile(r"(这份|这个|本|该|此|整个)(实施)?(方案|文件|计划|通知)|\b(this|the) (plan|document)\b", re.I)
 # What the front matter (cover notice, preamble) records about the plan: its adoption and issuing.
 ADOPTION = re.compile(r"会议|会上|审议|拍板|印发|签发|出台|定下来|meeting|adopt|approv", re.I)
-#: Which named members of a kind: schools (所), school districts, provinces or cities.
+#: Which named members of a kind: schools (所), school districts, provinces or cities. In English only
+#: when "which" is what the question asks: "What rule decides which schools … attend" asks the rule.
 NAMED_MEMBERS = (r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)|"
-                 r"\bwhich (specific |exact |particular )?(schools|kindergartens|colleges|districts|provinces|cities)\b")
+                 r"^(?!\s*(what|how|why)\b).*\bwhich (specific |exact |particular )?(schools|kindergartens|colleges|districts|provinces|cities)\b")
 #: English counts and how the plan writes them (for "the seven programmes" against 七大…计划).
 ENGLISH_NUMBERS = {"two": ("两", "二", "2"), "three": ("三", "3"), "four": ("四", "4"), "five": ("五", "5"),
                    "six": ("六", "6"), "seven": ("七", "7"), "eight": ("八", "8"), "nine": ("九", "9"),

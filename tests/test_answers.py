@@ -242,6 +242,9 @@ CASES = [
     Case("numeric", "那高中呢？", ("三（二）",), ("95.6%",), history=("2019年学前三年毛入园率要达到多少？",)),
     Case("english", "What about high schools?", ("三（二）",), ("95.8%",),
          history=("What is the 2020 target for kindergarten enrollment?",)),
+    # "which schools" inside a what-question is the rule asked for, not a list of names
+    Case("english", "What principle determines which schools migrant workers' children go to?", ("四（九）3",),
+         ("以流入地管理为主",)),
     # a part's own sub-clauses named in short beside it are members of it, not a narrower topic
     Case("multi_clause", "基本原则里除了坚持统筹协调和科学规划，另外还有哪几条？", ("二（三）", "二（四）"), ("因地制宜", "改革创新")),
 ]
