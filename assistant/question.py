@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answer import BadQuestion
+from assistant.slots import STAGES
 from assistant.year_phrases import spell_out_years
 from knowledge.glossary import chinese_terms, english_spans, plan_terms
 from knowledge.scanners import ASCII_YEAR, YEAR, YEAR_RANGE
@@ -45,11 +46,6 @@ _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|
 _BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方|阶段)?|两者|二者")
 # "It" in a follow-up ("那它…", "它的…"): the previous question's subject (not 它们: the items said).
 _PRONOUN = re.compile(r"它(?!们)")
-#: The stages of schooling a follow-up may name instead of the previous question's (longer names first
-#: where one begins another: 学前教育 before 学前, 高中阶段 before 高中).
-_STAGE = re.compile(r"学前教育|学前|幼儿园|义务教育|中小学|小学|初中|普通高中|高中阶段|高中|中等职业学校|中等职业教育|中职|"
-                    r"高等职业院校|高等职业教育|高职院校|高职|职业院校|职业学校|职业教育|技校|高等教育|高等学校|高校|"
-                    r"本科|大学|特殊教育|特教学校")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
 
 
@@ -250,8 +246,8 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if reader and not replaced and not english and not reader.departments(previous):
         # "那幼儿园老师呢？" after "方案对中小学老师的工资待遇…", "那初中呢？" after "普通高中的大班额…":
         # the stage of schooling it names takes the previous one's place, when that is all it names new
-        new, old = _STAGE.findall(core), _STAGE.findall(previous)
-        rest = _STAGE.sub("", core).strip("，, 的")
+        new, old = STAGES.findall(core), STAGES.findall(previous)
+        rest = STAGES.sub("", core).strip("，, 的")
         if new and old and new[0] != old[0] and (not rest or rest in previous):
             # A stage within a rate's name ("学前三年毛入园率") names that indicator: the follow-up's stage
             # names the plan's rate of its own ("那高中呢？": 高中阶段毛入学率), if the plan has one.
@@ -292,7 +288,7 @@ def _rate_named(terms: str, reader: Reader) -> list[str]:
     """The plan's rate a follow-up's terms name: the first indicator found ("义务教育" → 九年义务教育巩固率),
     else the one rate with the stage in its name ("高中" → 高中阶段毛入学率)."""
     found = [r for find in reader.finders for r in find(terms) if r in reader.rates]
-    stages = _STAGE.findall(terms)
+    stages = STAGES.findall(terms)
     return found[:1] or [r for r in reader.rates if stages and stages[0] in r]
 
 

@@ -17,6 +17,11 @@ OWN_NUMBER_OR_ISSUER = (r"文号|发文字号|发文(机关|单位)|印发(单�
 PLAN_ITSELF = re.compile(r"(这份|这个|本|该|此|整个)(实施)?(方案|文件|计划|通知)|\b(this|the) (plan|document)\b", re.I)
 # What the front matter (cover notice, preamble) records about the plan: its adoption and issuing.
 ADOPTION = re.compile(r"会议|会上|审议|拍板|印发|签发|出台|定下来|meeting|adopt|approv", re.I)
+#: The stages of schooling, as questions name them (longer names first where one begins another:
+#: 学前教育 before 学前, 高中阶段 before 高中).
+STAGES = re.compile(r"学前教育|学前|幼儿园|义务教育|中小学|小学|初中|普通高中|高中阶段|高中|中等职业学校|中等职业教育|中职|"
+                    r"高等职业院校|高等职业教育|高职院校|高职|职业院校|职业学校|职业教育|技校|高等教育|高等学校|高校|"
+                    r"本科|大学|特殊教育|特教学校")
 #: Which named members of a kind: schools (所), school districts, provinces or cities. In English only
 #: when "which" is what the question asks: "What rule decides which schools … attend" asks the rule.
 NAMED_MEMBERS = (r"哪[几两二三四五六七八九十]?所|哪(个|几个|些)(学区|片区|省市|省份|省|城市)|"
