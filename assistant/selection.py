@@ -168,16 +168,16 @@ def _token_set(sentence: str) -> frozenset[str]:
 
 
 #: A question that asks for a document ("根据哪份文件制定的") is answered by a sentence that names one:
-#: a title in 《》 or a document number (〔2018〕5号). Such a sentence gains TYPE_BONUS, the answer
-#: type weighing like the words ("根据自治区教育厅要求" shares more words but names no document).
+#: a title in 《》 or a document number (〔2018〕5号), however many more of its words another shares
+#: ("根据自治区教育厅要求" names no document).
 _DOCUMENT = re.compile(r"《[^》]+》|〔\d{4}〕\d+号")
+#: What the answer type asked weighs beside the words (the adoption sentence for "哪次会议通过的").
 TYPE_BONUS = 0.3
 
 
 def typed_first(content: Sequence[Scored], asks: str) -> list[Scored]:
-    """The candidates re-ranked by the answer type asked (so far: a document)."""
+    """The candidates for the answer type asked (so far: a document): those that name a document,
+    when any does."""
     if asks != "document":
         return list(content)
-    boosted = [Scored(s.chunk, s.score + TYPE_BONUS, s.covered) if _DOCUMENT.search(s.chunk.sentence) else s
-               for s in content]
-    return sorted(boosted, key=lambda s: s.score, reverse=True)
+    return [s for s in content if _DOCUMENT.search(s.chunk.sentence)] or list(content)

@@ -98,7 +98,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"(放在|建在|落在|设在|落户|选在)哪(个|几个|些)?(城区|县区|区县|区|县|地方|位置|里|儿)|"
                          r"where (is|will) .* (located|built)", re.I)),
     ("document", re.compile(r"哪(个|份|一份)[^，。？?]{0,6}(文件|文|通知|办法|方案|规划|意见)|什么[^，。？?]{0,3}(文件|文号)|"
-                            r"(文件|文号)(是|叫)?(哪个|哪份|哪一份|什么)|依据的?是|\b(which|what) ([\w-]+ ){0,3}documents?\b|"
+                            r"(文件|文号)(是|叫)?(哪个|哪份|哪一份|什么)|\b(which|what) ([\w-]+ ){0,3}documents?\b|"
                             + OWN_NUMBER_OR_ISSUER, re.I)),
     # (not "A、B和C几个部分分别…": several parts named, not a count asked)
     ("figure", re.compile(r"多少|(?<![哪好十这那])几(?!十)[个所项名家次倍年](?!(部分|方面|阶段|学段|领域)[^，。？?]{0,2}(分别|都|各))|多久|多长时间|百分之几|比例是|多大|多高|how many|"

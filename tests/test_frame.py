@@ -769,6 +769,8 @@ def test_members_of_a_counted_set_are_missing_unless_listed() -> None:
     ("“三全”育人具体指哪三全？", "members"),
     ("为什么要在五象新区建两所实验幼儿园？", "reason"),
     ("学前教育这块要落实的上级文件是哪个？", "document"),
+    # a basis need not be a document: "根据班额及建设情况" is the basis of the fixed subsidies
+    ("城区新建学校的定额补助，依据是什么？", ""),
 ])
 def test_more_asked_slots(text, asks, corpus_plan, lexicon) -> None:
     assert frame_of(text, corpus_plan, lexicon).asks == asks
@@ -850,10 +852,12 @@ def test_a_question_for_a_document_prefers_a_sentence_that_names_one(chunks) -> 
     preamble = next(c for c in chunks if c.clause_id == "引言" and "桂政发" in c.sentence)
     wording = next(c for c in chunks if c.sentence.startswith("根据自治区教育厅要求"))
     content = [Scored(wording, 0.9, frozenset()), Scored(preamble, 0.9 - TYPE_BONUS / 2, frozenset())]
-    assert [s.chunk for s in typed_first(content, "document")] == [preamble, wording]
+    assert [s.chunk for s in typed_first(content, "document")] == [preamble]
     assert typed_first(content, "figure") == content, "only the document type is checked"
+    # however far below: a sentence that names no document does not answer "which document" when one does
     far = [content[0], Scored(preamble, 0.9 - 2 * TYPE_BONUS, frozenset())]
-    assert [s.chunk for s in typed_first(far, "document")] == [wording, preamble]
+    assert [s.chunk for s in typed_first(far, "document")] == [preamble]
+    assert typed_first([content[0]], "document") == [content[0]], "none names one: the candidates stay"
 
 
 def test_a_target_sentence_returns_only_for_a_further_asked_figure(corpus_plan) -> None:
