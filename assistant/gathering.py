@@ -26,6 +26,7 @@ from assistant.coverage import (
 )
 from assistant.dating import cover_dated, dated, year_first
 from assistant.duties import is_duty_line
+from assistant.echoes import ECHO, echoes
 from assistant.evidence import Line
 from assistant.facets import (
     english_parts,
@@ -188,6 +189,9 @@ class EvidenceSets:
             if places:  # "督导在学前、义务教育和保障措施几部分": the subject's sentence in each part, last:
                 # beside what the other facets found, not instead of it
                 chosen = cover_places(chosen, content, places, self.scorer.weights(subject_words(subject)), self.plan)
+            sources = self.titled(frame.question.core) if ECHO.search(frame.question.core) else []
+            if sources:  # "因地制宜这条原则…怎么体现的": where the plan echoes the clause named
+                chosen = self._with_echoes(chosen, content, sources[0], frame.scope)
         else:
             beside = set()
         named = [i for n in frame.names if n.institution for i in n.chunk_ids]
@@ -254,6 +258,17 @@ class EvidenceSets:
             best += [opening] if opening is not None else []
             best += [x for x in own if x is not opening][: PER_TASK - 1]
         return self.grouped([s.chunk for s in sorted(best, key=lambda s: plan_order(self.plan, s.chunk))])
+
+    def _with_echoes(self, chosen: list[Scored], content: list[Scored], source: str, scope: str) -> list[Scored]:
+        """The chosen sentences and the echoes of the ``source`` clause: within ``scope`` when the
+        question names a part apart from the source ("在保障措施里"), else anywhere but the source."""
+        within = {c.id for c in self.plan.descendants(scope)} | {scope} if scope else set()
+        targets = [s.chunk for s in content if s.chunk.clause_id != source
+                   and (not within or source in within or s.chunk.clause_id in within)]
+        own = [c for c in self.retriever.chunks_of.get(source, []) if not self.is_structural(c)]
+        found = set(echoes(own, sorted(targets, key=lambda c: plan_order(self.plan, c)), self.scorer.idf))
+        added = [s for s in content if s.chunk in found and s not in chosen]
+        return sorted([*chosen, *added], key=lambda s: plan_order(self.plan, s.chunk))
 
     def titled(self, text: str) -> list[str]:
         """The clauses without sub-clauses that a text names by their titles ("组织领导", "教育投入")."""

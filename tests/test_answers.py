@@ -245,6 +245,8 @@ CASES = [
     # "which schools" inside a what-question is the rule asked for, not a list of names
     Case("english", "What principle determines which schools migrant workers' children go to?", ("四（九）3",),
          ("以流入地管理为主",)),
+    # where a principle is reflected: the task sentences that share its rare words (差别化政策 → 差别化补助)
+    Case("multi_clause", "“因地制宜”的原则在具体任务中有哪些体现？", ("二（三）", "四（七）4"), ("差别化补助",)),
     # a part's own sub-clauses named in short beside it are members of it, not a narrower topic
     Case("multi_clause", "基本原则里除了坚持统筹协调和科学规划，另外还有哪几条？", ("二（三）", "二（四）"), ("因地制宜", "改革创新")),
 ]

@@ -1147,3 +1147,17 @@ def test_an_english_enumeration_gives_facets_in_the_plans_terms() -> None:
     # no subject besides the items, or a single item: no facets
     assert english_parts("What about kindergartens and compulsory education?") == ("", [])
     assert english_parts("What does the plan say about curriculum reform in kindergartens?") == ("", [])
+
+
+def test_the_echoes_of_a_clause_share_its_rare_words(chunks) -> None:
+    from assistant.echoes import ECHO, echoes
+    from assistant.selection import SentenceScorer
+
+    idf = SentenceScorer(chunks).idf
+    poverty = [c for c in chunks if c.clause_id == "四（九）1" and "实施单位" not in c.sentence]  # (duty list aside)
+    safeguards = [c for c in chunks if c.clause_id.startswith("五（")]
+    found = [c.sentence for c in echoes(poverty, safeguards, idf)]
+    # 向贫困地区倾斜 is echoed by 向老少边山穷地区倾斜, 精准帮扶 by 教育对口帮扶机制
+    assert any("老少边山穷" in s for s in found) and any("对口帮扶" in s for s in found), found
+    assert echoes(poverty, [], idf) == [] and ECHO.search("在保障措施里有哪些相呼应的安排")
+    assert not ECHO.search("保障措施有哪些")
