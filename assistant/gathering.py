@@ -66,7 +66,9 @@ from knowledge.clause import Plan
 from knowledge.retriever import Retrieval, Retriever
 
 # Asking for a role ("起什么作用", "扮演什么角色"): no topic besides what plays it.
-_ROLE_ASKED = re.compile(r"(起|发挥|扮演|承担|担任)了?(什么|哪些|啥|怎样的?)(样的)?(作用|角色)")
+_ROLE_ASKED = re.compile(r"(起|发挥|扮演|承担|担任)了?(什么|哪些|啥|怎样的?)(样的)?(作用|角色)|"
+                         # how the plan relates to what it names ("本计划和《…规划》之间是什么关系")
+                         r"(之间)?(是|有)(什么|啥|怎样的?)(关系|联系)|关系(是什么|如何|怎样)|(这个|本)?(实施)?(方案|计划)[和与跟同]")
 #: What each task of a department is about: its opening sentence and its best for the question, this many.
 PER_TASK = 2
 #: The sentences a figure may come from: those within this margin of the best one.
@@ -198,7 +200,7 @@ class EvidenceSets:
         # "what does the plan ask of <institution>", or a question about nothing else ("X在方案里起什么
         # 作用"): every mention (tuning sets +1 −0, ≤ 0.9 % longer)
         core = frame.question.core
-        about_name = any(n.institution and not self._named(_ROLE_ASKED.sub(" ", core.replace(n.text, " ")))
+        about_name = any(n.institution and not self._named(_ROLE_ASKED.sub(" ", _without(core, n.text)))
                          for n in frame.names)
         if named and (frame.wants_list or about_name):
             chosen = cover_names(chosen, content, named, self.plan, every=frame.mentions)
@@ -325,6 +327,11 @@ class EvidenceSets:
     def _segment_ranked(self, text: str, found: Retrieval) -> list[Scored]:
         """The content sentences for a piece of a question, best first, by its own retrieval."""
         return [s for s in self.scorer.score(text, found, self.retriever.chunks) if not self.is_structural(s.chunk)]
+
+
+def _without(text: str, name: str) -> str:
+    """The text without a name, or without the title in 《》 that holds it (《南宁市教育事业发展“十三五”规划》)."""
+    return re.sub(rf"《[^》]*{re.escape(name)}[^》]*》|{re.escape(name)}", " ", text)
 
 
 def _answered(weights: dict[str, float], chosen: list[Scored]) -> bool:

@@ -247,6 +247,8 @@ CASES = [
          ("以流入地管理为主",)),
     # where a principle is reflected: the task sentences that share its rare words (差别化政策 → 差别化补助)
     Case("multi_clause", "“因地制宜”的原则在具体任务中有哪些体现？", ("二（三）", "四（七）4"), ("差别化补助",)),
+    # how the plan relates to a document it names: every mention of that document
+    Case("multi_clause", "本计划和《南宁市教育事业发展“十三五”规划》之间是什么关系？", ("引言", "二（二）"), ("做好衔接",)),
     # a part's own sub-clauses named in short beside it are members of it, not a narrower topic
     Case("multi_clause", "基本原则里除了坚持统筹协调和科学规划，另外还有哪几条？", ("二（三）", "二（四）"), ("因地制宜", "改革创新")),
 ]
