@@ -112,6 +112,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?%?|[\u3400-\u9fff]+")
 
 
+#: A one-character alternative in brackets, "县（区）", "乡（镇）": read as one word (县区, as questions write
+#: it), not two characters apart.
+_ONE_CHAR_ALTERNATIVE = re.compile(r"([\u3400-\u9fff])[（(]([\u3400-\u9fff])[）)]")
+
+
 def keyword_tokens(text: str) -> list[str]:
     """Tokens for the keyword leg: CJK character bigrams (and single characters of 1-char runs),
     lowercase Latin words, numbers with their percent sign.
@@ -120,7 +125,7 @@ def keyword_tokens(text: str) -> list[str]:
     and match the plan's compact noun phrases well.
     """
     tokens: list[str] = []
-    for run in _WORD.findall(text):
+    for run in _WORD.findall(_ONE_CHAR_ALTERNATIVE.sub(r"\1\2", text)):
         if _CJK.match(run):
             if len(run) == 1:
                 tokens.append(run)

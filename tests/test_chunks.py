@@ -110,3 +110,10 @@ def test_keyword_tokens_bigrams_latin_and_numbers() -> None:
     assert keyword_tokens("Gross Enrollment 率") == ["gross", "enrollment", "率"]
     assert keyword_tokens("建设25个") == ["建设", "25", "个"]
     assert keyword_tokens("，。！？") == []
+
+
+def test_a_one_character_alternative_in_brackets_is_one_word() -> None:
+    # the plan writes 县（区）, questions write 县区: the keyword leg must see the same word
+    assert "县区" in keyword_tokens("各县（区）出台本地普惠性民办幼儿园认定管理办法")
+    assert "乡镇" in keyword_tokens("对县（区）、乡（镇）贫困家庭子女")
+    assert "迁建" in keyword_tokens("新建（迁建）小学") and "建迁" not in keyword_tokens("新建（迁建）小学")
