@@ -231,6 +231,10 @@ def _without_name(core: str, plan: Plan, scope: str, stretch: str) -> str:
 _MEMBER_SPLIT = re.compile(r"([，,、；;？?。\s]|和|及|与|除了)")
 
 
+#: The shortest stretch that may name a sub-clause in short.
+MEMBER_MIN_CHARS = 4
+
+
 def _abbreviates(piece: str, title: str) -> bool:
     """Whether a stretch names a title in short, its characters in the title's order ("加强领导" for
     加强组织领导, "加大投入" for 加大教育投入); MEMBER_MIN_CHARS at least, so that no common pair does."""
@@ -238,9 +242,6 @@ def _abbreviates(piece: str, title: str) -> bool:
         return False
     chars = iter(title)
     return all(ch in chars for ch in piece)
-
-
-MEMBER_MIN_CHARS = 4
 
 
 def _has_topic(text: str, reader: PlanReader | None, min_idf: float = 0.0) -> bool:

@@ -49,9 +49,10 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev18": {"correct": 0.84, "fact_recall": 0.9, "refusal_rate": 0.95},
     # Multi-clause-heavy (55 and 50 of 90), helper-written at stop 37 from the plan alone: dev19 from
     # district staff and teachers (a group across the plan, several numbers at once), dev20 from parents,
-    # journalists and evaluators (everyday words, the plan as a whole); 0.856 and 0.711 before tuning.
-    "dev19": {"correct": 0.83, "fact_recall": 0.9, "refusal_rate": 0.85},
-    "dev20": {"correct": 0.7, "fact_recall": 0.8, "refusal_rate": 0.95},
+    # journalists and evaluators (everyday words, the plan as a whole); 0.856 and 0.711 before tuning,
+    # 0.878 and 0.767 after.
+    "dev19": {"correct": 0.85, "fact_recall": 0.91, "refusal_rate": 0.85},
+    "dev20": {"correct": 0.74, "fact_recall": 0.82, "refusal_rate": 0.95},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.71, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
