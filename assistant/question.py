@@ -252,7 +252,7 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
             # A stage within a rate's name ("学前三年毛入园率") names that indicator: the follow-up's stage
             # names the plan's rate of its own ("那高中呢？": 高中阶段毛入学率), if the plan has one.
             rate = re.search(re.escape(old[0]) + r"[^，,。？?]{0,6}率", previous)
-            own = [r for r in reader.rates if new[0] in r]
+            own = _rate_named(new[0], reader)
             if rate is None or len(own) == 1:
                 previous = previous.replace(rate.group(0), own[0], 1) if rate else previous.replace(old[0], new[0], 1)
                 core, replaced = "", True
