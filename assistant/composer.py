@@ -149,7 +149,9 @@ class ExtractiveComposer:
             return Reply.refusal(_period_reason(period, foreign[0]))
         lead_lines = self.outline.about_document(q.core, q.english, frame.asks == "document")
         # The title or number answers, unless the question asks more ("哪次会议审议通过的，文号是多少").
-        if lead_lines and not self._asks_more(q) and not self.reader.has_topic(self.outline.rest(q.core)):
+        # (the plan calling itself, "这份实施方案的发文字号", names no other topic)
+        rest = PLAN_ITSELF.sub(" ", self.outline.rest(q.core))
+        if lead_lines and not self._asks_more(q) and not self.reader.has_topic(rest):
             return Reply("clause", "", lead_lines)
         # A part as a whole ("基本原则有哪些", "what are the four basic principles"): its children are its members.
         if frame.about_scope and frame.wants_list and frame.asks in ("", "members") and not frame.departments:

@@ -575,6 +575,12 @@ def test_another_document_s_issuer_is_not_the_plan_s(assistant) -> None:
     assert "四（六）2" in [c.clause_id for c in answer.citations] and "南府办函" not in answer.text
 
 
+def test_the_plan_calling_itself_names_no_other_topic(assistant) -> None:
+    # "这份实施方案" is the plan: its number is the whole answer, not every sentence that names a document
+    answer = assistant.ask("这份实施方案的文号是什么？")
+    assert "南府办函〔2018〕402号" in answer.text and {c.clause_id for c in answer.citations} == {"通知"}, answer.text
+
+
 def test_an_english_targets_answer_is_led_in_english(assistant) -> None:
     # the plan gives two figures for 2020 (95%以上 overall, 95.8% by year): said in the question's language
     answer = assistant.ask("What is the senior high school gross enrollment rate target for 2020?")
