@@ -20,7 +20,7 @@ from assistant.slots import PLAN_ITSELF
 from assistant.slots import ROLES as _ROLE
 from assistant.slots import TASKS as _TASKS
 from assistant.slots import UNITS as _UNITS
-from assistant.titles import named_in_english, named_within
+from assistant.titles import named_in_english, named_parts, named_within
 from knowledge.chunks import keyword_tokens
 from knowledge.clause import Clause, Plan
 from knowledge.departments import department_mentions, find_departments
@@ -231,6 +231,8 @@ def _without_name(core: str, plan: Plan, scope: str, stretch: str) -> str:
 _MEMBER_SPLIT = re.compile(r"([，,、；;？?。\s]|和|及|与|除了)")
 
 
+#: The shortest name of a 工程 that names it without its noun (教师队伍提质增量, not 基本原则).
+WHOLE_NAME_CHARS = 6
 #: The shortest stretch that may name a sub-clause in short.
 MEMBER_MIN_CHARS = 4
 
@@ -309,7 +311,9 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
             found.append((best, stretch))
     # "在教师队伍建设中" and "within the preschool education project": a part named without a title noun
     items = [c for c in plan if c.level == "item"]
-    for holder, stretch in (*named_within(text, headed, items), *named_in_english(text, headed)):
+    # A 工程 named whole without its noun ("特殊群体教育保障包括哪几类人"): a name of WHOLE_NAME_CHARS or more
+    whole = [(cid, name) for name, cid in named_parts(plan) if len(name) >= WHOLE_NAME_CHARS and name in text]
+    for holder, stretch in (*named_within(text, headed, items), *named_in_english(text, headed), *whole):
         if holder not in (f[0] for f in found):
             found.append((holder, stretch))
     return found

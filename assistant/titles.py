@@ -47,13 +47,18 @@ SCOPE_MIN_CHARS = 4
 def part_names(plan: Plan) -> list[str]:
     """The names of the plan's parts and subsections that have sub-clauses, without the opening verbs
     and the closing noun: 学前教育普及普惠 (四（一）), 普通高中优质普及 (四（三）), 组织领导 …"""
+    return [name for name, _ in named_parts(plan)]
+
+
+def named_parts(plan: Plan) -> list[tuple[str, str]]:
+    """(name, clause ID) of each name ``part_names`` gives."""
     out = []
     for clause in plan:
         if clause.level not in ("part", "subsection") or not plan.children(clause.id):
             continue
         name = _without_verbs(_TITLE_NOUN.sub("", clause.title.strip()))
         if len(name) >= SCOPE_MIN_CHARS:
-            out.append(name)
+            out.append((name, clause.id))
     return out
 
 

@@ -249,6 +249,9 @@ CASES = [
     Case("multi_clause", "“因地制宜”的原则在具体任务中有哪些体现？", ("二（三）", "四（七）4"), ("差别化补助",)),
     # how the plan relates to a document it names: every mention of that document
     Case("multi_clause", "本计划和《南宁市教育事业发展“十三五”规划》之间是什么关系？", ("引言", "二（二）"), ("做好衔接",)),
+    # a 工程 named whole without its noun is that part: its items are what it comprises
+    Case("multi_clause", "特殊群体教育保障都包括哪几块？", ("四（九）1", "四（九）2", "四（九）3", "四（九）4"),
+         ("教育精准扶贫", "特殊教育", "随迁子女", "留守儿童")),
     # a part's own sub-clauses named in short beside it are members of it, not a narrower topic
     Case("multi_clause", "基本原则里除了坚持统筹协调和科学规划，另外还有哪几条？", ("二（三）", "二（四）"), ("因地制宜", "改革创新")),
 ]
