@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from knowledge.chunks import Chunk, keyword_tokens
 
-#: A question that asks where a clause is reflected, answered, or carried on.
-ECHO = re.compile(r"体现|呼应|对应|反映|\breflect|\bties? in\b|\becho", re.I)
+#: A question that asks where a clause is reflected, answered, or carried on. (Chinese only: the clause
+#: is found by its Chinese title.)
+ECHO = re.compile(r"体现|呼应|对应|反映")
 #: A word in few of the plan's sentences: what two passages share by intent (各级, 各类, 按照 are in many).
 ECHO_IDF = 3.0
 #: The echoes given beside the answer, best first.

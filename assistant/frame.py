@@ -231,8 +231,6 @@ def _without_name(core: str, plan: Plan, scope: str, stretch: str) -> str:
 _MEMBER_SPLIT = re.compile(r"([，,、；;？?。\s]|和|及|与|除了)")
 
 
-#: The shortest name of a 工程 that names it without its noun (教师队伍提质增量, not 基本原则).
-WHOLE_NAME_CHARS = 6
 #: The shortest stretch that may name a sub-clause in short.
 MEMBER_MIN_CHARS = 4
 
@@ -282,6 +280,10 @@ def _without_indefinites(text: str) -> str:
 
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+#: The shortest name of a 工程 that names it without its noun (教师队伍提质增量, not 基本原则).
+WHOLE_NAME_CHARS = 6
 
 
 def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:

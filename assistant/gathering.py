@@ -54,9 +54,9 @@ from assistant.selection import (
     TYPE_BONUS,
     Scored,
     SentenceScorer,
+    of_asked_type,
     plan_order,
     select,
-    typed_first,
 )
 from assistant.slots import ADOPTION
 from assistant.titles import cover_places, cover_titles, named_places, part_titles, subject_words, title_names
@@ -65,7 +65,8 @@ from knowledge.chunks import Chunk
 from knowledge.clause import Plan
 from knowledge.retriever import Retrieval, Retriever
 
-# Asking for a role ("起什么作用", "扮演什么角色"): no topic besides what plays it.
+# Asking for a role ("起什么作用", "扮演什么角色") or a relation to the plan ("…之间是什么关系"): no topic
+# besides what plays it.
 _ROLE_ASKED = re.compile(r"(起|发挥|扮演|承担|担任)了?(什么|哪些|啥|怎样的?)(样的)?(作用|角色)|"
                          # how the plan relates to what it names ("本计划和《…规划》之间是什么关系")
                          r"(之间)?(是|有)(什么|啥|怎样的?)(关系|联系)|关系(是什么|如何|怎样)|(这个|本)?(实施)?(方案|计划)[和与跟同]")
@@ -139,7 +140,7 @@ class EvidenceSets:
         return lines
 
     def answer(self, frame: QueryFrame, scored: list[Scored], retrieval: Retrieval) -> Reply:
-        content = typed_first([s for s in scored if not self.is_structural(s.chunk)], frame.asks)
+        content = of_asked_type([s for s in scored if not self.is_structural(s.chunk)], frame.asks)
         if frame.about_plan:  # how the plan was adopted or issued: only the front matter records it,
             # in the sentence that says adopted or issued, whatever words the question asks with
             front = [s for s in content if self._front(s.chunk)]

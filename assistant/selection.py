@@ -175,7 +175,7 @@ _DOCUMENT = re.compile(r"《[^》]+》|〔\d{4}〕\d+号")
 TYPE_BONUS = 0.3
 
 
-def typed_first(content: Sequence[Scored], asks: str) -> list[Scored]:
+def of_asked_type(content: Sequence[Scored], asks: str) -> list[Scored]:
     """The candidates for the answer type asked (so far: a document): those that name a document,
     when any does."""
     if asks != "document":

@@ -30,7 +30,7 @@ from assistant.coverage import (
 from assistant.facets import english_parts, facet_queries, lacks_subject, segments
 from assistant.frame import BESIDES_IDF, PlanReader, read_frame, slot_only
 from assistant.reply import missing_detail
-from assistant.selection import TYPE_BONUS, Scored, SentenceScorer, select, typed_first
+from assistant.selection import TYPE_BONUS, Scored, SentenceScorer, of_asked_type, select
 from assistant.thresholds import Thresholds
 from assistant.titles import cover_titles, part_names, scope_finder, title_names
 from knowledge.chunks import chunk_clauses
@@ -852,12 +852,12 @@ def test_a_question_for_a_document_prefers_a_sentence_that_names_one(chunks) -> 
     preamble = next(c for c in chunks if c.clause_id == "引言" and "桂政发" in c.sentence)
     wording = next(c for c in chunks if c.sentence.startswith("根据自治区教育厅要求"))
     content = [Scored(wording, 0.9, frozenset()), Scored(preamble, 0.9 - TYPE_BONUS / 2, frozenset())]
-    assert [s.chunk for s in typed_first(content, "document")] == [preamble]
-    assert typed_first(content, "figure") == content, "only the document type is checked"
+    assert [s.chunk for s in of_asked_type(content, "document")] == [preamble]
+    assert of_asked_type(content, "figure") == content, "only the document type is checked"
     # however far below: a sentence that names no document does not answer "which document" when one does
     far = [content[0], Scored(preamble, 0.9 - 2 * TYPE_BONUS, frozenset())]
-    assert [s.chunk for s in typed_first(far, "document")] == [preamble]
-    assert typed_first([content[0]], "document") == [content[0]], "none names one: the candidates stay"
+    assert [s.chunk for s in of_asked_type(far, "document")] == [preamble]
+    assert of_asked_type([content[0]], "document") == [content[0]], "none names one: the candidates stay"
 
 
 def test_a_target_sentence_returns_only_for_a_further_asked_figure(corpus_plan) -> None:
