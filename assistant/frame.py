@@ -43,7 +43,7 @@ _WHETHER = re.compile(r"吧|吗|对不对|是不是|是否|^\s*(is|are|does|do|d
 _ONLY = re.compile(r"(只|仅|单单)(是|以|当|做|作为|担任|在)|only (as|in)\b", re.I)
 _SCOPE_NOUN = re.compile(r"工程|计划|措施|目标|原则|部分|板块|方面")
 # How a question says a department takes part: the asking, not a topic of the tasks.
-_INVOLVEMENT = re.compile(r"作为|参与|共同|一起|同时|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")
+_INVOLVEMENT = re.compile(r"作为|参[与加]|提到|提及|(好?几|哪些|多)个?地方|每一?[项条个]|共同|一起|同时|出现|担任|承担|负责|涉及|扮演|角色|单位|部门|机构|工作|任务|事项|方案|文件|里面?|其中|这些|那些")
 _CONJUNCTION = re.compile(r"以及|和|与|及|跟")
 _DEMONSTRATIVE = re.compile(r"那个|这个|那一|这一|那|这|的")
 

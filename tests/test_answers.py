@@ -254,6 +254,10 @@ CASES = [
          ("教育精准扶贫", "特殊教育", "随迁子女", "留守儿童")),
     # a part's own sub-clauses named in short beside it are members of it, not a narrower topic
     Case("multi_clause", "基本原则里除了坚持统筹协调和科学规划，另外还有哪几条？", ("二（三）", "二（四）"), ("因地制宜", "改革创新")),
+    # how a question says a department takes part (参加, 提到, 每一项) narrows none of its tasks
+    Case("multi_clause", "民宗委参加了哪些工作？", ("四（二）4", "四（九）1"), ("深化义务教育教学改革", "深入推进教育精准扶贫")),
+    Case("multi_clause", "方案里好几个地方都提到扶贫办，它出现在哪些任务里？每一项里是组织实施还是具体实施？",
+         ("四（九）1", "四（九）2"), ("组织实施单位1项", "具体实施单位1项")),
 ]
 
 
