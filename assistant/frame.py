@@ -309,6 +309,8 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
                 share = len(wanted & _bigrams(clause.title)) / len(wanted)
                 if share >= 0.7 and length > best_len:
                     best, best_len, stretch = clause.id, length, text[end - length : match.end()]
+        if not best and noun == "工程":
+            best, stretch = _abbreviated(text, end, match.end(), headed)
         if best and best not in (f[0] for f in found):
             found.append((best, stretch))
     # "在教师队伍建设中" and "within the preschool education project": a part named without a title noun
@@ -319,6 +321,20 @@ def _scopes(text: str, plan: Plan) -> list[tuple[str, str]]:
         if holder not in (f[0] for f in found):
             found.append((holder, stretch))
     return found
+
+
+def _abbreviated(text: str, end: int, noun_end: int, headed: list[Clause]) -> tuple[str, str]:
+    """The one 工程 a name before 工程 abbreviates, its characters in its title's order ("职教工程" for
+    实施职业教育提升工程), as Chinese shortens names; the longest such name, "" when none or several."""
+    best, stretch = "", ""
+    for length in range(2, min(8, end) + 1):
+        name = _FUNCTION_CHARS.sub("", _DEMONSTRATIVE.sub("", text[end - length : end]))
+        if len(name) < 2:
+            continue
+        holders = [c.id for c in headed if c.title.endswith("工程") and _abbreviates(name + "工程", c.title)]
+        if len(holders) == 1:
+            best, stretch = holders[0], text[end - length : noun_end]
+    return best, stretch
 
 
 def _headed(plan: Plan) -> list[Clause]:

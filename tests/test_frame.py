@@ -322,6 +322,10 @@ def test_every_scope_a_question_names_is_read(corpus_plan, lexicon) -> None:
     assert frame_of("义务教育和普通高中分别有什么要求？", corpus_plan, lexicon).scopes == ()
     # an item's title, when no 工程's title holds any of the name
     assert frame_of("市卫生计生委在特殊教育中负责什么？", corpus_plan, lexicon).scope == "四（九）2"
+    # a 工程 named in short, its title's characters in order (义教 for 义务教育), when only one title has them
+    assert frame_of("义教工程里，哪几项任务的组织实施单位有城乡建委？", corpus_plan, lexicon).scope == "四（二）"
+    assert frame_of("高校工程由谁组织实施？", corpus_plan, lexicon).scope == "四（五）"
+    assert frame_of("教育工程由谁组织实施？", corpus_plan, lexicon).scopes == ()
 
 
 def test_which_of_a_parts_tasks_a_department_takes_part_in_asks_for_tasks(corpus_plan, lexicon) -> None:
