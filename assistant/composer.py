@@ -175,7 +175,9 @@ class ExtractiveComposer:
                 return targets
         # How the plan itself was adopted or issued is recorded in its front matter, in words no
         # question need share ("哪次会上拍板的"): the evidence decides, not the similarity to the plan.
-        answerable = self.answerable(q, retrieval) or frame.about_plan
+        # Where the plan mentions a term it uses ("智慧校园这个词在方案里出现了好几次") is answered by
+        # those mentions, however many words the question spends around it.
+        answerable = self.answerable(q, retrieval) or frame.about_plan or (frame.mentions and bool(frame.names))
         if not answerable and not frame.names:
             # A direct fact already found (the 文号, a target figure) stands though the rest of the
             # question finds nothing: a refusal would throw it away.

@@ -33,9 +33,9 @@ _GENERIC_TAIL = re.compile(r"(建设|工作|问题|情况|方面|内容|相关)$
 # How a question points at the term it asks about: after the verb ("提到了智慧校园", "mentions 智慧校园"),
 # or before where it is ("立德树人在方案的哪些部分", "集团化办园在学前教育里") or before the mention verb
 # ("智慧校园建设：涉及哪些学段", "智慧校园涉及哪几个学段"). "集团化办" in "集团化办学在方案里" is
-# neither: the question's word goes on.
+# neither: the question's word goes on. The term may be called a word first ("智慧校园这个词在方案里").
 _MENTION_VERB_BEFORE = re.compile(r"(提到|提及|讲到|说到|谈到|写到|mentions?)\s*[了的]?\s*$", re.I)
-_WHERE_AFTER = re.compile(r"^\s*(在|[：:，,]?\s*(涉及|出现|提到|提及))")
+_WHERE_AFTER = re.compile(r"^\s*((这|这个|这一)(词|词语|说法|提法|概念|字眼))?\s*(在|[：:，,]?\s*(涉及|出现|提到|提及))")
 
 
 def mentioned(question: str, start: int, end: int) -> bool:
