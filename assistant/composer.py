@@ -49,6 +49,8 @@ from knowledge.scanners import YEAR
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 # A five-year-plan period ("十四五"): one the plan never names is outside it.
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
+_EACH_YEAR = re.compile(r"每一?年|逐年|各年|历年|分年度|each year|every year|year by year|year-by-year|yearly", re.I)
+_OVERALL_GOAL = re.compile(r"总体?目标|overall (goal|target|aim|objective)", re.I)
 _MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b", re.I)
 _ONLY_INSTRUCTIONS = Reason("问题中只有对助手的指令，没有关于计划的问题",
                             "the message holds only instructions to the assistant, no question about the plan")
@@ -251,8 +253,17 @@ class ExtractiveComposer:
             compared = bool(named) and bool(_COMPARE.search(q.core))
             if not named or (self.reader.has_topic(YEAR.sub("", rest)) and not compared):
                 return Reply.nothing()
-        targets = self.book.select([m.indicator for m in indicators], q.years)
+        # "each year of the plan, and the overall goal for 2020": every year's figure, not 2020's alone
+        years = () if _EACH_YEAR.search(q.core) else q.years
+        targets = self.book.select([m.indicator for m in indicators], years)
         lead, lines = target_lines(targets, frame.claimed, q.english)
+        if _OVERALL_GOAL.search(q.core):
+            # the overall goal asked as such: the goal clause's other sentences too (十五年教育 besides 97%)
+            said = {line.quote for line in lines}
+            for cid in dict.fromkeys(t.clause_id for t in targets):
+                clause = self.plan.get(cid)
+                if clause is not None and clause.title == "总体目标":
+                    lines += [line for line in self.outline.clause_lines(cid) if line.quote not in said]
         return Reply("target", lead, lines)
 
     def parts(self, question: Question) -> list[Question]:

@@ -290,18 +290,24 @@ def _key(phrase: str) -> str:
     return re.sub(r"[\s-]+", " ", phrase.lower()).strip()
 
 
-def _compile(terms: dict[str, str]) -> tuple[dict[str, str], re.Pattern[str]]:
+#: Between a phrase's words, one more word may stand ("preschool gross enrollment" is preschool
+#: enrollment): a word that qualifies, not one that joins or points elsewhere.
+_INSERTED = r"[\s-]+(?:(?!(?:and|or|of|the|a|an|for|to|in|on|at|with|by|from|not|no|than|per|as)\b)[a-z]+[\s-]+)?"
+
+
+def _compile(terms: dict[str, str]) -> tuple[list[str], re.Pattern[str]]:
     keyed = {_key(k): v for k, v in terms.items()}
     patterns = sorted(keyed, key=len, reverse=True)
-    return keyed, re.compile("|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in patterns), re.IGNORECASE)
+    regex = "|".join(f"({re.escape(p).replace(chr(92) + ' ', _INSERTED)})" for p in patterns)
+    return [keyed[p] for p in patterns], re.compile(regex, re.IGNORECASE)
 
 
-_KEYED, _REGEX = _compile(TERMS)
+_TERMS_IN_ORDER, _REGEX = _compile(TERMS)
 
 
 def english_spans(text: str) -> list[tuple[str, str]]:
     """The English phrases of a text that the glossary knows, each with its Chinese term, in order."""
-    return [(m.group(0), _KEYED[_key(m.group(0))]) for m in _REGEX.finditer(text)]
+    return [(m.group(0), _TERMS_IN_ORDER[(m.lastindex or 1) - 1]) for m in _REGEX.finditer(text)]
 
 
 def chinese_terms(text: str) -> list[str]:

@@ -262,6 +262,9 @@ CASES = [
     Case("multi_clause", "产教融合这个说法在方案里出现了好几回，分别是对哪些学校提出来的？",
          ("四（四）2", "四（四）3", "四（五）1", "四（六）1"), ("出现4次",)),
     Case("multi_clause", "乡村教师这个词在方案里提到了几次，分别是在讲什么？", ("四（七）4",), ("出现5次",)),
+    # a figure asked for every year besides one year's goal: every year's; the overall goal as such: its sentence
+    Case("multi_clause", "What preschool gross enrolment figure does the plan set every year, and what is its overall goal for 2020?",
+         ("三（一）", "三（二）"), ("96%", "96.5%", "97%", "十五年教育")),
 ]
 
 

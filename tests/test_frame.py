@@ -898,6 +898,15 @@ def test_the_glossary_reads_a_hyphen_as_a_space() -> None:
     assert chinese_terms("Left Behind children and compulsory education") == ["农村留守儿童", "义务教育"]
 
 
+def test_the_glossary_reads_a_phrase_with_one_more_word_inside() -> None:
+    from knowledge.glossary import chinese_terms
+
+    # "preschool gross enrollment" is preschool enrollment, qualified
+    assert chinese_terms("the preschool gross enrollment targets")[0] == "学前三年毛入园率"
+    # a word that joins two phrases is no qualifier: "teacher and training" is no teacher training
+    assert "教师培训" not in chinese_terms("teacher and training")
+
+
 def test_a_division_of_labour_asks_for_tasks(corpus_plan, lexicon) -> None:
     frame = frame_of("人社局在教师队伍提质增量工程里有什么分工？", corpus_plan, lexicon)
     assert frame.asks_tasks and frame.departments == ("市人社局",) and frame.scope == "四（七）"
