@@ -46,8 +46,8 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # How it turned out: a plan gives targets, never the results ("实际达到97%了吗", "did it actually reach").
     ("outcome", re.compile(r"实际(上)?(达到|完成|实现|做到)|实际(上)?(是|为|有)?(多少|几)|完成情况|达标情况|实施效果|最后(达到|完成|做到)|"
                            r"actually (reach|achiev|meet|hit)|(was|were) [^?]{0,60}(achieved|met|reached)\b", re.I)),
-    ("day", re.compile(r"哪一?天|几月|几号|日期|截止日期|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
-                       r"\b(what|which) (exact |specific |precise )?(date|day)\b|deadline",
+    ("day", re.compile(r"哪一?天|几月|哪一?个?月|几号|日期|截止日期|(何时|什么时候)截止|哪年哪月|落款|具体时间|时间表|"
+                       r"\b(what|which) (exact |specific |precise )?(date|day|month)\b|deadline",
                        re.I)),
     ("date", re.compile(r"什么时候|何时|哪一?年(?!级)|起止|年份|截止时间|when\b|which year", re.I)),
     # How a user goes about something (apply, register): the plan states policy, not procedures.

@@ -99,6 +99,8 @@ CASES = [
     # unanswerable: other years, other places, out of scope, money the plan never gives
     Case("unanswerable", "2021年学前三年毛入园率目标是多少？", refuse=True),
     Case("unanswerable", "计划中南宁市2025年的教育目标是什么？", refuse=True),
+    # a month is a date the plan never gives (it gives years): said so, with what it does say
+    Case("unanswerable", "南宁职业技术学院的中国特色高水平高职院校建设是哪个月启动的？", refuse=True),
     Case("unanswerable", "柳州市的学前教育目标是什么？", refuse=True),
     Case("unanswerable", "方案有没有提到柳州的学校？", refuse=True),
     Case("unanswerable", "What is the budget for the famous teacher studios?", refuse=True),
