@@ -46,6 +46,8 @@ _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|
 _BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方|阶段)?|两者|二者")
 # "It" in a follow-up ("那它…", "它的…"): the previous question's subject (not 它们: the items said).
 _PRONOUN = re.compile(r"它(?!们)")
+# "这项" / "该条任务": the clause the previous question was about, like 它.
+_CLAUSE_POINTER = re.compile(r"(这|该)一?[项条](任务|工作|措施|规定)?")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
 
 
@@ -165,7 +167,7 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if not history or (len(bare.split()) > LONGEST_ENGLISH_FOLLOWUP if english else len(bare) > LONGEST_FOLLOWUP):
         return text
     within = bool(_WITHIN.match(bare))
-    cued = within or bool(_FOLLOWUP.match(text)) or (
+    cued = within or bool(_FOLLOWUP.match(text)) or bool(_CLAUSE_POINTER.match(bare)) or (
         len(bare) <= 12 and (bare.endswith("呢") or bool(_ELLIPTIC_START.match(text))))
     topic = _has_topic(bare, reader)
     if not cued and topic:
@@ -256,7 +258,8 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
             if rate is None or len(own) == 1:
                 previous = previous.replace(rate.group(0), own[0], 1) if rate else previous.replace(old[0], new[0], 1)
                 core, replaced = "", True
-    if reader and not replaced and not within and core and _has_topic(core, reader):
+    pointer = bool(_CLAUSE_POINTER.match(core))  # "这项…": about the previous subject, whatever else it names
+    if reader and not replaced and not within and not pointer and core and _has_topic(core, reader):
         # What was asked before is borrowed only by a follow-up that asks nothing itself ("那孤独症的
         # 孩子有专门安排吗" asks its own question, not the previous figure).
         asks_nothing = not reader.asked(core) and not _ASKING.search(core)

@@ -218,6 +218,9 @@ CASES = [
          history=("学前教育2020年的目标是什么？",)),
     Case("responsibility", "那义务教育呢？", ("四（二）2", "四（二）3"), ("财政局",),
          history=("市财政局负责哪些任务？",)),
+    # "这项…" points at the previous question's subject, whatever department it claims leads it
+    Case("followup", "这项既然是人社局一家牵头的，具体由谁落实？", ("四（九）2",), ("各县区人民政府",),
+         history=("特殊教育方面有什么安排？",)),
     # A department in a part that lists no duties: what that part asks, not the department's duty list.
     Case("responsibility", "市财政局在教育投入方面要做什么？", ("五（二）",), ("优先保障财政教育支出",)),
     # A short word asked about alone (宣传: four sentences of the plan): each of its sentences answers.
