@@ -132,7 +132,7 @@ TASKS = re.compile(r"(哪些|哪几项?|哪一?项|什么|几项)(任务|工作|
                     r"参与(了)?(哪些|哪几|什么)|职责|分工|干什么|做什么|(什么|哪些|哪种)角色|角色是什么|扮演|(任务|事项)都?(有|是|包括)(哪些|哪几|什么)|"
                     r"哪(一|几|些)?项[^，。？?]{0,12}(参与|负责|承担|牵头|实施)|"
                     r"(参与|负责|承担|牵头)了?[^，。？?]{0,12}?(哪几项?|哪一?项|几项)|"
-                    r"what (tasks|work|duties)|which (tasks|items)|how many (tasks|items)|responsible for what|"
+                    r"what (tasks|work|duties)|which (of the [a-z' -]{0,40})?(tasks|items)|how many (tasks|items)|responsible for what|"
                     r"\bwhat (is|are|does|do|will) [^?]{0,80}\b(responsible for|in charge of)\s*(\?|$)|"
                     # a named department's part ("is the tax bureau given any role", "what role does X play")
                     r"(given|have|has|play|plays) (any |a |an )?(specific |particular )?roles?\b|what roles? (does|do|is|are)\b",

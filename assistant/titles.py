@@ -139,7 +139,7 @@ def cover_places(chosen: list[Scored], candidates: Sequence[Scored], places: Seq
 # "在教师队伍建设中", "教育信息化工作中", "职业教育相关的任务中": where something happens, with no title noun.
 _WITHIN_PART = re.compile(r"在([^，,。？?！!在]{4,14}?)(?:工作)?(?:中|里面|里|内)|"
                           r"(?:^|[，,。？?！!])([^，,。？?！!在]{4,14}?)(?:相关)?的?(?:工作|任务|领域)(?:中|里面|里)")
-_EN_PART = re.compile(r"\b(?:within|in|under|of|for)\s+the\s+([a-z' -]{4,60}?)\s+(?:project|programme|program)\b", re.I)
+_EN_PART = re.compile(r"\b(?:within|in|under|of|for)\s+the\s+([a-z' -]{4,60}?)\s+(?:project|programme|program|tasks)\b", re.I)
 
 
 def named_within(text: str, headed: Sequence[Clause], items: Sequence[Clause]) -> list[tuple[str, str]]:

@@ -337,6 +337,9 @@ def test_which_of_a_parts_tasks_a_department_takes_part_in_asks_for_tasks(corpus
 def test_english_questions_about_a_departments_tasks_and_the_project_they_are_in(corpus_plan, lexicon) -> None:
     frame = frame_of("How many tasks does the Disabled Persons' Federation take part in?", corpus_plan, lexicon)
     assert frame.asks_tasks and frame.departments == ("市残联",)
+    # "which of the … tasks": the tasks of the 工程 it names, those the department takes part in
+    frame = frame_of("Which of the vocational education tasks list the finance bureau as an organizer?", corpus_plan, lexicon)
+    assert frame.asks_tasks and frame.scope == "四（四）"
     frame = frame_of("Within the teacher workforce project, what is the human resources and social security bureau "
                      "responsible for?", corpus_plan, lexicon)
     assert frame.asks_tasks and frame.scope == "四（七）"
