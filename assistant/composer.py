@@ -51,7 +51,10 @@ _CJK = re.compile(r"[\u3400-\u9fff]+")
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
 _EACH_YEAR = re.compile(r"每一?年|逐年|各年|历年|分年度|each year|every year|year by year|year-by-year|yearly", re.I)
 _OVERALL_GOAL = re.compile(r"总体?目标|overall (goal|target|aim|objective)", re.I)
-_MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b", re.I)
+# More than a figure: a later question word, or targets asked together with something else
+# ("what targets and measures concern …").
+_TARGETS_AND = re.compile(r"\b(targets?|goals?)\s+(and|as well as)\s+(?!(targets?|goals?|figures?|numbers?)\b)[a-z]", re.I)
+_MORE_EN = re.compile(r"\b(and|also|as well as)\b.*\b(what|which|who|how|when|where)\b|" + _TARGETS_AND.pattern, re.I)
 _ONLY_INSTRUCTIONS = Reason("问题中只有对助手的指令，没有关于计划的问题",
                             "the message holds only instructions to the assistant, no question about the plan")
 _NO_AUTHORING = Reason("本助手只依据计划原文回答问题，不撰写或修改内容",
@@ -202,7 +205,9 @@ class ExtractiveComposer:
             if reply.lines:
                 return reply
         if targets.lines:  # a figure and more ("…多少个，请什么级别的名师？"): the figure, then the rest
-            evidence = self.evidence.answer(frame, scored, retrieval) if answerable else Reply.nothing()
+            # Targets asked with something else ("what targets and measures …"): that, as a list.
+            wide = replace(frame, asks="", wants_list=True) if _TARGETS_AND.search(q.core) else frame
+            evidence = self.evidence.answer(wide, scored, retrieval) if answerable else Reply.nothing()
             # Evidence the target lines already say ("建设“名师工作室”25个。" under "5年内目标：…25个。")
             # goes, unless it holds a further figure the question asks about.
             said = [t.text for t in targets.lines]

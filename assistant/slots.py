@@ -73,7 +73,8 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"(名师|主持人|人选|专家|学者|老师|教师)[^，。？?]{0,3}(都|分别|具体)?(是谁|有谁|叫什么)|"
                           r"who is the (\w+ ){0,2}(director|head|principal|president|mayor|chief|secretary)|"
                           r"who (will |would |is to )?(chair|head|run)s? the\b|"
-                          r"name of the (\w+ ){0,2}(director|head|principal|president|mayor)", re.I)),
+                          r"name of the (\w+ ){0,2}(director|head|principal|president|mayor)|"
+                          r"who (signed|signs)\b|\bsigned by\b|\bsignator(y|ies)\b|who is (named|appointed|listed) as\b", re.I)),
     # The members of a set the plan may only count ("七大教育帮扶计划具体是哪七个").
     # Or which named ones ("哪几所", "哪个学区", "哪些省市"): a name, not a kind ("薄弱学校").
     ("members", re.compile(r"哪[一二三四五六七八九十两\d]+[个所项家种类大]|哪[二三四五六七八九十两]+[\u4e00-\u9fff]|"

@@ -101,6 +101,8 @@ CASES = [
     Case("unanswerable", "计划中南宁市2025年的教育目标是什么？", refuse=True),
     # a month is a date the plan never gives (it gives years): said so, with what it does say
     Case("unanswerable", "南宁职业技术学院的中国特色高水平高职院校建设是哪个月启动的？", refuse=True),
+    # who signed or who is named to a post: a person, whom the plan never names
+    Case("unanswerable", "Who is named as the head of the vocational education group?", refuse=True),
     Case("unanswerable", "柳州市的学前教育目标是什么？", refuse=True),
     Case("unanswerable", "方案有没有提到柳州的学校？", refuse=True),
     Case("unanswerable", "What is the budget for the famous teacher studios?", refuse=True),
@@ -268,6 +270,9 @@ CASES = [
          ("四（四）2", "四（四）3", "四（五）1", "四（六）1"), ("出现4次",)),
     Case("multi_clause", "乡村教师这个词在方案里提到了几次，分别是在讲什么？", ("四（七）4",), ("出现5次",)),
     # a figure asked for every year besides one year's goal: every year's; the overall goal as such: its sentence
+    # targets asked together with measures: the target, then the measures
+    Case("multi_clause", "What targets and measures does the plan set for children with disabilities?", ("四（九）2",),
+         ("95%以上", "医教结合")),
     Case("multi_clause", "What preschool gross enrolment figure does the plan set every year, and what is its overall goal for 2020?",
          ("三（一）", "三（二）"), ("96%", "96.5%", "97%", "十五年教育")),
 ]
