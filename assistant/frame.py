@@ -272,10 +272,20 @@ _LATER_ASKS = re.compile(r"吗|能不能|可不可以|会不会|是不是|有没
 
 def _without_indefinites(text: str) -> str:
     clauses = re.split(r"(?<=[，,；;。])", text)
+    # A sentence the asker ends with 。 before asking tells, whatever 几 it holds ("几个年级混在一起上课。").
+    told = 0
     for i in range(len(clauses) - 1):
-        if _INDEFINITE.search(clauses[i]) and _LATER_ASKS.search("".join(clauses[i + 1 :])):
+        later = _LATER_ASKS.search("".join(clauses[i + 1 :]))
+        if _INDEFINITE.search(clauses[i]) and later:
             clauses[i] = _INDEFINITE.sub("有些", clauses[i])
+        if clauses[i].endswith("。") and later:
+            for j in range(told, i + 1):
+                clauses[j] = _SOME.sub("有些", clauses[j])
+            told = i + 1
     return "".join(clauses)
+
+
+_SOME = re.compile(r"几[个所名位家]")
 
 
 def _bigrams(text: str) -> set[str]:

@@ -108,6 +108,8 @@ def frame_of(text, plan, lexicon, history=()):
     # 有几个 + a noun, followed by a question of its own, states; asked on its own, or at a clause's end, it asks.
     ("我们学校有几个自闭症的孩子，能不能单独开个班？", ""),
     ("我们也打算招几个外国学生来读书。方案有什么支持政策？", ""),
+    # a sentence the asker ends with 。 before asking tells: its 几 is "a few"
+    ("我们村小几个年级混在一起上课。方案对农村小学有什么安排？", ""),
     ("孤独症特教班有几个？", "figure"),
     ("名师工作室要建几个，由谁负责？", "figure"),
     # A set's names, a title holder's name, what to hand in and where, an English subsidy's amount.
