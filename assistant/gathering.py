@@ -80,6 +80,9 @@ _BEST_ONLY = ("figure", "members", "criterion", "reason", "place")
 #: A list or an overview whose sentences all come from one item is about that item: an item of at
 #: most this many sentences is given whole (the tuning sets: 5 gains one question, for 2 % length).
 WHOLE_ITEM = 5
+#: An item a list answer quotes two sentences of, but for at most this many, is quoted whole: the
+#: rest is on the same facet (tuning sets +17 −0, answers ~9 % longer).
+FILL_MISSING = 2
 
 
 class EvidenceSets:
@@ -214,7 +217,8 @@ class EvidenceSets:
                                        lambda c: not self.is_structural(c))
         if frame.wants_list:
             chunks = self._whole_item(chunks)
-        lines = self.grouped(chunks)
+        # (what the answer says beyond its evidence never decides whether an asked detail is given)
+        lines = self.grouped(self._filled(chunks) if frame.wants_list else chunks)
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
             return Reply("passage", self._mention_lead(frame), lines)
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]
@@ -299,6 +303,22 @@ class EvidenceSets:
 
     def _named(self, piece: str) -> bool:
         return self.reader.has_topic(piece, BESIDES_IDF)
+
+    def _filled(self, chunks: list[Chunk]) -> list[Chunk]:
+        """An item of which a list answer already quotes half the sentences or more, whole: the rest
+        of it is on the same facet."""
+        out = list(chunks)
+        for cid in dict.fromkeys(c.clause_id for c in chunks):
+            clause = self.plan.get(cid)
+            if clause is None or clause.level != "item":
+                continue
+            body = [c for c in self.retriever.chunks_of.get(cid, []) if not self.is_structural(c)]
+            said = [c for c in body if c in out]
+            if len(said) >= 2 and 0 < len(body) - len(said) <= FILL_MISSING:
+                # in the item's own order, where its sentences stand in the answer
+                at = min(out.index(c) for c in said)
+                out = [c for c in out[:at] if c not in body] + body + [c for c in out[at:] if c not in body]
+        return out
 
     def _whole_item(self, chunks: list[Chunk]) -> list[Chunk]:
         """All of one item's sentences when the chunks all come from that item and it has at most
