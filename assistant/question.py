@@ -46,6 +46,7 @@ _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|
 _BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方|阶段)?|两者|二者")
 # "It" in a follow-up ("那它…", "它的…"): the previous question's subject (not 它们: the items said).
 _PRONOUN = re.compile(r"它(?!们)")
+_PREPOSITION = re.compile(r"^(对于?|关于)(?=[\u4e00-\u9fff]{2})")
 # "这项" / "该条任务": the clause the previous question was about, like 它.
 _CLAUSE_POINTER = re.compile(r"(这|该)一?[项条](任务|工作|措施|规定)?")
 _ELLIPTIC_START = re.compile(r"^(它|其|该|这|那|由|还有|分别|and\b|what about|how about)", re.IGNORECASE)
@@ -182,6 +183,8 @@ def resolve_followup(text: str, history: Sequence[str], reader: Reader | None = 
     if len(history) > 1:  # the previous question may itself have been a follow-up
         previous = resolve_followup(previous, history[:-1], reader).rstrip("？?。. ")
     core = _FOLLOWUP.sub("", text).strip().rstrip("？?。.！! ").removesuffix("呢").strip("，, ")
+    # "那对高职院校呢": the preposition is the previous question's ("方案里对中职学校…"), not the subject's
+    core = _PREPOSITION.sub("", core) if _FOLLOWUP.match(text) else core
     pronoun = _PRONOUN.match(core)
     if reader and pronoun and _ASKING.search(core):
         # "那它在社区教育方面承担什么任务？": "it" opening a follow-up is the previous question's subject,

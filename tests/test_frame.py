@@ -265,6 +265,13 @@ def test_it_opening_a_followup_is_the_previous_subject(reader) -> None:
     assert "市财政局" not in q.core
 
 
+def test_a_preposition_left_of_a_followup_is_no_question_of_its_own(reader) -> None:
+    q = questions.read("那对高等职业院校呢？", ["关于中等职业学校的校舍建设有哪些安排？"], reader)
+    assert q.core == "关于高等职业院校的校舍建设有哪些安排？"
+    q = questions.read("那对普通高中呢？", ["方案里对中等职业学校在建设上有哪些安排？"], reader)
+    assert q.core == "方案里对普通高中在建设上有哪些安排？"
+
+
 def test_a_cued_followup_with_a_question_of_its_own_borrows_nothing(reader) -> None:
     q = questions.read("那名师工作室呢，方案在哪些地方提到它？", ["南宁学院在师资方面有哪些任务？"], reader)
     assert q.core == "名师工作室，方案在哪些地方提到它？"
