@@ -80,6 +80,8 @@ _BEST_ONLY = ("figure", "members", "criterion", "reason", "place")
 #: A list or an overview whose sentences all come from one item is about that item: an item of at
 #: most this many sentences is given whole (the tuning sets: 5 gains one question, for 2 % length).
 WHOLE_ITEM = 5
+#: Asking which clause says something ("哪一条是讲…的", "which principle").
+WHICH_CLAUSE = re.compile(r"哪一?[条项个]\S{0,4}(是|讲|说|提|规定)|\bwhich (principle|item|task|measure)s?\b", re.I)
 #: An item a list answer quotes two sentences of, but for at most this many, is quoted whole: the
 #: rest is on the same facet (tuning sets +17 −0, answers ~9 % longer).
 FILL_MISSING = 2
@@ -129,14 +131,18 @@ class EvidenceSets:
             return True
         return clause.duty is not None and is_duty_line(chunk.sentence)
 
-    def grouped(self, chunks: list[Chunk]) -> list[Line]:
-        """Lines in plan order; when several clauses answer, each group opens with its clause title."""
-        several = len({c.clause_id for c in chunks}) > 1
+    def grouped(self, chunks: list[Chunk], named: bool = False) -> list[Line]:
+        """Lines in plan order; when several clauses answer, each group opens with its clause title.
+        ``named``: the question asks which clause says it ("哪一条是讲…的"): the title is the answer,
+        for one clause too, and for a subsection that is a clause of its own (坚持因地制宜)."""
+        several = len({c.clause_id for c in chunks}) > 1 or named
         lines, seen = [], set()
         for chunk in chunks:
             clause = self.plan.get(chunk.clause_id)
             head = ""
-            if several and chunk.clause_id not in seen and clause is not None and clause.level == "item":
+            own = clause is not None and (clause.level == "item" or (
+                named and clause.level == "subsection" and not self.plan.children(clause.id)))
+            if several and chunk.clause_id not in seen and clause is not None and own:
                 head = f"{clause.title}："
             seen.add(chunk.clause_id)
             lines.append(Line(f"{head}{chunk.sentence}", chunk.clause_id, chunk.sentence))
@@ -218,7 +224,8 @@ class EvidenceSets:
         if frame.wants_list:
             chunks = self._whole_item(chunks)
         # (what the answer says beyond its evidence never decides whether an asked detail is given)
-        lines = self.grouped(self._filled(chunks) if frame.wants_list else chunks)
+        lines = self.grouped(self._filled(chunks) if frame.wants_list else chunks,
+                             named=bool(WHICH_CLAUSE.search(frame.question.core)))
         if frame.mentions and named:  # "在方案里出现了几次": the count is the plan's own, and answers
             return Reply("passage", self._mention_lead(frame), lines)
         near_best = [s.chunk.sentence for s in pool if s.score >= pool[0].score - FIGURE_MARGIN][:3]

@@ -273,6 +273,8 @@ CASES = [
     # an item a list answer quotes all but two sentences of is quoted whole (心理疏导 besides 排查摸底)
     Case("english", "Many of our pupils are migrant workers' children and some are left-behind children. What does the plan do for each group?",
          ("四（九）3", "四（九）4"), ("两为主", "心理疏导")),
+    # which clause says it: its title is the answer, a principle's (a subsection of its own) too
+    Case("paraphrase", "基本原则里哪一条讲的是要敢于突破体制机制障碍？", ("二（四）",), ("坚持改革创新",)),
     # targets asked together with measures: the target, then the measures
     Case("multi_clause", "What targets and measures does the plan set for children with disabilities?", ("四（九）2",),
          ("95%以上", "医教结合")),
