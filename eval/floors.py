@@ -53,6 +53,13 @@ FLOORS: dict[str, dict[str, float]] = {
     # 0.878 and 0.767 after.
     "dev19": {"correct": 0.85, "fact_recall": 0.91, "refusal_rate": 0.85},
     "dev20": {"correct": 0.74, "fact_recall": 0.82, "refusal_rate": 0.95},
+    # Multi-clause-heavy (50 of 90 each, 12 of them in English), helper-written at stop 38 from the plan
+    # alone: dev21 from heads of particular kinds of schools (a 教学点, a kindergarten, a vocational or
+    # special school, a private one) and county planners, dev22 from evaluators, auditors and researchers
+    # (a department or topic across the plan, goals against measures); 0.800 and 0.867 before tuning,
+    # 0.889 and 0.933 after.
+    "dev21": {"correct": 0.86, "fact_recall": 0.92, "refusal_rate": 0.95},
+    "dev22": {"correct": 0.9, "fact_recall": 0.94, "refusal_rate": 0.88},
     "test": {"correct": 0.87, "fact_recall": 0.88, "citation_precision": 0.71, "refusal_rate": 0.88},
     # Each further blind set was written the same way once the one before had served many measurements.
     # Stop 27: a list's piece gives its two best sentences, so citation precision fell by ≤ 0.015 on the
@@ -83,7 +90,8 @@ FLOORS: dict[str, dict[str, float]] = {
     "test13": {"correct": 0.89, "fact_recall": 0.94, "citation_precision": 0.72, "refusal_rate": 0.88},
 }
 #: Sets smaller than the usual 120 questions (a truncated file would pass its floors on fewer, easier ones).
-MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90, "dev15": 90, "dev16": 90, "dev17": 90, "dev18": 90, "dev19": 90, "dev20": 90}
+MIN_QUESTIONS = {"dev5": 60, "dev13": 90, "dev14": 90, "dev15": 90, "dev16": 90, "dev17": 90, "dev18": 90, "dev19": 90, "dev20": 90,
+                 "dev21": 90, "dev22": 90}
 DEFAULT_MIN_QUESTIONS = 120
 #: At most this share of a set's answerable questions refused (every set now keeps the default).
 FALSE_REFUSALS: dict[str, float] = {}
