@@ -270,6 +270,10 @@ _INDEFINITE = re.compile(r"(?:有|(?:想|打算|准备|希望)[\u4e00-\u9fff]{0,
 _LATER_ASKS = re.compile(r"吗|能不能|可不可以|会不会|是不是|有没有|是否|怎么|如何|怎样|什么|哪|谁|多少|几")
 
 
+#: Any 几 with a measure word: in a sentence that tells, "a few".
+_SOME = re.compile(r"几[个所名位家]")
+
+
 def _without_indefinites(text: str) -> str:
     clauses = re.split(r"(?<=[，,；;。])", text)
     # A sentence the asker ends with 。 before asking tells, whatever 几 it holds ("几个年级混在一起上课。").
@@ -283,9 +287,6 @@ def _without_indefinites(text: str) -> str:
                 clauses[j] = _SOME.sub("有些", clauses[j])
             told = i + 1
     return "".join(clauses)
-
-
-_SOME = re.compile(r"几[个所名位家]")
 
 
 def _bigrams(text: str) -> set[str]:

@@ -312,8 +312,8 @@ class EvidenceSets:
         return self.reader.has_topic(piece, BESIDES_IDF)
 
     def _filled(self, chunks: list[Chunk]) -> list[Chunk]:
-        """An item of which a list answer already quotes half the sentences or more, whole: the rest
-        of it is on the same facet."""
+        """An item of which a list answer quotes two sentences or more, all but FILL_MISSING at most,
+        whole: the rest of it is on the same facet."""
         out = list(chunks)
         for cid in dict.fromkeys(c.clause_id for c in chunks):
             clause = self.plan.get(cid)

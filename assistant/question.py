@@ -46,6 +46,7 @@ _WITHIN = re.compile(r"^(在|那)?(其中|这其中|这些|那些|上述|以上|
 _BOTH = re.compile(r"这两(?:项|个|类|者|件|方面|部分)?(?:部门|单位|工作|任务|群体|政策|地方|阶段)?|两者|二者")
 # "It" in a follow-up ("那它…", "它的…"): the previous question's subject (not 它们: the items said).
 _PRONOUN = re.compile(r"它(?!们)")
+# "那对高职院校呢": a preposition before a follow-up's subject belongs to the previous question's wording.
 _PREPOSITION = re.compile(r"^(对于?|关于)(?=[\u4e00-\u9fff]{2})")
 # "这项" / "该条任务": the clause the previous question was about, like 它.
 _CLAUSE_POINTER = re.compile(r"(这|该)一?[项条](任务|工作|措施|规定)?")

@@ -298,7 +298,8 @@ _INSERTED = r"[\s-]+(?:(?!(?:and|or|of|the|a|an|for|to|in|on|at|with|by|from|not
 def _compile(terms: dict[str, str]) -> tuple[list[str], re.Pattern[str]]:
     keyed = {_key(k): v for k, v in terms.items()}
     patterns = sorted(keyed, key=len, reverse=True)
-    regex = "|".join(f"({re.escape(p).replace(chr(92) + ' ', _INSERTED)})" for p in patterns)
+    # one group per phrase, longest first: the group that matched names the term
+    regex = "|".join("(" + re.escape(p).replace(r"\ ", _INSERTED) + ")" for p in patterns)
     return [keyed[p] for p in patterns], re.compile(regex, re.IGNORECASE)
 
 
