@@ -53,7 +53,7 @@ FLOORS: dict[str, dict[str, float]] = {
     # 0.878 and 0.767 after.
     "dev19": {"correct": 0.85, "fact_recall": 0.91, "refusal_rate": 0.85},
     "dev20": {"correct": 0.74, "fact_recall": 0.82, "refusal_rate": 0.95},
-    # Multi-clause-heavy (50 of 90 each, 12 of them in English), helper-written at stop 38 from the plan
+    # Multi-clause-heavy (50 of 90 each; 15 questions in English), helper-written at stop 38 from the plan
     # alone: dev21 from heads of particular kinds of schools (a 教学点, a kindergarten, a vocational or
     # special school, a private one) and county planners, dev22 from evaluators, auditors and researchers
     # (a department or topic across the plan, goals against measures); 0.800 and 0.867 before tuning,
