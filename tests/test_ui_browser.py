@@ -168,6 +168,25 @@ def open_filtered(page, dropdown: str, count: int = 1) -> None:  # type: ignore[
             page.locator(dropdown).blur()
 
 
+def choose(page, dropdown: str, name: str, count: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """Open a filtered dropdown (``open_filtered``) and click its option ``name``. A server reply that
+    lands while the list is open re-renders it under the click (the option is detached, "not stable"),
+    so the list is closed, opened again and the click tried again until it takes."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + 90
+    while True:
+        open_filtered(page, dropdown, count)
+        try:
+            page.get_by_role("option", name=name).first.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+            page.keyboard.press("Escape")
+            page.locator(dropdown).blur()
+
+
 def test_searching_filters_the_departments_and_the_role_filter_and_downloads_work(tab: Tab) -> None:
     page = tab.page
     page.get_by_role("tab", name="职责查询").click()
@@ -175,7 +194,7 @@ def test_searching_filters_the_departments_and_the_role_filter_and_downloads_wor
     options = page.get_by_role("option")
     open_filtered(page, "#department input")
     assert options.all_inner_texts() == ["市发展改革委"], "an abbreviation finds its department"
-    options.first.click()
+    choose(page, "#department input", "市发展改革委")
     page.locator("#department-tasks table").wait_for()
     every = page.locator("#department-tasks tbody tr").count()
     page.get_by_label("具体实施").check()
@@ -206,8 +225,7 @@ def test_item_lists_its_departments(tab: Tab) -> None:
     page = tab.page
     page.get_by_role("tab", name="职责查询").click()
     page.locator("#item-search input, #item-search textarea").first.press_sequentially("县县全覆盖")
-    open_filtered(page, "#duty-item input")
-    page.get_by_role("option", name="四（二）3").first.click()
+    choose(page, "#duty-item input", "四（二）3")
     result = page.locator("#item-departments table")
     result.wait_for()
     assert "组织实施单位" in result.inner_text() and "市教育局" in result.inner_text()

@@ -10,7 +10,7 @@ import pytest
 
 from tests.plan_files import county_plan, print_pdf
 from tests.test_ui_api import GRADIO_PANDAS_NOISE
-from tests.test_ui_browser import ARTIFACTS, CHROMIUM, TIMEOUT_MS, ask, open_filtered
+from tests.test_ui_browser import ARTIFACTS, CHROMIUM, TIMEOUT_MS, ask, choose
 
 pytestmark = [
     GRADIO_PANDAS_NOISE,
@@ -68,9 +68,9 @@ def test_upload_a_pdf_and_ask_what_only_it_answers(browser, library_app, tmp_pat
         page.get_by_role("tab", name="职责查询").click()
         page.locator("#department-search textarea, #department-search input").first.press_sequentially("发改委")
         # the choices follow the server's reply to the search: opened before it, the list can re-render
-        # under the click (a loaded CI machine), so wait for the filtered list as the 职责查询 tests do
-        open_filtered(page, "#department input")
-        page.get_by_role("option", name="市发展改革委").click()
+        # under the click (a loaded CI machine), so wait for the filtered list and retry the click as the
+        # 职责查询 tests do
+        choose(page, "#department input", "市发展改革委")
         tasks = page.locator("#department-tasks")
         tasks.locator("table").wait_for()
         chips = [c.get_attribute("data-clause") for c in tasks.locator(".cite-chip").all()]
