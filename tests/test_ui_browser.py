@@ -148,11 +148,13 @@ def test_department_lookup_with_an_alias(tab: Tab) -> None:
     assert "市财政局" in panel.locator(".duty").inner_text()
 
 
-def open_filtered(page, dropdown: str, count: int = 1) -> None:  # type: ignore[no-untyped-def]
+def open_filtered(page, dropdown: str, count: int = 1, pick: str = "") -> None:  # type: ignore[no-untyped-def]
     """Open a dropdown whose choices a search box filters on the server, and wait until it shows
-    ``count`` options. The open list follows the server's reply, which a loaded CI machine can take
-    well over the usual timeout to send. A list opened before that reply arrives can keep the
-    unfiltered choices, so the dropdown is closed and opened again until the filtered list shows."""
+    ``count`` options; ``pick``: then click the option of that name. The open list follows the server's
+    reply, which a loaded CI machine can take well over the usual timeout to send. A list opened before
+    that reply arrives can keep the unfiltered choices, and a reply that lands while the list is open
+    re-renders it under the click (the option detached, "not stable"): either way the dropdown is closed
+    and opened again until the filtered list shows and the click takes."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     deadline = time.monotonic() + 90
@@ -160,6 +162,8 @@ def open_filtered(page, dropdown: str, count: int = 1) -> None:  # type: ignore[
         page.locator(dropdown).click()
         try:
             page.wait_for_function(f"document.querySelectorAll('[role=option]').length === {count}", timeout=5_000)
+            if pick:
+                page.get_by_role("option", name=pick).first.click(timeout=5_000)
             return
         except PlaywrightTimeout:
             if time.monotonic() > deadline:
@@ -169,22 +173,8 @@ def open_filtered(page, dropdown: str, count: int = 1) -> None:  # type: ignore[
 
 
 def choose(page, dropdown: str, name: str, count: int = 1) -> None:  # type: ignore[no-untyped-def]
-    """Open a filtered dropdown (``open_filtered``) and click its option ``name``. A server reply that
-    lands while the list is open re-renders it under the click (the option is detached, "not stable"),
-    so the list is closed, opened again and the click tried again until it takes."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    deadline = time.monotonic() + 90
-    while True:
-        open_filtered(page, dropdown, count)
-        try:
-            page.get_by_role("option", name=name).first.click(timeout=5_000)
-            return
-        except PlaywrightTimeout:
-            if time.monotonic() > deadline:
-                raise
-            page.keyboard.press("Escape")
-            page.locator(dropdown).blur()
+    """Open a filtered dropdown and click its option ``name`` (``open_filtered`` with ``pick``)."""
+    open_filtered(page, dropdown, count, pick=name)
 
 
 def test_searching_filters_the_departments_and_the_role_filter_and_downloads_work(tab: Tab) -> None:
